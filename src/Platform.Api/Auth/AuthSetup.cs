@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Authorization;
+using OpenIddict.Validation.AspNetCore;
+using OpenIddict.Abstractions;
+using Platform.Api.Hosting;
+using Platform.Api.Store;
+
+namespace Platform.Api.Auth;
+
+/// <summary>
+/// OpenIddict as the platform's authorization server (discovery, <c>/connect/token</c>) and as the validator of
+/// its own tokens. Every endpoint needs a token unless it says <c>AllowAnonymous</c>.
+/// </summary>
+public static class AuthSetup
+{
+    public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
+    {
+        var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        var connectionString = PlatformStore.ConnectionString(builder.Configuration);
+
+        builder.Services.AddDbContext<AuthDbContext>(options => AuthDbContext.Configure(options, connectionString));
+
+        builder.Services.AddOpenIddict()
+            .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<AuthDbContext>())
+            .AddServer(options =>
+            {
+                options.SetTokenEndpointUris("connect/token");
+                options.AllowClientCredentialsFlow();
+                options.RegisterScopes([.. Roles.All]);
+                options.AddSigningKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "signing.pem")));
+                options.AddEncryptionKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "encryption.pem")));
+                options.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();
+                if (platform.AllowHttp)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(options =>
+            {
+                options.UseLocalServer();
+                options.UseAspNetCore();
+            });
+
+        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        builder.Services.AddAuthorization(options =>
+        {
+            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            foreach (var role in Roles.All)
+            {
+                options.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(role)));
+            }
+        });
+        builder.Services.AddScoped<DemoClients>();
+        return builder;
+    }
+
+    public static WebApplication UseAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    public static WebApplication MapAuth(this WebApplication app)
+    {
+        app.MapIssueToken();
+        app.MapWhoAmI();
+        return app;
+    }
+}

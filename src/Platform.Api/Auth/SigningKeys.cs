@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Platform.Api.Auth;
+
+/// <summary>
+/// The authorization server's RSA keys, kept as PEM files under the data directory so that tokens issued
+/// before a restart stay valid after it. Created on first use, readable by the owner only.
+/// </summary>
+public static class SigningKeys
+{
+    public static RsaSecurityKey LoadOrCreate(string path)
+    {
+        var rsa = RSA.Create();
+        if (File.Exists(path))
+        {
+            rsa.ImportFromPem(File.ReadAllText(path));
+        }
+        else
+        {
+            rsa.KeySize = 2048;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, rsa.ExportRSAPrivateKeyPem());
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            File.Move(temporary, path);
+        }
+        return new RsaSecurityKey(rsa) { KeyId = KeyId(rsa) };
+    }
+
+    /// <summary>A stable key id from the public key, so a restart publishes the same <c>kid</c>.</summary>
+    private static string KeyId(RSA rsa) =>
+        Base64UrlEncoder.Encode(SHA256.HashData(rsa.ExportRSAPublicKey()).AsSpan(0, 12).ToArray());
+}

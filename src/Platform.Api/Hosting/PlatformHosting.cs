@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
+namespace Platform.Api.Hosting;
+
+public static class PlatformHosting
+{
+
+    private const string ReadyTag = "ready";
+
+    /// <summary>Options, RFC 9457 problem details for every error, health checks and the start-up tasks.</summary>
+    public static WebApplicationBuilder AddPlatformHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
+        var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(platform.DataPath("keys", "data-protection")));
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = PlatformJson.Encoder);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailable>();
+        builder.Services.AddHealthChecks()
+            .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "postgresql", tags: [ReadyTag]);
+        builder.Services.AddHostedService<StartupTasks>();
+        return builder;
+    }
+
+    /// <summary>Exceptions and bare status codes (401, 403, 404) become RFC 9457 problem details, never a stack trace.</summary>
+    public static WebApplication UseProblemDetailsForErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Liveness says the process answers; readiness also asks PostgreSQL.</summary>
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        return app;
+    }
+}

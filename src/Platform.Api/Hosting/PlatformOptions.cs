@@ -1,0 +1,22 @@
+namespace Platform.Api.Hosting;
+
+/// <summary>The host's own settings, bound from the <c>Platform</c> section (env: <c>Platform__Name</c>).</summary>
+public sealed class PlatformOptions
+{
+    public const string Section = "Platform";
+
+    /// <summary>Where keys, uploads and demo credentials live; relative paths are taken from the working directory.</summary>
+    public string DataDirectory { get; set; } = ".data";
+
+    /// <summary>Create or update the database schema when the host starts (Development); otherwise run the <c>migrate</c> command.</summary>
+    public bool ApplySchemaOnStart { get; set; }
+
+    /// <summary>Seed demo agencies and one demo client per role on start, writing their secrets to the data directory.</summary>
+    public bool SeedDemoData { get; set; }
+
+    /// <summary>Accept plain HTTP for the token endpoint; only for loopback and tests, TLS terminates in front of the app otherwise.</summary>
+    public bool AllowHttp { get; set; }
+
+    public string DataPath(params string[] parts) =>
+        Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
+}

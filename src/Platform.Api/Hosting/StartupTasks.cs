@@ -1,0 +1,63 @@
+using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.Options;
+using Platform.Api.Agencies;
+using Platform.Api.Auth;
+
+namespace Platform.Api.Hosting;
+
+/// <summary>Runs before the server listens: the schema (when configured) and then the demo data (when configured).</summary>
+internal sealed partial class StartupTasks(IServiceProvider services, IOptions<PlatformOptions> options, ILogger<StartupTasks> logger)
+    : IHostedService
+{
+    public static readonly JsonSerializerOptions CredentialsJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ApplySchemaOnStart)
+        {
+            await DatabaseSchema.ApplyAsync(services, cancellationToken);
+        }
+        if (options.Value.SeedDemoData)
+        {
+            await SeedDemoDataAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedDemoDataAsync(CancellationToken ct)
+    {
+        await AgencyDirectory.SeedDemoAsync(services.GetRequiredService<IDocumentStore>(), ct);
+
+        var path = options.Value.DataPath("demo-credentials.json");
+        var known = File.Exists(path)
+            ? JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(path, ct), CredentialsJson)
+            : null;
+        await using var scope = services.CreateAsyncScope();
+        var credentials = await scope.ServiceProvider.GetRequiredService<DemoClients>().EnsureAsync(WantedClients(), known, ct);
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(credentials, CredentialsJson), ct);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        DemoClientsReady(logger, path);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Demo clients ready; credentials in {Path}")]
+    private static partial void DemoClientsReady(ILogger logger, string path);
+
+    private static IEnumerable<DemoClients.Wanted> WantedClients()
+    {
+        foreach (var agency in AgencyDirectory.Demo)
+        {
+            yield return new(Roles.Agency, $"demo-agency-{agency.Id}", $"{agency.NameEn} (demo)", agency.Id);
+        }
+        yield return new(Roles.Analyst, "demo-analyst", "Tax bureau analyst (demo)", null);
+        yield return new(Roles.Officer, "demo-officer", "County tax office officer (demo)", null);
+        yield return new(Roles.Leader, "demo-leader", "Leadership (demo)", null);
+        yield return new(Roles.Admin, "demo-admin", "Platform administrator (demo)", null);
+    }
+}

@@ -1,0 +1,35 @@
+using Platform.Api.Agencies;
+using Platform.Api.Auth;
+using Platform.Api.GraphQL;
+using Platform.Api.Hosting;
+using Platform.Api.Store;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddPlatformHosting();
+builder.AddPlatformStore();
+builder.AddAuth();
+builder.Services.AddPlatformGraphQL(builder.Configuration);
+builder.Services.AddApiDocumentation();
+builder.Services.AddAgencies();
+
+var app = builder.Build();
+
+if (args is [SchemaCommand.Name, ..])
+{
+    await SchemaCommand.RunAsync(app.Services);
+    return;
+}
+
+app.UseProblemDetailsForErrors();
+app.UseApiDocumentation();
+app.UseAuth();
+app.MapHealth();
+app.MapAuth();
+app.MapPlatformGraphQL();
+app.MapAgencies();
+
+await app.RunAsync();
+
+/// <summary>Entry point; public so that WebApplicationFactory can host it in tests.</summary>
+public partial class Program;

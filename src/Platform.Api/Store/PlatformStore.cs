@@ -1,0 +1,39 @@
+using JasperFx.Events;
+using Marten;
+using Npgsql;
+using JasperFx;
+
+namespace Platform.Api.Store;
+
+/// <summary>
+/// The one PostgreSQL database behind the platform: Marten's documents and events, and the auth tables.
+/// Features add their documents and projections with Marten's own <c>services.ConfigureMarten(...)</c>.
+/// </summary>
+public static class PlatformStore
+{
+    /// <summary>Read from <c>PLATFORM_DB</c>, else <c>ConnectionStrings:Platform</c>.</summary>
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration["PLATFORM_DB"] is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : configuration.GetConnectionString("Platform")
+              ?? throw new InvalidOperationException(
+                  "No database: set PLATFORM_DB or ConnectionStrings:Platform to a PostgreSQL connection string (ops/run does this for you).");
+
+    public static WebApplicationBuilder AddPlatformStore(this WebApplicationBuilder builder)
+    {
+        var dataSource = NpgsqlDataSource.Create(ConnectionString(builder.Configuration));
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddMarten(options =>
+            {
+                options.Connection(dataSource);
+                options.DatabaseSchemaName = "platform";
+                options.Events.DatabaseSchemaName = "platform";
+                options.Events.AppendMode = EventAppendMode.Quick;
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Schema changes are applied explicitly (StartupTasks or the migrate command), never lazily mid-request.
+                options.AutoCreateSchemaObjects = AutoCreate.None;
+            })
+            .UseLightweightSessions();
+        return builder;
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Platform.Api.Auth;
+
+namespace Platform.Tests.Support;
+
+/// <summary>
+/// The platform in-process over a database of its own (one per test class) and a data directory of its own,
+/// with the schema applied and the demo data seeded as ops/run does.
+/// </summary>
+public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> settings = [];
+    private readonly bool ownsDataDirectory;
+
+    public PlatformFactory()
+    {
+        DataDirectory = TestDirectories.New("data");
+        ownsDataDirectory = true;
+    }
+
+    /// <summary>The platform over a given database (such as one in a cluster the test stops and starts).</summary>
+    public static PlatformFactory OnDatabase(string connectionString) => new() { ConnectionString = connectionString };
+
+    /// <summary>The same database and data directory as <paramref name="other"/>: the platform after a restart.</summary>
+    protected PlatformFactory(PlatformFactory other)
+    {
+        DataDirectory = other.DataDirectory;
+        ConnectionString = other.ConnectionString;
+        foreach (var (key, value) in other.settings)
+        {
+            settings[key] = value;
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    public string ConnectionString { get; private set; } = "";
+
+    public virtual async Task InitializeAsync()
+    {
+        if (ConnectionString.Length == 0)
+        {
+            var cluster = await PostgresCluster.Shared;
+            ConnectionString = await cluster.CreateDatabaseAsync("t");
+        }
+    }
+
+    /// <summary>Overrides a configuration value (such as <c>GraphQL:MaxDepth</c>) before the host is built.</summary>
+    public PlatformFactory WithSetting(string key, string? value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
+    public PlatformFactory Restarted() => new(this);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("PLATFORM_DB", ConnectionString);
+        builder.UseSetting("Platform:DataDirectory", DataDirectory);
+        builder.UseSetting("Platform:ApplySchemaOnStart", "true");
+        builder.UseSetting("Platform:SeedDemoData", "true");
+        builder.UseSetting("Platform:AllowHttp", "true");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public DemoCredentials DemoCredentials()
+    {
+        _ = Server; // the host seeds the file on start
+        return JsonSerializer.Deserialize<DemoCredentials>(
+            File.ReadAllText(Path.Combine(DataDirectory, "demo-credentials.json")), JsonSerializerOptions.Web)!;
+    }
+
+    public DemoClient DemoClient(string role, string? agency = null) =>
+        DemoCredentials().Clients.First(c => c.Role == role && (agency is null || c.Agency == agency));
+
+    public async Task<HttpResponseMessage> RequestTokenAsync(string clientId, string clientSecret, string? scope = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        };
+        if (scope is not null)
+        {
+            form["scope"] = scope;
+        }
+        return await CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(form));
+    }
+
+    public async Task<string> AccessTokenAsync(string role, string? agency = null)
+    {
+        var client = DemoClient(role, agency);
+        using var response = await RequestTokenAsync(client.ClientId, client.ClientSecret);
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return token.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>An HTTP client that sends a demo client's bearer token.</summary>
+    public async Task<HttpClient> ClientForAsync(string role, string? agency = null)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AccessTokenAsync(role, agency));
+        return client;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (ownsDataDirectory && Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        GC.SuppressFinalize(this);
+    }
+}
