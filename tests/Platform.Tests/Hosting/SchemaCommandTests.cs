@@ -1,0 +1,35 @@
+using Npgsql;
+using Platform.Api.Hosting;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Hosting;
+
+public sealed class SchemaCommandTests
+{
+    private static async Task<bool> TableExists(string connectionString, string qualifiedName)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select to_regclass(@name) is not null", connection);
+        command.Parameters.AddWithValue("name", qualifiedName);
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
+    public async Task Without_apply_on_start_the_schema_comes_only_from_the_migrate_command_which_is_idempotent()
+    {
+        var database = await (await PostgresCluster.Shared).CreateDatabaseAsync("schema");
+        await using var platform = PlatformFactory.OnDatabase(database);
+        platform.WithSetting("Platform:ApplySchemaOnStart", "false").WithSetting("Platform:SeedDemoData", "false");
+        _ = platform.Server;
+
+        Assert.False(await TableExists(database, "auth.\"OpenIddictApplications\""));
+        Assert.False(await TableExists(database, "platform.mt_doc_agency"));
+
+        await SchemaCommand.RunAsync(platform.Services);
+        await SchemaCommand.RunAsync(platform.Services);
+
+        Assert.True(await TableExists(database, "auth.\"OpenIddictApplications\""));
+        Assert.True(await TableExists(database, "platform.mt_doc_agency"));
+    }
+}
