@@ -1,0 +1,174 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using Platform.Templates.Schema;
+
+namespace Platform.Templates.Validation;
+
+/// <summary>
+/// One file being checked against a compiled template: the header bound to the fields, and the keys seen so far
+/// (for primary-key and unique checks). Not thread-safe; one per file.
+/// </summary>
+public sealed class FileValidation
+{
+    private readonly CompiledTemplate template;
+    private readonly int[] columnOfField;
+    private readonly int columnCount;
+    private readonly HashSet<UInt128> primaryKeys = [];
+    private readonly HashSet<UInt128>?[] uniqueValues;
+    private readonly XxHash128 hash = new();
+
+    internal FileValidation(CompiledTemplate template, IReadOnlyList<string> labels)
+    {
+        this.template = template;
+        columnCount = labels.Count;
+        columnOfField = new int[template.FieldCount];
+        Array.Fill(columnOfField, -1);
+        uniqueValues = [.. template.Fields.Select(f => f.Field.Constraints.Unique ? new HashSet<UInt128>() : null)];
+        HeaderErrors = BindHeader(labels);
+    }
+
+    /// <summary>Problems with the header: missing, extra, duplicate or misspelt labels. Any of them rejects the file.</summary>
+    public IReadOnlyList<TemplateError> HeaderErrors { get; }
+
+    public bool HeaderAccepted => HeaderErrors.Count == 0;
+
+    private List<TemplateError> BindHeader(IReadOnlyList<string> labels)
+    {
+        var errors = new List<TemplateError>();
+        var unmatched = new List<int>();
+        for (var column = 0; column < labels.Count; column++)
+        {
+            var label = labels[column].Trim();
+            var field = Array.FindIndex(template.Fields, f => f.Matches(label));
+            if (field < 0)
+            {
+                unmatched.Add(column);
+            }
+            else if (columnOfField[field] >= 0)
+            {
+                errors.Add(new TemplateError(ErrorCodes.DuplicateLabel, null, template.Fields[field].Field.Name, TemplateError.Cut(label),
+                    $"第{column + 1}列表头“{label}”与第{columnOfField[field] + 1}列重复，请删除其中一列。",
+                    $"Column {column + 1}, '{label}', repeats column {columnOfField[field] + 1}; remove one of them."));
+            }
+            else
+            {
+                columnOfField[field] = column;
+            }
+        }
+        foreach (var column in unmatched)
+        {
+            var label = labels[column].Trim();
+            var sameSpot = column < template.FieldCount && columnOfField[column] < 0 ? template.Fields[column].Field : null;
+            errors.Add(sameSpot is not null
+                ? new TemplateError(ErrorCodes.IncorrectLabel, null, sameSpot.Name, TemplateError.Cut(label),
+                    $"第{column + 1}列表头“{label}”不正确，应为“{sameSpot.Title}”（{sameSpot.Name}）。",
+                    $"Column {column + 1} is headed '{label}'; it should be '{sameSpot.Name}' ({sameSpot.TitleEn}).")
+                : new TemplateError(ErrorCodes.ExtraLabel, null, null, TemplateError.Cut(label),
+                    $"第{column + 1}列表头“{label}”不在模板中，请删除该列或核对模板版本。",
+                    $"Column {column + 1}, '{label}', is not in the template; remove it or check the template version."));
+        }
+        for (var field = 0; field < template.FieldCount; field++)
+        {
+            var f = template.Fields[field].Field;
+            if (columnOfField[field] < 0 && !errors.Any(e => e.Code == ErrorCodes.IncorrectLabel && e.Field == f.Name))
+            {
+                errors.Add(new TemplateError(ErrorCodes.MissingLabel, null, f.Name, null,
+                    $"缺少列“{f.Title}”（{f.Name}），请按模板补充该列。",
+                    $"The column '{f.Name}' ({f.TitleEn}) is missing; add it as the template asks."));
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Checks one data row, writing each field's typed value into <paramref name="values"/> (in template field order)
+    /// and its problems into <paramref name="errors"/>. True when the row has no error (warnings allowed).
+    /// <paramref name="row"/> is the row number a clerk sees: the header is row 1.
+    /// </summary>
+    public bool ValidateRow(int row, IRowSource cells, Span<Cell> values, List<TemplateError> errors)
+    {
+        var errorsBefore = errors.Count;
+        if (IsBlank(cells))
+        {
+            errors.Add(new TemplateError(ErrorCodes.BlankRow, row, null, null,
+                $"第{row}行是空行。", $"Row {row} is blank."));
+            return false;
+        }
+        if (cells.Count > columnCount)
+        {
+            errors.Add(new TemplateError(ErrorCodes.ExtraCell, row, null, TemplateError.Cut(cells[columnCount]),
+                $"第{row}行有{cells.Count}个单元格，多于表头的{columnCount}列。",
+                $"Row {row} has {cells.Count} cells, more than the header's {columnCount} columns."));
+        }
+        var fields = template.Fields;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            values[i] = default;
+            var column = columnOfField[i];
+            if (column >= cells.Count)
+            {
+                errors.Add(new TemplateError(ErrorCodes.MissingCell, row, fields[i].Field.Name, null,
+                    $"第{row}行缺少“{fields[i].Field.Title}”单元格。",
+                    $"Row {row} has no cell for '{fields[i].Field.Name}' ({fields[i].Field.TitleEn})."));
+                continue;
+            }
+            if (fields[i].Validate(cells[column].Trim(), row, ref values[i], errors) && uniqueValues[i] is { } seen &&
+                !values[i].IsMissing && !seen.Add(Hash(cells, column)))
+            {
+                errors.Add(new TemplateError(ErrorCodes.UniqueError, row, fields[i].Field.Name, TemplateError.Cut(cells[column].Trim()),
+                    $"第{row}行“{fields[i].Field.Title}”的值在文件中重复，应唯一。",
+                    $"Row {row}: '{fields[i].Field.Name}' must be unique, and this value appeared in an earlier row."));
+            }
+        }
+        if (template.PrimaryKey.Length > 0 && !primaryKeys.Add(PrimaryKeyHash(cells)))
+        {
+            var names = string.Join(", ", template.PrimaryKey.Select(k => fields[k].Field.Name));
+            errors.Add(new TemplateError(ErrorCodes.PrimaryKey, row, names, null,
+                $"第{row}行的主键（{names}）与前面某行重复。",
+                $"Row {row} repeats the primary key ({names}) of an earlier row."));
+        }
+        for (var e = errorsBefore; e < errors.Count; e++)
+        {
+            if (errors[e].Severity == Severity.Error)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsBlank(IRowSource cells)
+    {
+        for (var i = 0; i < cells.Count; i++)
+        {
+            if (!cells[i].IsWhiteSpace())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private UInt128 Hash(IRowSource cells, int column)
+    {
+        hash.Reset();
+        hash.Append(MemoryMarshal.AsBytes(cells[column].Trim()));
+        return hash.GetCurrentHashAsUInt128();
+    }
+
+    private UInt128 PrimaryKeyHash(IRowSource cells)
+    {
+        hash.Reset();
+        ReadOnlySpan<byte> separator = [0, 0xFF, 0, 0xFF];
+        foreach (var field in template.PrimaryKey)
+        {
+            var column = columnOfField[field];
+            if (column < cells.Count)
+            {
+                hash.Append(MemoryMarshal.AsBytes(cells[column].Trim()));
+            }
+            hash.Append(separator);
+        }
+        return hash.GetCurrentHashAsUInt128();
+    }
+}
