@@ -89,6 +89,10 @@ public static class TableSchemaJson
             json["description"] = field.Description;
         }
         json["type"] = TypeNames[field.Type];
+        if (field.Example is not null)
+        {
+            json["example"] = field.Example;
+        }
         var c = field.Constraints;
         var constraints = new JsonObject();
         if (c.Required)
@@ -148,7 +152,10 @@ public static class TableSchemaJson
             : JsonValue.Create(value);
 
     /// <summary>Reads Table Schema JSON; a problem says where (field and key) and what is expected.</summary>
-    public static TemplateSchema Read(string json)
+    public static TemplateSchema Read(string json) => ReadWithDescriptor(json).Schema;
+
+    /// <summary>Reads the schema and, when the JSON names one under <c>x-platform.template</c>, its template.</summary>
+    public static (TemplateSchema Schema, TemplateDescriptor? Descriptor) ReadWithDescriptor(string json)
     {
         JsonNode? root;
         try
@@ -159,7 +166,10 @@ public static class TableSchemaJson
         {
             throw new TableSchemaException($"Not valid JSON: {e.Message}");
         }
-        return Read(root as JsonObject ?? throw new TableSchemaException("A Table Schema is a JSON object with a 'fields' array."));
+        var rootObject = root as JsonObject ?? throw new TableSchemaException("A Table Schema is a JSON object with a 'fields' array.");
+        var schema = Read(rootObject);
+        var descriptor = rootObject[Extension]?["template"]?.Deserialize<TemplateDescriptor>(JsonSerializerOptions.Web);
+        return (schema, descriptor);
     }
 
     public static TemplateSchema Read(JsonObject root)
@@ -217,6 +227,7 @@ public static class TableSchemaJson
             Title = json["title"]?.GetValue<string>() ?? "",
             TitleEn = extension?["titleEn"]?.GetValue<string>() ?? "",
             Description = json["description"]?.GetValue<string>(),
+            Example = Text(json["example"]),
             Type = Parse(TypeNames, json["type"]?.GetValue<string>() ?? "string", $"{where} type"),
             Format = extension?["format"] is { } domain ? Parse(FormatNames, domain.GetValue<string>(), $"{where} {Extension}.format") : DomainFormat.None,
             UsccCheck = extension?["usccCheck"]?.GetValue<string>() == "error" ? Severity.Error : Severity.Warning,

@@ -68,6 +68,10 @@ public sealed record TemplateField
     public required string Title { get; init; }
     public required string TitleEn { get; init; }
     public string? Description { get; init; }
+
+    /// <summary>A valid value shown to clerks and used in the example file (Table Schema's <c>example</c>).</summary>
+    public string? Example { get; init; }
+
     public FieldType Type { get; init; } = FieldType.String;
     public DomainFormat Format { get; init; }
     public FieldConstraints Constraints { get; init; } = FieldConstraints.None;

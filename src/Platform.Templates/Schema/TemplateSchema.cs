@@ -112,6 +112,14 @@ public sealed partial record TemplateSchema
                 yield return $"Field '{field.Name}': {name} '{value}' is not a {TableSchemaJson.TypeName(field.Type)}.";
             }
         }
+        if (c.Pattern is not null && field.Example is null)
+        {
+            yield return $"Field '{field.Name}' has a pattern; give an example value that matches it, so clerks see what to write.";
+        }
+        if (field.Example is not null && !Validation.FieldCheck.IsValid(field, field.Example))
+        {
+            yield return $"Field '{field.Name}': the example '{field.Example}' does not pass the field's own checks.";
+        }
         foreach (var value in c.Enum ?? [])
         {
             if (!Validation.FieldParsers.CanParse(field.Type, value))

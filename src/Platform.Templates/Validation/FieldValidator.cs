@@ -192,3 +192,30 @@ internal sealed class FieldValidator
         return false;
     }
 }
+
+/// <summary>Checks one value against one field on its own, outside any file (examples, single look-ups).</summary>
+public static class FieldCheck
+{
+    public static bool IsValid(TemplateField field, string value)
+    {
+        if (field.Constraints.Pattern is { } pattern && !IsRegex(pattern))
+        {
+            return false;
+        }
+        var cell = default(Cell);
+        return new FieldValidator(field, [""]).Validate(value.AsSpan().Trim(), 0, ref cell, []);
+    }
+
+    private static bool IsRegex(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -16,7 +16,7 @@ public sealed class TableSchemaJsonTests
             new TemplateField { Name = "amount", Title = "金额", TitleEn = "Amount", Description = "含税金额", Type = FieldType.Number,
                 Format = DomainFormat.Money, Constraints = new FieldConstraints { Maximum = "1000000000" } },
             new TemplateField { Name = "status", Title = "状态", TitleEn = "Status",
-                Constraints = new FieldConstraints { Enum = ["存续", "注销"], Pattern = ".+", MinLength = 1, MaxLength = 4, Unique = false } },
+                Example = "存续", Constraints = new FieldConstraints { Enum = ["存续", "注销"], Pattern = ".+", MinLength = 1, MaxLength = 4, Unique = false } },
             new TemplateField { Name = "count", Title = "数量", TitleEn = "Count", Type = FieldType.Integer,
                 Constraints = new FieldConstraints { Enum = ["1", "2"] } },
         ],
@@ -43,7 +43,7 @@ public sealed class TableSchemaJsonTests
     {
         var json = TableSchemaJson.ToJson(Schema, new TemplateDescriptor("t1", "market-regulator", "business-registrations", "企业登记", "Business registrations", 2));
         Assert.Equal(["fields", "primaryKey", "missingValues", "x-platform"], json.Select(p => p.Key));
-        string[] standardFieldKeys = ["name", "title", "description", "type", "format", "constraints", "x-platform"];
+        string[] standardFieldKeys = ["name", "title", "description", "type", "format", "example", "constraints", "x-platform"];
         string[] standardTypes = ["string", "integer", "number", "boolean", "date", "datetime", "year", "yearmonth"];
         foreach (var field in json["fields"]!.AsArray().Select(f => f!.AsObject()))
         {

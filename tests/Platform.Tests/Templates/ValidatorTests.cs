@@ -18,7 +18,7 @@ public sealed class ValidatorTests
             F("amount", FieldType.Number, DomainFormat.Money),
             F("count", FieldType.Integer, constraints: new FieldConstraints { Minimum = "1", Maximum = "100" }),
             F("status", constraints: new FieldConstraints { Enum = ["存续", "注销"] }),
-            F("code", constraints: new FieldConstraints { Pattern = "[A-Z]{2}[0-9]{2}", Unique = true }),
+            F("code", constraints: new FieldConstraints { Pattern = "[A-Z]{2}[0-9]{2}", Unique = true }) with { Example = "XY99" },
             F("name", constraints: new FieldConstraints { MinLength = 2, MaxLength = 10 }),
             F("division", format: DomainFormat.Division),
             F("person", format: DomainFormat.CnId),
