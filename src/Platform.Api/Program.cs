@@ -3,6 +3,7 @@ using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
+using Platform.Api.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +13,7 @@ builder.AddAuth();
 builder.Services.AddPlatformGraphQL(builder.Configuration);
 builder.Services.AddApiDocumentation();
 builder.Services.AddAgencies();
+builder.Services.AddTemplates();
 
 var app = builder.Build();
 
@@ -28,6 +30,7 @@ app.MapHealth();
 app.MapAuth();
 app.MapPlatformGraphQL();
 app.MapAgencies();
+app.MapTemplates();
 
 await app.RunAsync();
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Validation.AspNetCore;
-using OpenIddict.Abstractions;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
 
@@ -47,7 +46,7 @@ public static class AuthSetup
             options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
             foreach (var role in Roles.All)
             {
-                options.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasScope(role)));
+                options.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasAnyRole(role)));
             }
         });
         builder.Services.AddScoped<DemoClients>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -14,7 +15,8 @@ public static class PlatformHosting
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
         var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(platform.DataPath("keys", "data-protection")));
-        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = PlatformJson.Encoder);
+        builder.Services.ConfigureHttpJsonOptions(options => PlatformJson.Configure(options.SerializerOptions));
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailable>();
         builder.Services.AddHealthChecks()

@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.Extensions.Options;
 using Platform.Api.Agencies;
 using Platform.Api.Auth;
+using Platform.Api.Templates;
 
 namespace Platform.Api.Hosting;
 
@@ -29,6 +30,7 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
     private async Task SeedDemoDataAsync(CancellationToken ct)
     {
         await AgencyDirectory.SeedDemoAsync(services.GetRequiredService<IDocumentStore>(), ct);
+        await TemplateSeed.SeedStandardAsync(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<TimeProvider>(), ct);
 
         var path = options.Value.DataPath("demo-credentials.json");
         var known = File.Exists(path)

@@ -1,6 +1,7 @@
 using JasperFx.Events;
 using Marten;
 using Npgsql;
+using Weasel.Core;
 using JasperFx;
 
 namespace Platform.Api.Store;
@@ -29,7 +30,9 @@ public static class PlatformStore
                 options.DatabaseSchemaName = "platform";
                 options.Events.DatabaseSchemaName = "platform";
                 options.Events.AppendMode = EventAppendMode.Quick;
-                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                // Streams are keyed by domain codes: a template's id, a submission's id, a taxpayer's credit code.
+                options.Events.StreamIdentity = StreamIdentity.AsString;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString);
                 // Schema changes are applied explicitly (StartupTasks or the migrate command), never lazily mid-request.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
             })

@@ -47,36 +47,55 @@ public sealed record Template(
 
     public TemplateVersion? Active => Versions.FirstOrDefault(v => v.Status == VersionStatus.Active);
 
-    public static Template Create(TemplateDrafted e) => new(e.TemplateId, e.Agency, e.Kind, e.Title, e.TitleEn,
+    private static Template Drafted(TemplateDrafted e) => new(e.TemplateId, e.Agency, e.Kind, e.Title, e.TitleEn,
         [new TemplateVersion(1, VersionStatus.Drafted, e.Schema, [new NegotiationStep("drafted", e.By, e.At, e.Comment)])]);
 
-    public Template Apply(TemplateRevised e) =>
+    private Template On(TemplateRevised e) =>
         With(e.Version, v => (v with { Schema = e.Schema }).Then(VersionStatus.Drafted, "revised", e.By, e.At, e.Comment));
 
-    public Template Apply(TemplateProposed e) => With(e.Version, v => v.Then(VersionStatus.Proposed, "proposed", e.By, e.At));
+    private Template On(TemplateProposed e) => With(e.Version, v => v.Then(VersionStatus.Proposed, "proposed", e.By, e.At));
 
-    public Template Apply(TemplateAgreedByAgency e) =>
+    private Template On(TemplateAgreedByAgency e) =>
         With(e.Version, v => v.Then(VersionStatus.AgreedByAgency, "agreed-by-agency", e.By, e.At));
 
-    public Template Apply(TemplateAgreedByBureau e) =>
+    private Template On(TemplateAgreedByBureau e) =>
         With(e.Version, v => v.Then(VersionStatus.AgreedByBureau, "agreed-by-bureau", e.By, e.At));
 
-    public Template Apply(TemplateDeclined e) => With(e.Version, v => v.Then(VersionStatus.Drafted, "declined", e.By, e.At, e.Reason));
+    private Template On(TemplateDeclined e) => With(e.Version, v => v.Then(VersionStatus.Drafted, "declined", e.By, e.At, e.Reason));
 
-    public Template Apply(TemplateActivated e) => this with
+    private Template On(TemplateActivated e) => this with
     {
         Versions = [.. Versions.Select(v => v.Version == e.Version
             ? v.Then(VersionStatus.Active, "activated", e.By, e.At)
             : v.Status == VersionStatus.Active ? v.Then(VersionStatus.Superseded, "superseded", e.By, e.At) : v)],
     };
 
-    public Template Apply(TemplateVersionOpened e) => this with
+    private Template On(TemplateVersionOpened e) => this with
     {
         Versions = [.. Versions, new TemplateVersion(e.Version, VersionStatus.Drafted, e.Schema,
             [new NegotiationStep("drafted", e.By, e.At, e.Comment)])],
     };
 
-    public Template Apply(TemplateVersionRetired e) => With(e.Version, v => v.Then(VersionStatus.Retired, "retired", e.By, e.At, e.Reason));
+    private Template On(TemplateVersionRetired e) => With(e.Version, v => v.Then(VersionStatus.Retired, "retired", e.By, e.At, e.Reason));
+
+    /// <summary>
+    /// The state after one more event: the one fold that both the pure decisions and the Marten projection use.
+    /// (Marten 9 runs conventional Create/Apply methods only through a source generator in assemblies that reference
+    /// it; this library stays free of Marten, so its folding is explicit.)
+    /// </summary>
+    public static Template Evolve(Template? state, object e) => e switch
+    {
+        TemplateDrafted d => Drafted(d),
+        TemplateRevised r => state!.On(r),
+        TemplateProposed p => state!.On(p),
+        TemplateAgreedByAgency a => state!.On(a),
+        TemplateAgreedByBureau b => state!.On(b),
+        TemplateDeclined d => state!.On(d),
+        TemplateActivated a => state!.On(a),
+        TemplateVersionOpened o => state!.On(o),
+        TemplateVersionRetired r => state!.On(r),
+        _ => throw new ArgumentException($"{e.GetType().Name} is not a template event.", nameof(e)),
+    };
 
     private Template With(int version, Func<TemplateVersion, TemplateVersion> change) =>
         this with { Versions = [.. Versions.Select(v => v.Version == version ? change(v) : v)] };

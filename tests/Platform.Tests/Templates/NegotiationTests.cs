@@ -20,22 +20,7 @@ public sealed class NegotiationTests
         {
             var decision = step(state);
             Assert.False(decision.Refused, decision.Refusal?.Message);
-            foreach (var e in decision.Events)
-            {
-                state = e switch
-                {
-                    TemplateDrafted d => Template.Create(d),
-                    TemplateRevised r => state!.Apply(r),
-                    TemplateProposed p => state!.Apply(p),
-                    TemplateAgreedByAgency a => state!.Apply(a),
-                    TemplateAgreedByBureau b => state!.Apply(b),
-                    TemplateDeclined d => state!.Apply(d),
-                    TemplateActivated a => state!.Apply(a),
-                    TemplateVersionOpened o => state!.Apply(o),
-                    TemplateVersionRetired r => state!.Apply(r),
-                    _ => throw new InvalidOperationException(e.GetType().Name),
-                };
-            }
+            state = decision.Events.Aggregate(state, Template.Evolve);
         }
         return state!;
     }

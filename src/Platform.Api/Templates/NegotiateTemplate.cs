@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using JasperFx;
+using Marten;
+using Platform.Api.Agencies;
+using Platform.Api.Auth;
+using Platform.Templates.Negotiation;
+using Platform.Templates.Schema;
+
+namespace Platform.Api.Templates;
+
+public sealed record DraftTemplateRequest(string Id, string Agency, string Kind, string Title, string TitleEn, JsonObject TableSchema, string? Comment);
+
+public sealed record SchemaChangeRequest(JsonObject TableSchema, string Comment);
+
+public sealed record ReasonRequest(string Reason);
+
+/// <summary>What every negotiation step needs from the request: the session, the caller, the clock.</summary>
+public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipal User, TimeProvider Time, CancellationToken Cancellation)
+{
+    /// <summary>Loads the stream, decides, appends. Shared by every step so that each reads as its rule alone.</summary>
+    public async Task<IResult> RunAsync(string id, Func<Template?, Actor, DateTimeOffset, Decision> decide, bool created = false)
+    {
+        if (User.Actor() is not { } actor)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not a negotiating party",
+                detail: "Only an agency or the bureau's analysts and administrators negotiate templates.");
+        }
+        var stream = await Session.Events.FetchForWriting<Template>(id, Cancellation);
+        if (stream.Aggregate is { } existing && User.ConfinedToAgency() is { } own && own != existing.Agency)
+        {
+            return ReadTemplates.NotFound(id);
+        }
+        var decision = decide(stream.Aggregate, actor, Time.GetUtcNow());
+        if (decision.Refusal is { } refusal)
+        {
+            return NegotiateTemplate.Refused(refusal);
+        }
+        stream.AppendMany(decision.Events);
+        try
+        {
+            await Session.SaveChangesAsync(Cancellation);
+        }
+        catch (Exception e) when (e is ConcurrencyException or JasperFx.Events.ExistingStreamIdCollisionException)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Changed meanwhile",
+                detail: $"Template '{id}' was changed by someone else at the same moment; reload it and try again.");
+        }
+        var template = TemplateView.From((await Session.LoadAsync<Template>(id, Cancellation))!);
+        return created ? Results.Created($"/api/templates/{id}", template) : Results.Ok(template);
+    }
+}
+
+/// <summary>
+/// The negotiation steps over REST. Each loads the template's stream, asks the pure decision, and appends its events
+/// with optimistic concurrency; a refused step is a problem detail saying why.
+/// </summary>
+public static class NegotiateTemplate
+{
+    private static readonly string[] Negotiators = [Roles.Agency, Roles.Analyst, Roles.Admin];
+    private static readonly string[] Bureau = [Roles.Analyst, Roles.Admin];
+
+    public static void MapNegotiateTemplate(this IEndpointRouteBuilder app)
+    {
+        var templates = app.MapGroup("/api/templates").WithTags("Template negotiation");
+
+        templates.MapPost("", async (DraftTemplateRequest request, [AsParameters] NegotiationContext step) =>
+            {
+                if (await step.Session.LoadAsync<Agency>(request.Agency, step.Cancellation) is null)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown agency",
+                        detail: $"There is no agency '{request.Agency}'; register it first or use one of GET /api/agencies.");
+                }
+                return await step.RunAsync(request.Id, (t, a, now) => WithSchema(request.TableSchema,
+                    schema => new DraftTemplate(request.Id, request.Agency, request.Kind, request.Title, request.TitleEn, schema, request.Comment)
+                        .Decide(t, a, now)), created: true);
+            })
+            .RequireAnyRole(Bureau)
+            .WithSummary("Draft a new template for an agency (the bureau); version 1 starts drafted");
+
+        templates.MapPost("/{id}/versions", (string id, SchemaChangeRequest request, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => WithSchema(request.TableSchema,
+                    schema => new OpenTemplateVersion(schema, request.Comment).Decide(t, id, a, now))))
+            .RequireAnyRole(Bureau)
+            .WithSummary("Open a new version of an active template (the bureau); the active one keeps accepting submissions");
+
+        var version = templates.MapGroup("/{id}/versions/{version:int}");
+
+        version.MapPost("/revise", (string id, int version, SchemaChangeRequest request, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => WithSchema(request.TableSchema,
+                    schema => new ReviseTemplate(version, schema, request.Comment).Decide(t, id, a, now))))
+            .RequireAnyRole(Negotiators)
+            .WithSummary("Revise a version under negotiation, saying why; agreement so far is void");
+
+        version.MapPost("/propose", (string id, int version, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => new ProposeTemplate(version).Decide(t, id, a, now)))
+            .RequireAnyRole(Bureau)
+            .WithSummary("Propose a drafted version to the agency (the bureau)");
+
+        version.MapPost("/agree", (string id, int version, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => new AgreeToTemplate(version).Decide(t, id, a, now)))
+            .RequireAnyRole(Negotiators)
+            .WithSummary("Agree to a version: first the template's agency, then the bureau");
+
+        version.MapPost("/decline", (string id, int version, ReasonRequest request, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => new DeclineTemplate(version, request.Reason).Decide(t, id, a, now)))
+            .RequireAnyRole(Negotiators)
+            .WithSummary("Decline a proposed or agreed version with a reason; it returns to draft");
+
+        version.MapPost("/activate", (string id, int version, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => new ActivateTemplate(version).Decide(t, id, a, now)))
+            .RequireAnyRole(Bureau)
+            .WithSummary("Activate a version both sides agreed (the bureau); the previous active version is superseded");
+
+        version.MapPost("/retire", (string id, int version, ReasonRequest request, [AsParameters] NegotiationContext step) =>
+                step.RunAsync(id, (t, a, now) => new RetireTemplateVersion(version, request.Reason).Decide(t, id, a, now)))
+            .RequireAnyRole(Bureau)
+            .WithSummary("Retire an active or superseded version (the bureau); its past submissions stay readable");
+    }
+
+    private static Decision WithSchema(JsonObject tableSchema, Func<TemplateSchema, Decision> decide)
+    {
+        try
+        {
+            return decide(TableSchemaJson.Read(tableSchema));
+        }
+        catch (TableSchemaException e)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, e.Message);
+        }
+    }
+
+    internal static IResult Refused(Refusal refusal) => Results.Problem(
+        statusCode: refusal.Kind switch
+        {
+            RefusalKind.NotFound => StatusCodes.Status404NotFound,
+            RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
+            RefusalKind.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status400BadRequest,
+        },
+        title: refusal.Kind switch
+        {
+            RefusalKind.NotFound => "Template not found",
+            RefusalKind.Forbidden => "Not allowed to take this step",
+            RefusalKind.Conflict => "Step not allowed now",
+            _ => "Template is not valid",
+        },
+        detail: refusal.Message);
+}
