@@ -3,6 +3,7 @@ using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
+using Platform.Api.Submissions;
 using Platform.Api.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.Services.AddPlatformGraphQL(builder.Configuration);
 builder.Services.AddApiDocumentation();
 builder.Services.AddAgencies();
 builder.Services.AddTemplates();
+builder.AddSubmissions();
 
 var app = builder.Build();
 
@@ -31,6 +33,7 @@ app.MapAuth();
 app.MapPlatformGraphQL();
 app.MapAgencies();
 app.MapTemplates();
+app.MapSubmissions();
 
 await app.RunAsync();
 

@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Platform.Api.GraphQL;
+using Platform.Ingest;
 using Platform.Templates.Negotiation;
 
 namespace Platform.Api.Templates;
@@ -15,13 +16,8 @@ public static class TemplatesSetup
     {
         services.ConfigureMarten(options =>
         {
-            options.Events.AddEventTypes(
-            [
-                typeof(TemplateDrafted), typeof(TemplateRevised), typeof(TemplateProposed), typeof(TemplateAgreedByAgency),
-                typeof(TemplateAgreedByBureau), typeof(TemplateDeclined), typeof(TemplateActivated), typeof(TemplateVersionOpened),
-                typeof(TemplateVersionRetired),
-            ]);
-            options.Projections.Add(new TemplateProjection(), ProjectionLifecycle.Inline);
+            options.Events.AddEventTypes(Template.EventTypes);
+            options.Projections.Add(new FoldProjection<Template>(Template.EventTypes, Template.Fold), ProjectionLifecycle.Inline);
             options.Schema.For<Template>().DocumentAlias("template").Duplicate(t => t.Agency);
         });
         services.AddSingleton<IQueryFields, TemplateQueryFields>();

@@ -33,7 +33,7 @@ public static class StandardAgreement
                 throw new InvalidOperationException($"Standard template '{d.Id}' cannot be agreed: {refusal.Message}");
             }
             events.AddRange(decision.Events);
-            state = decision.Events.Aggregate(state, Template.Evolve);
+            state = decision.Events.Aggregate(state, Template.Fold);
         }
         return events;
     }

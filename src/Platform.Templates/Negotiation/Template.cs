@@ -78,12 +78,19 @@ public sealed record Template(
 
     private Template On(TemplateVersionRetired e) => With(e.Version, v => v.Then(VersionStatus.Retired, "retired", e.By, e.At, e.Reason));
 
+    /// <summary>Every event of a template's stream, for the store to register and its projection to subscribe to.</summary>
+    public static readonly IReadOnlyList<Type> EventTypes =
+    [
+        typeof(TemplateDrafted), typeof(TemplateRevised), typeof(TemplateProposed), typeof(TemplateAgreedByAgency), typeof(TemplateAgreedByBureau),
+        typeof(TemplateDeclined), typeof(TemplateActivated), typeof(TemplateVersionOpened), typeof(TemplateVersionRetired),
+    ];
+
     /// <summary>
     /// The state after one more event: the one fold that both the pure decisions and the Marten projection use.
     /// (Marten 9 runs conventional Create/Apply methods only through a source generator in assemblies that reference
     /// it; this library stays free of Marten, so its folding is explicit.)
     /// </summary>
-    public static Template Evolve(Template? state, object e) => e switch
+    public static Template Fold(Template? state, object e) => e switch
     {
         TemplateDrafted d => Drafted(d),
         TemplateRevised r => state!.On(r),

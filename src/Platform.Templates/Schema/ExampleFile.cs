@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Platform.Templates.Schema;
 
@@ -9,12 +8,12 @@ namespace Platform.Templates.Schema;
 /// </summary>
 public static class ExampleFile
 {
-    public static string HeaderCsv(TemplateSchema schema) => Line(schema.Fields.Select(f => f.Name));
+    public static string HeaderCsv(TemplateSchema schema) => CsvText.Line(schema.Fields.Select(f => f.Name));
 
     public static string ExampleCsv(TemplateSchema schema) =>
-        HeaderCsv(schema) + Line(schema.Fields.Select(f => ExampleValue(f, schema)));
+        HeaderCsv(schema) + CsvText.Line(schema.Fields.Select(f => ExampleValue(f, schema)));
 
-    public static byte[] Bytes(string csv) => [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv)];
+    public static byte[] Bytes(string csv) => CsvText.Utf8WithBom(csv);
 
     public static string ExampleValue(TemplateField field, TemplateSchema schema)
     {
@@ -74,17 +73,5 @@ public static class ExampleFile
             text += "0";
         }
         return text;
-    }
-
-    private static string Line(IEnumerable<string> cells) => string.Join(",", cells.Select(Quote)) + "\r\n";
-
-    /// <summary>RFC 4180 quoting, and cells that Excel would run as formulas (=, +, -, @) are prefixed with '.</summary>
-    public static string Quote(string cell)
-    {
-        if (cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(cell, CultureInfo.InvariantCulture, out _))
-        {
-            cell = "'" + cell;
-        }
-        return cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
     }
 }

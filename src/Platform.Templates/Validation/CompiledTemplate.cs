@@ -42,6 +42,9 @@ public sealed class CompiledTemplate
         return new CompiledTemplate(schema, fields, primaryKey);
     }
 
-    /// <summary>Matches the file's header to the fields; header problems are file-level and stop the file.</summary>
-    public FileValidation Begin(IReadOnlyList<string> labels) => new(this, labels);
+    /// <summary>
+    /// Matches the file's header to the fields; header problems are file-level and stop the file. With
+    /// <paramref name="keysOnly"/> (withdrawing records by key) only the primary-key columns must be present.
+    /// </summary>
+    public FileValidation Begin(IReadOnlyList<string> labels, bool keysOnly = false) => new(this, labels, keysOnly);
 }

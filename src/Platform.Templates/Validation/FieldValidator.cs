@@ -43,9 +43,10 @@ internal sealed class FieldValidator
             {
                 return true;
             }
-            return Fail(errors, ErrorCodes.ConstraintError, row, text,
+            errors.Add(new TemplateError(ErrorCodes.ConstraintError, row, Field.Name, TemplateError.Cut(text),
                 $"第{row}行“{Field.Title}”不能为空。",
-                $"Row {row}: '{Field.Name}' ({Field.TitleEn}) is required but empty.");
+                $"Row {row}: '{Field.Name}' ({Field.TitleEn}) is required but empty.", Constraint: "required"));
+            return false;
         }
         if (!FieldParsers.TryParse(Field.Type, text, ref cell))
         {

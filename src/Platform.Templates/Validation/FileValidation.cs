@@ -17,8 +17,11 @@ public sealed class FileValidation
     private readonly HashSet<UInt128>?[] uniqueValues;
     private readonly XxHash128 hash = new();
 
-    internal FileValidation(CompiledTemplate template, IReadOnlyList<string> labels)
+    private readonly bool keysOnly;
+
+    internal FileValidation(CompiledTemplate template, IReadOnlyList<string> labels, bool keysOnly)
     {
+        this.keysOnly = keysOnly;
         this.template = template;
         columnCount = labels.Count;
         columnOfField = new int[template.FieldCount];
@@ -70,7 +73,8 @@ public sealed class FileValidation
         for (var field = 0; field < template.FieldCount; field++)
         {
             var f = template.Fields[field].Field;
-            if (columnOfField[field] < 0 && !errors.Any(e => e.Code == ErrorCodes.IncorrectLabel && e.Field == f.Name))
+            if (columnOfField[field] < 0 && (!keysOnly || template.PrimaryKey.Contains(field)) &&
+                !errors.Any(e => e.Code == ErrorCodes.IncorrectLabel && e.Field == f.Name))
             {
                 errors.Add(new TemplateError(ErrorCodes.MissingLabel, null, f.Name, null,
                     $"缺少列“{f.Title}”（{f.Name}），请按模板补充该列。",
@@ -105,6 +109,10 @@ public sealed class FileValidation
         {
             values[i] = default;
             var column = columnOfField[i];
+            if (column < 0)
+            {
+                continue; // a column a keys-only file may leave out
+            }
             if (column >= cells.Count)
             {
                 errors.Add(new TemplateError(ErrorCodes.MissingCell, row, fields[i].Field.Name, null,

@@ -29,7 +29,8 @@ public sealed record TemplateError(
     string? Value,
     string Message,
     string MessageEn,
-    Severity Severity = Severity.Error)
+    Severity Severity = Severity.Error,
+    string? Constraint = null)
 {
     public const int MaxValueLength = 100;
 

@@ -66,7 +66,7 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Platform:ApplySchemaOnStart", "true");
         builder.UseSetting("Platform:SeedDemoData", "true");
         builder.UseSetting("Platform:AllowHttp", "true");
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("PLATFORM_TEST_LOG") ?? "Warning");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

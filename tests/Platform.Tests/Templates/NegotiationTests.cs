@@ -20,7 +20,7 @@ public sealed class NegotiationTests
         {
             var decision = step(state);
             Assert.False(decision.Refused, decision.Refusal?.Message);
-            state = decision.Events.Aggregate(state, Template.Evolve);
+            state = decision.Events.Aggregate(state, Template.Fold);
         }
         return state!;
     }

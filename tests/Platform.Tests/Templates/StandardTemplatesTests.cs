@@ -58,9 +58,9 @@ public sealed class StandardTemplatesTests
     [Fact]
     public void Example_cells_that_excel_would_run_as_formulas_are_neutralised()
     {
-        Assert.Equal("'=SUM(A1)", ExampleFile.Quote("=SUM(A1)"));
-        Assert.Equal("'@cmd", ExampleFile.Quote("@cmd"));
-        Assert.Equal("-12.5", ExampleFile.Quote("-12.5"));
-        Assert.Equal("\"a,\"\"b\"\"\"", ExampleFile.Quote("a,\"b\""));
+        Assert.Equal("'=SUM(A1)", CsvText.Cell("=SUM(A1)"));
+        Assert.Equal("'@cmd", CsvText.Cell("@cmd"));
+        Assert.Equal("-12.5", CsvText.Cell("-12.5"));
+        Assert.Equal("\"a,\"\"b\"\"\"", CsvText.Cell("a,\"b\""));
     }
 }

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Security.Claims;
+using Marten;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Platform.Api.Auth;
+using Platform.Ingest.Processing;
+using Platform.Ingest.Reading;
+using Platform.Ingest.Storage;
+using Platform.Ingest.Submissions;
+using Platform.Templates.Negotiation;
+using Platform.Templates.Schema;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using OpenIddict.Abstractions;
+
+namespace Platform.Api.Submissions;
+
+/// <summary>
+/// An agency sends a file for one active template version and period. The body is the file itself (CSV, .xlsx or
+/// JSON Lines) with the values in the query string, or multipart with the values as form fields. The file is
+/// stored as received and the receipt returned at once (202); the worker checks it in the background.
+/// </summary>
+public static class SubmitFile
+{
+    public sealed record Values(string? Template, string? Version, string? Period, string? Mode)
+    {
+        public Dictionary<string, string[]> Problems(out int version, out DateOnly period, out SubmissionMode mode)
+        {
+            var problems = new Dictionary<string, string[]>();
+            version = 0;
+            period = default;
+            mode = SubmissionMode.New;
+            if (string.IsNullOrWhiteSpace(Template))
+            {
+                problems["template"] = ["Name the template, such as template=business-registrations."];
+            }
+            if (!int.TryParse(Version, NumberStyles.None, CultureInfo.InvariantCulture, out version) || version < 1)
+            {
+                problems["version"] = ["Give the template version as a number, such as version=1."];
+            }
+            if (!DateOnly.TryParseExact((Period ?? "") + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out period))
+            {
+                problems["period"] = ["Give the period as year and month, such as period=2024-03."];
+            }
+            if (Mode is not null && !Enum.TryParse(Mode, ignoreCase: true, out mode) || Mode is not null && int.TryParse(Mode, out _))
+            {
+                problems["mode"] = ["Mode is one of new (the default), correct, void or replace."];
+            }
+            return problems;
+        }
+    }
+
+    public static void MapSubmitFile(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/submissions", Handle)
+            .RequireAnyRole(Roles.Agency)
+            .DisableAntiforgery()
+            .WithTags("Submissions")
+            .WithSummary("Send a file for a template version and period; answers 202 with the receipt to poll")
+            .WithDescription("Body: the file (text/csv, .xlsx, application/x-ndjson) with ?template=&version=&period=&mode= " +
+                             "or multipart/form-data with those as fields and a file part. Optional header Idempotency-Key.")
+            .Produces<Receipt>(StatusCodes.Status202Accepted)
+            .Produces<Receipt>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+    private static async Task<IResult> Handle(HttpContext http, IDocumentSession session, UploadStore uploads, IngestSignal signal,
+        TimeProvider time, ClaimsPrincipal user)
+    {
+        var ct = http.RequestAborted;
+        var id = Guid.CreateVersion7().ToString("N");
+        var now = time.GetUtcNow();
+        StoredUpload? upload = null;
+        Values values;
+        string fileName;
+        string? declaredType;
+        try
+        {
+            (upload, values, fileName, declaredType) = await ReceiveAsync(http, uploads, id, now, ct);
+        }
+        catch (UploadTooLargeException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
+                detail: $"{e.Message} Split it by period or send it compressed as .xlsx.");
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unreadable request", detail: e.Message);
+        }
+        if (upload is null)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No file",
+                detail: "Send the file as the request body, or as the 'file' part of a multipart form.");
+        }
+
+        var problems = values.Problems(out var version, out var period, out var mode);
+        if (problems.Count > 0)
+        {
+            UploadStore.Discard(upload);
+            return Results.ValidationProblem(problems, title: "Say what the file is for");
+        }
+
+        var agency = user.GetClaim(PlatformClaims.Agency) ?? "";
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        if (await Existing(session, agency, values.Template!, version, values.Period!, upload.Sha256, idempotencyKey, ct) is { } existing)
+        {
+            UploadStore.Discard(upload);
+            return existing.Sha256 == upload.Sha256
+                ? Results.Ok(Receipt.From(existing))
+                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused",
+                    detail: $"Idempotency-Key '{idempotencyKey}' was used for submission {existing.Id} with a different file; use a new key for a new file.");
+        }
+
+        var mediaType = RowReaders.Sniff(declaredType, fileName, upload.FirstBytes);
+        var received = new SubmissionReceived(id, agency, values.Template!, version, values.Period!, mode, fileName, mediaType, upload.Sha256,
+            upload.Size, upload.IsUtf8, upload.Path, idempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
+        var refusal = await RefusalAsync(session, agency, values.Template!, version, period, now, ct);
+        session.Events.StartStream<Submission>(id, refusal is null
+            ? [received]
+            : [received, new SubmissionRejected(id, refusal.Value.Zh, refusal.Value.En, [], now)]);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (IsUniqueViolation(e))
+        {
+            UploadStore.Discard(upload);
+            await using var fresh = session.DocumentStore.QuerySession();
+            var first = await Existing(fresh, agency, values.Template!, version, values.Period!, upload.Sha256, idempotencyKey, ct);
+            if (first is null)
+            {
+                throw;
+            }
+            return Results.Ok(Receipt.From(first));
+        }
+        signal.Wake();
+        var receipt = Receipt.From((await session.LoadAsync<Submission>(id, ct))!);
+        return Results.Accepted($"/api/submissions/{id}", receipt);
+    }
+
+    /// <summary>The first receipt of the same file for the same template, version and period, or of the same idempotency key.</summary>
+    private static async Task<Submission?> Existing(IQuerySession session, string agency, string template, int version, string period,
+        string sha256, string? idempotencyKey, CancellationToken ct)
+    {
+        if (idempotencyKey is not null &&
+            await session.Query<Submission>().FirstOrDefaultAsync(s => s.Agency == agency && s.IdempotencyKey == idempotencyKey, ct) is { } keyed)
+        {
+            return keyed;
+        }
+        return await session.Query<Submission>().FirstOrDefaultAsync(s =>
+            s.TemplateId == template && s.TemplateVersion == version && s.Period == period && s.Sha256 == sha256, ct);
+    }
+
+    /// <summary>File-level refusals known before reading the file: the template, its version, the period.</summary>
+    private static async Task<(string Zh, string En)?> RefusalAsync(IQuerySession session, string agency, string templateId, int version,
+        DateOnly period, DateTimeOffset now, CancellationToken ct)
+    {
+        var template = await session.LoadAsync<Template>(templateId, ct);
+        if (template is null || template.Agency != agency)
+        {
+            return ($"模板“{templateId}”不存在或不属于本单位（{agency}）。请在 GET /api/templates 中查看本单位的模板。",
+                $"There is no template '{templateId}' for your agency ({agency}); GET /api/templates lists yours.");
+        }
+        var found = template.Version(version);
+        if (found is null || !found.AcceptsSubmissions)
+        {
+            var active = template.Active?.Version;
+            return ($"模板“{templateId}”第{version}版{(found is null ? "不存在" : "当前不接收报送")}；{(active is null ? "该模板目前没有生效版本。" : $"请按第{active}版报送。")}",
+                $"Version {version} of '{templateId}' {(found is null ? "does not exist" : $"is {found.Status.ToString().ToLowerInvariant()} and accepts no submissions")}; " +
+                (active is null ? "the template has no active version now." : $"send the file for version {active}."));
+        }
+        var thisMonth = new DateOnly(now.Year, now.Month, 1);
+        if (period > thisMonth)
+        {
+            return ($"所属期 {period:yyyy-MM} 尚未到来。", $"The period {period:yyyy-MM} has not begun yet.");
+        }
+        if (found.Schema.Schedule.Kind == ScheduleKind.Quarterly && period.Month % 3 != 0)
+        {
+            return ($"该模板按季报送，所属期应为季末月份（03、06、09、12），而不是 {period:yyyy-MM}。",
+                $"This template is quarterly: the period is the quarter's last month (03, 06, 09 or 12), not {period:yyyy-MM}.");
+        }
+        return null;
+    }
+
+    private static async Task<(StoredUpload? Upload, Values Values, string FileName, string? ContentType)> ReceiveAsync(
+        HttpContext http, UploadStore uploads, string id, DateTimeOffset now, CancellationToken ct)
+    {
+        var request = http.Request;
+        var query = request.Query;
+        var fromQuery = new Values(query["template"], query["version"], query["period"], query["mode"]);
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) ||
+            !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            var name = query["fileName"].FirstOrDefault() ?? $"{id}.upload";
+            return (await uploads.SaveAsync(request.Body, id, now, ct), fromQuery, name, request.ContentType);
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
+                       ?? throw new Microsoft.AspNetCore.Http.BadHttpRequestException("The multipart body has no boundary.");
+        var reader = new MultipartReader(boundary, request.Body);
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        StoredUpload? upload = null;
+        string fileName = $"{id}.upload";
+        string? fileType = null;
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+            if (disposition.IsFileDisposition() && upload is null)
+            {
+                fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value ?? fileName;
+                fileType = section.ContentType;
+                upload = await uploads.SaveAsync(section.Body, id, now, ct);
+            }
+            else if (disposition.IsFormDisposition())
+            {
+                using var text = new StreamReader(section.Body);
+                fields[disposition.Name.Value ?? ""] = await text.ReadToEndAsync(ct);
+            }
+        }
+        var values = new Values(fields.GetValueOrDefault("template") ?? fromQuery.Template, fields.GetValueOrDefault("version") ?? fromQuery.Version,
+            fields.GetValueOrDefault("period") ?? fromQuery.Period, fields.GetValueOrDefault("mode") ?? fromQuery.Mode);
+        return (upload, values, fileName, fileType);
+    }
+
+    private static bool IsUniqueViolation(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is Npgsql.PostgresException { SqlState: "23505" })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,46 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Schema;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Ingest.Processing;
+using Platform.Ingest.Storage;
+using Platform.Ingest.Submissions;
+
+namespace Platform.Ingest;
+
+public static class IngestSetup
+{
+    /// <summary>Submissions as event streams, their receipts, the record tables, the upload store and the worker.</summary>
+    public static IServiceCollection AddIngest(this IServiceCollection services, IConfiguration configuration, string uploadDirectory)
+    {
+        var options = configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
+        services.AddSingleton(options);
+        services.AddSingleton(new UploadStore(uploadDirectory, options.MaxFileBytes));
+        services.AddSingleton<IngestSignal>();
+        services.AddSingleton<SubmissionProcessor>();
+        services.AddSingleton<IngestWorker>();
+        if (options.RunWorker)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<IngestWorker>());
+        }
+        services.ConfigureMarten(store =>
+        {
+            store.Events.AddEventTypes(Submission.EventTypes);
+            store.Projections.Add(new FoldProjection<Submission>(Submission.EventTypes, Submission.Fold), ProjectionLifecycle.Inline);
+            store.Schema.For<Submission>()
+                .DocumentAlias("submission")
+                .Duplicate(s => s.Agency)
+                .Duplicate(s => s.Status)
+                .Duplicate(s => s.TemplateId)
+                .Duplicate(s => s.Period)
+                .UniqueIndex(UniqueIndexType.Computed, "ux_submission_same_file", s => s.TemplateId, s => s.TemplateVersion, s => s.Period, s => s.Sha256)
+                .UniqueIndex(UniqueIndexType.Computed, "ux_submission_idempotency_key", s => s.Agency, s => s.IdempotencyKey!);
+            foreach (var table in RecordTables.SchemaObjects())
+            {
+                store.Storage.ExtendedSchemaObjects.Add(table);
+            }
+        });
+        return services;
+    }
+}

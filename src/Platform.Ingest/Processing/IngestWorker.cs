@@ -1,0 +1,113 @@
+using Marten;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Platform.Ingest.Submissions;
+using Polly;
+using Polly.Retry;
+
+namespace Platform.Ingest.Processing;
+
+/// <summary>Wakes the worker as soon as a submission is received, instead of at its next poll.</summary>
+public sealed class IngestSignal : IDisposable
+{
+    private readonly SemaphoreSlim signal = new(0);
+
+    public void Dispose() => signal.Dispose();
+
+    public void Wake() => signal.Release();
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => signal.WaitAsync(timeout, ct);
+}
+
+/// <summary>
+/// The in-process worker: processes unfinished submissions (received or validating), oldest first, one at a time.
+/// Transient database faults are retried with backoff and, failing that, left for the next round, where processing
+/// resumes after the last committed batch. Any other fault fails the submission with its reason.
+/// </summary>
+public sealed partial class IngestWorker(
+    IDocumentStore store, SubmissionProcessor processor, IngestSignal signal, IngestOptions options, TimeProvider time, ILogger<IngestWorker> logger)
+    : BackgroundService
+{
+    private readonly ResiliencePipeline transientRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            MaxRetryAttempts = 6,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            UseJitter = true,
+        })
+        .Build();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (IsTransient(e))
+            {
+                DatabaseUnavailable(logger, e.Message);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            await signal.WaitAsync(options.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Processes every unfinished submission once; public so tests and tools can drive it without the loop.</summary>
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        IReadOnlyList<string> pending;
+        await using (var query = store.QuerySession())
+        {
+            pending = await query.Query<Submission>()
+                .Where(s => s.Status == SubmissionStatus.Received || s.Status == SubmissionStatus.Validating)
+                .OrderBy(s => s.ReceivedAt)
+                .Select(s => s.Id)
+                .ToListAsync(ct);
+        }
+        foreach (var id in pending)
+        {
+            try
+            {
+                await transientRetry.ExecuteAsync(async token => await processor.ProcessAsync(id, token), ct);
+            }
+            catch (Exception e) when (!IsTransient(e) && e is not OperationCanceledException)
+            {
+                SubmissionFailedLog(logger, e, id);
+                await using var query = store.QuerySession();
+                if (await query.LoadAsync<Submission>(id, ct) is { IsFinished: false } submission)
+                {
+                    await processor.FinishAsync(submission, new SubmissionFailed(id,
+                        $"The platform could not process this file ({e.GetType().Name}); it has been logged. Nothing was applied; resend it later.",
+                        time.GetUtcNow()), ct);
+                }
+            }
+        }
+    }
+
+    public static bool IsTransient(Exception e)
+    {
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException ||
+                inner is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Database unavailable while ingesting; will resume: {Reason}")]
+    private static partial void DatabaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Submission {SubmissionId} failed")]
+    private static partial void SubmissionFailedLog(ILogger logger, Exception e, string submissionId);
+}

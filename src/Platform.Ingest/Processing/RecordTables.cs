@@ -1,0 +1,194 @@
+using Npgsql;
+using NpgsqlTypes;
+using Platform.Ingest.Submissions;
+using Platform.Templates.Validation;
+using Weasel.Core;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Tables;
+
+namespace Platform.Ingest.Processing;
+
+/// <summary>One accepted row as the record tables hold it: typed keys for joins, every value in <c>values</c>.</summary>
+public sealed record RecordRow(int Row, string Key, string? Subject, DateTime? Period, string ValuesJson);
+
+/// <summary>
+/// The record tables, created with Marten's schema (so the migrate command covers them) and written by set-based SQL:
+/// <list type="bullet">
+/// <item><c>ingest_record</c>: every accepted row of every submission, with its submission and row number (traceability);</item>
+/// <item><c>ingest_current</c>: per template and record key, the record as it stands after corrections and voids;</item>
+/// <item><c>ingest_error</c>: every row-level problem, for the error report.</item>
+/// </list>
+/// Both record tables have typed, indexed subject key and period columns, which the comparisons join on.
+/// </summary>
+public static class RecordTables
+{
+    private const string Schema = "platform";
+
+    public static IEnumerable<ISchemaObject> SchemaObjects()
+    {
+        var record = new Table(new PostgresqlObjectName(Schema, "ingest_record", SchemaUtils.IdentifierUsage.General));
+        record.AddColumn("submission_id", "text").AsPrimaryKey();
+        record.AddColumn("row_number", "integer").AsPrimaryKey();
+        record.AddColumn("template_id", "text").NotNull();
+        record.AddColumn("template_version", "integer").NotNull();
+        record.AddColumn("agency", "text").NotNull();
+        record.AddColumn("period", "date");
+        record.AddColumn("record_key", "text").NotNull();
+        record.AddColumn("subject_key", "text");
+        record.AddColumn("values", "jsonb").NotNull();
+        record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"] });
+        yield return record;
+
+        var current = new Table(new PostgresqlObjectName(Schema, "ingest_current", SchemaUtils.IdentifierUsage.General));
+        current.AddColumn("template_id", "text").AsPrimaryKey();
+        current.AddColumn("record_key", "text").AsPrimaryKey();
+        current.AddColumn("template_version", "integer").NotNull();
+        current.AddColumn("agency", "text").NotNull();
+        current.AddColumn("period", "date");
+        current.AddColumn("subject_key", "text");
+        current.AddColumn("values", "jsonb").NotNull();
+        current.AddColumn("submission_id", "text").NotNull();
+        current.AddColumn("row_number", "integer").NotNull();
+        current.AddColumn("voided", "boolean").NotNull().DefaultValueByExpression("false");
+        current.AddColumn("updated_at", "timestamptz").NotNull();
+        current.Indexes.Add(new IndexDefinition("ix_ingest_current_subject_period") { Columns = ["template_id", "subject_key", "period"] });
+        current.Indexes.Add(new IndexDefinition("ix_ingest_current_subject") { Columns = ["subject_key"] });
+        yield return current;
+
+        var error = new Table(new PostgresqlObjectName(Schema, "ingest_error", SchemaUtils.IdentifierUsage.General));
+        error.AddColumn("submission_id", "text").AsPrimaryKey();
+        error.AddColumn("seq", "integer").AsPrimaryKey();
+        error.AddColumn("row_number", "integer");
+        error.AddColumn("field", "text");
+        error.AddColumn("code", "text").NotNull();
+        error.AddColumn("severity", "text").NotNull();
+        error.AddColumn("constraint_name", "text");
+        error.AddColumn("message", "text").NotNull();
+        error.AddColumn("message_en", "text").NotNull();
+        error.AddColumn("value", "text");
+        yield return error;
+    }
+
+    public static async Task CopyRecordsAsync(NpgsqlConnection connection, Submission submission, IReadOnlyList<RecordRow> rows, CancellationToken ct)
+    {
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY platform.ingest_record (submission_id, row_number, template_id, template_version, agency, period, record_key, subject_key, values) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(submission.Id, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.Row, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(submission.TemplateId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(submission.TemplateVersion, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(submission.Agency, NpgsqlDbType.Text, ct);
+            if (row.Period is { } period)
+            {
+                await copy.WriteAsync(DateOnly.FromDateTime(period), NpgsqlDbType.Date, ct);
+            }
+            else
+            {
+                await copy.WriteNullAsync(ct);
+            }
+            await copy.WriteAsync(row.Key, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.Subject, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.ValuesJson, NpgsqlDbType.Jsonb, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    public static async Task CopyErrorsAsync(NpgsqlConnection connection, string submissionId, int firstSeq, IReadOnlyList<TemplateError> errors,
+        CancellationToken ct)
+    {
+        if (errors.Count == 0)
+        {
+            return;
+        }
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY platform.ingest_error (submission_id, seq, row_number, field, code, severity, constraint_name, message, message_en, value) FROM STDIN (FORMAT BINARY)", ct);
+        var seq = firstSeq;
+        foreach (var error in errors)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(submissionId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(seq++, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(error.Row, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(error.Field, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(error.Code, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(error.Severity.ToString().ToLowerInvariant(), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(error.Constraint, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(error.Message, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(error.MessageEn, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(error.Value, NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>Which of these keys the template holds now (not voided).</summary>
+    public static async Task<HashSet<string>> HeldKeysAsync(NpgsqlConnection connection, string templateId, IReadOnlyList<string> keys, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "select record_key from platform.ingest_current where template_id = $1 and record_key = any($2) and not voided", connection)
+        {
+            Parameters = { new() { Value = templateId }, new() { Value = keys.ToArray() } },
+        };
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            held.Add(reader.GetString(0));
+        }
+        return held;
+    }
+
+    /// <summary>Applies an accepted submission to the current records, as its mode says, in the caller's transaction.</summary>
+    public static async Task ApplyAsync(NpgsqlConnection connection, Submission submission, DateOnly period, DateTimeOffset now, CancellationToken ct)
+    {
+        var sql = submission.Mode == SubmissionMode.Void
+            ? """
+              update platform.ingest_current c
+                 set voided = true, submission_id = r.submission_id, row_number = r.row_number, updated_at = $2
+                from platform.ingest_record r
+               where r.submission_id = $1 and c.template_id = r.template_id and c.record_key = r.record_key
+              """
+            : """
+              insert into platform.ingest_current
+                     (template_id, record_key, template_version, agency, period, subject_key, values, submission_id, row_number, voided, updated_at)
+              select template_id, record_key, template_version, agency, period, subject_key, values, submission_id, row_number, false, $2
+                from platform.ingest_record where submission_id = $1
+              on conflict (template_id, record_key) do update
+                 set template_version = excluded.template_version, agency = excluded.agency, period = excluded.period,
+                     subject_key = excluded.subject_key, values = excluded.values, submission_id = excluded.submission_id,
+                     row_number = excluded.row_number, voided = false, updated_at = excluded.updated_at
+              """;
+        await using (var apply = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submission.Id }, new() { Value = now } } })
+        {
+            await apply.ExecuteNonQueryAsync(ct);
+        }
+        if (submission.Mode == SubmissionMode.Replace)
+        {
+            await using var replace = new NpgsqlCommand(
+                """
+                update platform.ingest_current c set voided = true, submission_id = $1, row_number = 0, updated_at = $2
+                 where c.template_id = $3 and c.period = $4 and not c.voided
+                   and not exists (select 1 from platform.ingest_record r where r.submission_id = $1 and r.record_key = c.record_key)
+                """, connection)
+            {
+                Parameters = { new() { Value = submission.Id }, new() { Value = now }, new() { Value = submission.TemplateId }, new() { Value = period } },
+            };
+            await replace.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>Removes what a failed submission wrote, so nothing of it stays behind.</summary>
+    public static async Task DiscardAsync(NpgsqlConnection connection, string submissionId, CancellationToken ct)
+    {
+        foreach (var table in new[] { "ingest_record", "ingest_error" })
+        {
+            await using var command = new NpgsqlCommand($"delete from platform.{table} where submission_id = $1", connection)
+            {
+                Parameters = { new() { Value = submissionId } },
+            };
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using Platform.Templates.Validation;
+
+namespace Platform.Ingest.Reading;
+
+/// <summary>A file read as a header and rows, whatever its format.</summary>
+public interface IRowReader : IDisposable
+{
+    IReadOnlyList<string> Header { get; }
+
+    /// <summary>The encoding the text was read in, for the receipt ("UTF-8", "GB18030", "xlsx").</summary>
+    string Encoding { get; }
+
+    bool Read();
+
+    IRowSource Row { get; }
+}
+
+/// <summary>A problem that makes the whole file unreadable; the message says what to fix, in Chinese and English.</summary>
+public sealed class FileProblemException(string message, string messageEn) : Exception(messageEn)
+{
+    public string MessageZh { get; } = message;
+}
+
+public static class RowReaders
+{
+    public const string Csv = "text/csv";
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    public const string JsonLines = "application/x-ndjson";
+
+    /// <summary>GB18030 that refuses byte sequences it cannot decode instead of inventing characters.</summary>
+    public static Encoding Gb18030 { get; } = CreateGb18030();
+
+    private static Encoding CreateGb18030()
+    {
+        System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        return System.Text.Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+    }
+
+    /// <summary>Picks the reader for the media type; text is UTF-8 when every byte of it decoded as UTF-8, else GB18030.</summary>
+    public static IRowReader Open(string path, string mediaType, bool isUtf8, int maxRowChars) => new FileInfo(path).Length == 0
+        ? throw new FileProblemException("文件为空：第一行应为表头。", "The file is empty: its first line should be the header.")
+        : mediaType switch
+    {
+        Xlsx => new XlsxRowReader(path),
+        JsonLines => new JsonLinesRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, maxRowChars),
+        _ => new CsvRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, maxRowChars),
+    };
+
+    /// <summary>The media type of an upload: as declared, or from its first bytes (an .xlsx is a zip) or its name.</summary>
+    public static string Sniff(string? declared, string fileName, ReadOnlySpan<byte> firstBytes)
+    {
+        var type = declared?.Split(';')[0].Trim().ToLowerInvariant();
+        if (type is Xlsx || firstBytes.StartsWith("PK\u0003\u0004"u8))
+        {
+            return Xlsx;
+        }
+        if (type is JsonLines or "application/jsonl" or "application/jsonlines" ||
+            fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
+        {
+            return JsonLines;
+        }
+        return Csv;
+    }
+}
+
+/// <summary>A row held as strings (Excel and JSON Lines rows, which are not spans into a text buffer).</summary>
+internal sealed class StringRow : IRowSource
+{
+    public string[] Cells { get; set; } = [];
+
+    public int Count => Cells.Length;
+
+    public ReadOnlySpan<char> this[int column] => Cells[column];
+}

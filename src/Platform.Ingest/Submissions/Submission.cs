@@ -1,0 +1,120 @@
+using Platform.Templates.Validation;
+
+namespace Platform.Ingest.Submissions;
+
+/// <summary>What a submission does to the records already held for its template (the OECD CRS model).</summary>
+public enum SubmissionMode
+{
+    /// <summary>New records for the period; a key already held is a row error (send it as a correction).</summary>
+    New,
+
+    /// <summary>Records replace the held ones with the same key; an unknown key is a row error (CRS 80002).</summary>
+    Correct,
+
+    /// <summary>Records are withdrawn by key; only the key columns are needed; an unknown key is a row error.</summary>
+    Void,
+
+    /// <summary>A full replacement of the period: held records of the period that the file does not repeat are voided.</summary>
+    Replace,
+}
+
+public enum SubmissionStatus
+{
+    Received,
+    Validating,
+    Accepted,
+    AcceptedWithErrors,
+    Rejected,
+
+    /// <summary>A permanent fault of the platform (not of the file); nothing of it is applied.</summary>
+    Failed,
+}
+
+public sealed record SubmissionReceived(
+    string SubmissionId, string Agency, string TemplateId, int TemplateVersion, string Period, SubmissionMode Mode,
+    string FileName, string MediaType, string Sha256, long Size, bool IsUtf8, string StoredPath, string? IdempotencyKey, string By,
+    DateTimeOffset At);
+
+public sealed record SubmissionValidationStarted(string SubmissionId, string Encoding, DateTimeOffset At);
+
+/// <summary>
+/// One batch of rows checked and committed together with its records: which rows, how many accepted, and every
+/// problem found (warnings included). Batches are numbered, so a resumed submission skips those already committed.
+/// </summary>
+public sealed record RowsChecked(string SubmissionId, int Batch, int FirstRow, int LastRow, int Accepted, int Rejected,
+    IReadOnlyList<TemplateError> Errors, DateTimeOffset At);
+
+public sealed record SubmissionAccepted(string SubmissionId, int RowsRead, int RowsAccepted, int RowsRejected, DateTimeOffset At);
+
+/// <summary>A file-level problem: the whole file is refused with one message saying what to fix.</summary>
+public sealed record SubmissionRejected(string SubmissionId, string Reason, string ReasonEn, IReadOnlyList<TemplateError> FileErrors, DateTimeOffset At);
+
+public sealed record SubmissionFailed(string SubmissionId, string Reason, DateTimeOffset At);
+
+/// <summary>A submission's receipt: what was sent, where it stands, its counts and timings.</summary>
+public sealed record Submission(
+    string Id,
+    string Agency,
+    string TemplateId,
+    int TemplateVersion,
+    string Period,
+    SubmissionMode Mode,
+    string FileName,
+    string MediaType,
+    string Sha256,
+    long Size,
+    bool IsUtf8,
+    string StoredPath,
+    string? IdempotencyKey,
+    string By,
+    SubmissionStatus Status,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? CompletedAt = null,
+    string? Encoding = null,
+    int Batches = 0,
+    int RowsRead = 0,
+    int RowsAccepted = 0,
+    int RowsRejected = 0,
+    int Warnings = 0,
+    int ErrorCount = 0,
+    string? Reason = null,
+    string? ReasonEn = null)
+{
+    public bool IsFinished => Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithErrors or SubmissionStatus.Rejected or SubmissionStatus.Failed;
+
+    /// <summary>Every event of a submission's stream, for the store to register and its projection to subscribe to.</summary>
+    public static readonly IReadOnlyList<Type> EventTypes =
+    [
+        typeof(SubmissionReceived), typeof(SubmissionValidationStarted), typeof(RowsChecked), typeof(SubmissionAccepted),
+        typeof(SubmissionRejected), typeof(SubmissionFailed),
+    ];
+
+    /// <summary>The one fold of a submission's events, used by the store's projection and by the worker alike.</summary>
+    public static Submission Fold(Submission? state, object e) => e switch
+    {
+        SubmissionReceived r => new Submission(r.SubmissionId, r.Agency, r.TemplateId, r.TemplateVersion, r.Period, r.Mode, r.FileName,
+            r.MediaType, r.Sha256, r.Size, r.IsUtf8, r.StoredPath, r.IdempotencyKey, r.By, SubmissionStatus.Received, r.At),
+        SubmissionValidationStarted s => state! with { Status = SubmissionStatus.Validating, StartedAt = s.At, Encoding = s.Encoding },
+        RowsChecked c => state! with
+        {
+            Batches = c.Batch,
+            RowsRead = c.LastRow - 1,
+            RowsAccepted = state.RowsAccepted + c.Accepted,
+            RowsRejected = state.RowsRejected + c.Rejected,
+            Warnings = state.Warnings + c.Errors.Count(x => x.Severity == Templates.Schema.Severity.Warning),
+            ErrorCount = state.ErrorCount + c.Errors.Count,
+        },
+        SubmissionAccepted a => state! with
+        {
+            Status = a.RowsRejected > 0 ? SubmissionStatus.AcceptedWithErrors : SubmissionStatus.Accepted,
+            CompletedAt = a.At,
+            RowsRead = a.RowsRead,
+            RowsAccepted = a.RowsAccepted,
+            RowsRejected = a.RowsRejected,
+        },
+        SubmissionRejected r => state! with { Status = SubmissionStatus.Rejected, CompletedAt = r.At, Reason = r.Reason, ReasonEn = r.ReasonEn },
+        SubmissionFailed f => state! with { Status = SubmissionStatus.Failed, CompletedAt = f.At, ReasonEn = f.Reason, Reason = f.Reason },
+        _ => throw new ArgumentException($"{e.GetType().Name} is not a submission event.", nameof(e)),
+    };
+}
