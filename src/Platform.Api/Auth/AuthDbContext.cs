@@ -17,6 +17,8 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options) : DbC
     /// <summary>Npgsql with the migration history kept inside the auth schema, and OpenIddict's entities.</summary>
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history", Schema))
+            .UseNpgsql(connectionString, npgsql => npgsql
+                .MigrationsHistoryTable("__ef_migrations_history", Schema)
+                .EnableRetryOnFailure(maxRetryCount: 4, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseOpenIddict();
 }

@@ -78,7 +78,7 @@ public sealed partial class IngestWorker(
             {
                 await transientRetry.ExecuteAsync(async token => await processor.ProcessAsync(id, token), ct);
             }
-            catch (Exception e) when (!IsTransient(e) && e is not OperationCanceledException)
+            catch (Exception e) when (!IsTransient(e) && e is not OperationCanceledException && !ct.IsCancellationRequested)
             {
                 SubmissionFailedLog(logger, e, id);
                 await using var query = store.QuerySession();

@@ -43,6 +43,9 @@ public static class SubmissionClient
         return await client.FinishedAsync(receipt.Id);
     }
 
+    public static async Task<List<ErrorLine>> ErrorsAsync(this HttpClient client, string id) =>
+        (await client.GetFromJsonAsync<List<ErrorLine>>($"/api/submissions/{id}/errors", Json))!;
+
     public static async Task<Receipt> FinishedAsync(this HttpClient client, string id, int seconds = 60)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);

@@ -1,0 +1,95 @@
+using System.Net;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Api.Auth;
+using Platform.Ingest.Processing;
+using Platform.Ingest.Submissions;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Submissions;
+
+/// <summary>Crashes and database outages in the middle of a submission lose and duplicate nothing.</summary>
+public sealed class IngestFaultTests
+{
+    private static async Task<long> Count(string connectionString, string sql, string submissionId)
+    {
+        // Unpooled: connections pooled before the restart are dead.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submissionId } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<Submission> Load(PlatformFactory platform, string id)
+    {
+        await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.LoadAsync<Submission>(id))!;
+    }
+
+    private static async Task AssertAllRowsOnce(string connectionString, string id, int rows)
+    {
+        Assert.Equal(rows, await Count(connectionString, "select count(*) from platform.ingest_record where submission_id = $1", id));
+        Assert.Equal(rows, await Count(connectionString, "select count(distinct row_number) from platform.ingest_record where submission_id = $1", id));
+        Assert.Equal(rows, await Count(connectionString, "select count(*) from platform.ingest_current where submission_id = $1 and not voided", id));
+    }
+
+    [Fact]
+    public async Task A_restart_in_the_middle_of_a_submission_resumes_without_losing_or_duplicating_a_record()
+    {
+        const int rows = 6000;
+        await using var first = new PlatformFactory();
+        first.WithSetting("Ingest:RunWorker", "false").WithSetting("Ingest:BatchSize", "300");
+        await ((IAsyncLifetime)first).InitializeAsync();
+        var client = await first.ClientForAsync(Roles.Agency, "market-regulator");
+        var receipt = await SubmissionClient.ReceiptOf(await client.SendAsync(Files.Registrations(rows, "2019-06"), period: "2019-06"));
+
+        using var crash = new CancellationTokenSource();
+        var worker = first.Services.GetRequiredService<IngestWorker>();
+        var running = worker.RunOnceAsync(crash.Token);
+        while ((await Load(first, receipt.Id)).Batches < 3 && !running.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+        await crash.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        var interrupted = await Load(first, receipt.Id);
+        Assert.Equal(SubmissionStatus.Validating, interrupted.Status);
+        Assert.InRange(interrupted.Batches, 3, rows / 300 - 1);
+
+        await using var restarted = first.Restarted();
+        restarted.WithSetting("Ingest:RunWorker", "true");
+        var after = await (await restarted.ClientForAsync(Roles.Agency, "market-regulator")).FinishedAsync(receipt.Id);
+        Assert.Equal(SubmissionStatus.Accepted, after.Status);
+        Assert.Equal((rows, rows, 0), (after.RowsRead, after.RowsAccepted, after.RowsRejected));
+        await AssertAllRowsOnce(first.ConnectionString, receipt.Id, rows);
+    }
+
+    [Fact]
+    public async Task Postgresql_stopping_and_starting_in_the_middle_of_a_submission_loses_and_duplicates_nothing()
+    {
+        const int rows = 8000;
+        await using var cluster = await PostgresCluster.StartAsync(shared: false);
+        await using var platform = PlatformFactory.OnDatabase(await cluster.CreateDatabaseAsync("fault"));
+        platform.WithSetting("Ingest:BatchSize", "200").WithSetting("Ingest:PollInterval", "00:00:00.500");
+        await ((IAsyncLifetime)platform).InitializeAsync();
+        var client = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        var receipt = await SubmissionClient.ReceiptOf(await client.SendAsync(Files.Registrations(rows, "2019-07"), period: "2019-07"));
+
+        Submission before;
+        while ((before = await Load(platform, receipt.Id)).Batches < 2)
+        {
+            await Task.Delay(10);
+        }
+        await cluster.StopAsync();
+        Assert.InRange(before.Batches, 2, rows / 200 - 1);
+        var outage = platform.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await outage.GetAsync("/health/ready")).StatusCode);
+        await cluster.StartAgainAsync();
+
+        var after = await client.FinishedAsync(receipt.Id, seconds: 120);
+        Assert.Equal(SubmissionStatus.Accepted, after.Status);
+        Assert.Equal((rows, rows, 0), (after.RowsRead, after.RowsAccepted, after.RowsRejected));
+        await AssertAllRowsOnce(platform.ConnectionString, receipt.Id, rows);
+    }
+}
