@@ -10,10 +10,10 @@ public static class Options
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    /// <summary>Peak resident set size of this process so far (VmHWM), in MB.</summary>
-    public static double PeakRssMb()
+    /// <summary>Peak resident set size (VmHWM) of this process or another, in MB.</summary>
+    public static double PeakRssMb(int? processId = null)
     {
-        foreach (var line in File.ReadLines("/proc/self/status"))
+        foreach (var line in File.ReadLines(processId is { } pid ? $"/proc/{pid}/status" : "/proc/self/status"))
         {
             if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
             {

@@ -1,13 +1,17 @@
-using Platform.Bench;
+namespace Platform.Bench;
 
-return args switch
+public static class BenchProgram
 {
-    ["validate", .. var rest] => await ValidateBench.RunAsync(Options.Rows(rest, 1_000_000)),
-    _ => Usage(),
-};
+    public static async Task<int> Main(string[] args) => args switch
+    {
+        ["validate", .. var rest] => await ValidateBench.RunAsync(Options.Rows(rest, 1_000_000)),
+        ["ingest", .. var rest] => await IngestBench.RunAsync(Options.Rows(rest, 100_000)),
+        _ => Usage(),
+    };
 
-static int Usage()
-{
-    Console.Error.WriteLine("usage: ops/bench validate [--rows N]");
-    return 2;
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N]");
+        return 2;
+    }
 }

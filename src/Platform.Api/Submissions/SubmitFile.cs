@@ -65,9 +65,15 @@ public static class SubmitFile
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static async Task<IResult> Handle(HttpContext http, IDocumentSession session, UploadStore uploads, IngestSignal signal,
-        TimeProvider time, ClaimsPrincipal user)
+        TimeProvider time, ClaimsPrincipal user, IngestOptions options)
     {
         var ct = http.RequestAborted;
+        // The server's default body limit (30 MB) is for forms; an upload's limit is the configured file size, which
+        // the upload store enforces with a clear 413 as it streams.
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
         var id = Guid.CreateVersion7().ToString("N");
         var now = time.GetUtcNow();
         StoredUpload? upload = null;
@@ -76,7 +82,7 @@ public static class SubmitFile
         string? declaredType;
         try
         {
-            (upload, values, fileName, declaredType) = await ReceiveAsync(http, uploads, id, now, ct);
+            (upload, values, fileName, declaredType) = await ReceiveAsync(http, uploads, options.MaxFileBytes, id, now, ct);
         }
         catch (UploadTooLargeException e)
         {
@@ -183,7 +189,7 @@ public static class SubmitFile
     }
 
     private static async Task<(StoredUpload? Upload, Values Values, string FileName, string? ContentType)> ReceiveAsync(
-        HttpContext http, UploadStore uploads, string id, DateTimeOffset now, CancellationToken ct)
+        HttpContext http, UploadStore uploads, long maxBytes, string id, DateTimeOffset now, CancellationToken ct)
     {
         var request = http.Request;
         var query = request.Query;
@@ -197,7 +203,7 @@ public static class SubmitFile
 
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
                        ?? throw new Microsoft.AspNetCore.Http.BadHttpRequestException("The multipart body has no boundary.");
-        var reader = new MultipartReader(boundary, request.Body);
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = maxBytes };
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         StoredUpload? upload = null;
         string fileName = $"{id}.upload";

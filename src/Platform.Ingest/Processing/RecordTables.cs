@@ -15,7 +15,8 @@ public sealed record RecordRow(int Row, string Key, string? Subject, DateTime? P
 /// The record tables, created with Marten's schema (so the migrate command covers them) and written by set-based SQL:
 /// <list type="bullet">
 /// <item><c>ingest_record</c>: every accepted row of every submission, with its submission and row number (traceability);</item>
-/// <item><c>ingest_current</c>: per template and record key, the record as it stands after corrections and voids;</item>
+/// <item><c>ingest_current</c>: per template and record key, which row is the record as it stands after corrections
+/// and voids (its values are that row's in <c>ingest_record</c>);</item>
 /// <item><c>ingest_error</c>: every row-level problem, for the error report.</item>
 /// </list>
 /// Both record tables have typed, indexed subject key and period columns, which the comparisons join on.
@@ -35,24 +36,23 @@ public static class RecordTables
         record.AddColumn("period", "date");
         record.AddColumn("record_key", "text").NotNull();
         record.AddColumn("subject_key", "text");
-        record.AddColumn("values", "jsonb").NotNull();
+        record.AddColumn("values", "json").NotNull();
         record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"] });
         yield return record;
 
+        // Narrow on purpose: values stay in ingest_record, joined on (submission_id, row_number), so accepting a
+        // submission writes keys and pointers only.
         var current = new Table(new PostgresqlObjectName(Schema, "ingest_current", SchemaUtils.IdentifierUsage.General));
         current.AddColumn("template_id", "text").AsPrimaryKey();
         current.AddColumn("record_key", "text").AsPrimaryKey();
-        current.AddColumn("template_version", "integer").NotNull();
-        current.AddColumn("agency", "text").NotNull();
         current.AddColumn("period", "date");
         current.AddColumn("subject_key", "text");
-        current.AddColumn("values", "jsonb").NotNull();
         current.AddColumn("submission_id", "text").NotNull();
         current.AddColumn("row_number", "integer").NotNull();
         current.AddColumn("voided", "boolean").NotNull().DefaultValueByExpression("false");
+        current.AddColumn("voided_by", "text");
         current.AddColumn("updated_at", "timestamptz").NotNull();
         current.Indexes.Add(new IndexDefinition("ix_ingest_current_subject_period") { Columns = ["template_id", "subject_key", "period"] });
-        current.Indexes.Add(new IndexDefinition("ix_ingest_current_subject") { Columns = ["subject_key"] });
         yield return current;
 
         var error = new Table(new PostgresqlObjectName(Schema, "ingest_error", SchemaUtils.IdentifierUsage.General));
@@ -75,23 +75,23 @@ public static class RecordTables
             "COPY platform.ingest_record (submission_id, row_number, template_id, template_version, agency, period, record_key, subject_key, values) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(submission.Id, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(row.Row, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(submission.TemplateId, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(submission.TemplateVersion, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(submission.Agency, NpgsqlDbType.Text, ct);
+            copy.StartRow();
+            copy.Write(submission.Id, NpgsqlDbType.Text);
+            copy.Write(row.Row, NpgsqlDbType.Integer);
+            copy.Write(submission.TemplateId, NpgsqlDbType.Text);
+            copy.Write(submission.TemplateVersion, NpgsqlDbType.Integer);
+            copy.Write(submission.Agency, NpgsqlDbType.Text);
             if (row.Period is { } period)
             {
-                await copy.WriteAsync(DateOnly.FromDateTime(period), NpgsqlDbType.Date, ct);
+                copy.Write(DateOnly.FromDateTime(period), NpgsqlDbType.Date);
             }
             else
             {
-                await copy.WriteNullAsync(ct);
+                copy.WriteNull();
             }
-            await copy.WriteAsync(row.Key, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(row.Subject, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(row.ValuesJson, NpgsqlDbType.Jsonb, ct);
+            copy.Write(row.Key, NpgsqlDbType.Text);
+            copy.Write(row.Subject, NpgsqlDbType.Text);
+            copy.Write(row.ValuesJson, NpgsqlDbType.Json);
         }
         await copy.CompleteAsync(ct);
     }
@@ -108,17 +108,17 @@ public static class RecordTables
         var seq = firstSeq;
         foreach (var error in errors)
         {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(submissionId, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(seq++, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(error.Row, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(error.Field, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(error.Code, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(error.Severity.ToString().ToLowerInvariant(), NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(error.Constraint, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(error.Message, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(error.MessageEn, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(error.Value, NpgsqlDbType.Text, ct);
+            copy.StartRow();
+            copy.Write(submissionId, NpgsqlDbType.Text);
+            copy.Write(seq++, NpgsqlDbType.Integer);
+            copy.Write(error.Row, NpgsqlDbType.Integer);
+            copy.Write(error.Field, NpgsqlDbType.Text);
+            copy.Write(error.Code, NpgsqlDbType.Text);
+            copy.Write(error.Severity.ToString().ToLowerInvariant(), NpgsqlDbType.Text);
+            copy.Write(error.Constraint, NpgsqlDbType.Text);
+            copy.Write(error.Message, NpgsqlDbType.Text);
+            copy.Write(error.MessageEn, NpgsqlDbType.Text);
+            copy.Write(error.Value, NpgsqlDbType.Text);
         }
         await copy.CompleteAsync(ct);
     }
@@ -146,19 +146,18 @@ public static class RecordTables
         var sql = submission.Mode == SubmissionMode.Void
             ? """
               update platform.ingest_current c
-                 set voided = true, submission_id = r.submission_id, row_number = r.row_number, updated_at = $2
+                 set voided = true, voided_by = r.submission_id, updated_at = $2
                 from platform.ingest_record r
                where r.submission_id = $1 and c.template_id = r.template_id and c.record_key = r.record_key
               """
             : """
-              insert into platform.ingest_current
-                     (template_id, record_key, template_version, agency, period, subject_key, values, submission_id, row_number, voided, updated_at)
-              select template_id, record_key, template_version, agency, period, subject_key, values, submission_id, row_number, false, $2
+              insert into platform.ingest_current (template_id, record_key, period, subject_key, submission_id, row_number, voided, updated_at)
+              select template_id, record_key, period, subject_key, submission_id, row_number, false, $2
                 from platform.ingest_record where submission_id = $1
+               order by record_key -- sorted inserts fill index pages in order instead of splitting them at random
               on conflict (template_id, record_key) do update
-                 set template_version = excluded.template_version, agency = excluded.agency, period = excluded.period,
-                     subject_key = excluded.subject_key, values = excluded.values, submission_id = excluded.submission_id,
-                     row_number = excluded.row_number, voided = false, updated_at = excluded.updated_at
+                 set period = excluded.period, subject_key = excluded.subject_key, submission_id = excluded.submission_id,
+                     row_number = excluded.row_number, voided = false, voided_by = null, updated_at = excluded.updated_at
               """;
         await using (var apply = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submission.Id }, new() { Value = now } } })
         {
@@ -168,7 +167,7 @@ public static class RecordTables
         {
             await using var replace = new NpgsqlCommand(
                 """
-                update platform.ingest_current c set voided = true, submission_id = $1, row_number = 0, updated_at = $2
+                update platform.ingest_current c set voided = true, voided_by = $1, updated_at = $2
                  where c.template_id = $3 and c.period = $4 and not c.voided
                    and not exists (select 1 from platform.ingest_record r where r.submission_id = $1 and r.record_key = c.record_key)
                 """, connection)

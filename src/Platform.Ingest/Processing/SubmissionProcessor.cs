@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Marten;
 using Marten.Services;
 using Npgsql;
@@ -71,32 +72,30 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             await AppendAsync(submission.Id, new SubmissionValidationStarted(submission.Id, reader.Encoding, time.GetUtcNow()), ct);
         }
 
-        using var records = new RecordShape(schema, submission);
-        var values = new Cell[schema.Fields.Count];
-        var batch = new Batch();
-        var row = 1;
-        var batchNumber = 0;
-        var errorSeq = submission.ErrorCount;
-        while (reader.Read())
+        // Reading and checking rows (this thread) overlaps with committing the previous batch (the writer), so the
+        // platform's CPU and PostgreSQL's work at the same time; at most two batches wait, so memory stays flat.
+        var batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var writer = Task.Run(() => WriteBatchesAsync(submission, batches, ct), ct);
+        int row;
+        try
         {
-            row++;
-            if (validation.ValidateRow(row, reader.Row, values, batch.Errors) && records.CheckPeriod(row, values, batch.Errors))
-            {
-                batch.Accepted.Add(records.Row(row, values));
-            }
-            else
-            {
-                batch.Rejected++;
-            }
-            if (++batch.Rows == options.BatchSize)
-            {
-                errorSeq = await FlushAsync(submission, ++batchNumber, row, batch, errorSeq, ct);
-            }
+            row = await ReadBatchesAsync(submission, schema, reader, validation, batches.Writer, ct);
         }
-        if (batch.Rows > 0)
+        catch (Exception read)
         {
-            await FlushAsync(submission, ++batchNumber, row, batch, errorSeq, ct);
+            batches.Writer.TryComplete();
+            try
+            {
+                await writer; // never leave the writer running behind a failure
+            }
+            catch when (read is not ChannelClosedException)
+            {
+                // The reader's fault is the one to report; a closed channel means the writer failed first.
+            }
+            throw;
         }
+        batches.Writer.TryComplete();
+        await writer;
         if (row == 1)
         {
             await RejectAsync(submission, "文件只有表头，没有数据行。", "The file has a header but no data rows.", [], ct);
@@ -105,15 +104,64 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await CompleteAsync(submission.Id, row - 1, ct);
     }
 
-    /// <summary>Commits one batch; a batch committed before a restart is skipped (its rows were re-read only to rebuild key sets).</summary>
-    private async Task<int> FlushAsync(Submission submission, int number, int lastRow, Batch batch, int errorSeq, CancellationToken ct)
+    /// <summary>Reads and checks every row, handing full batches to the writer; returns the last row number.</summary>
+    private async Task<int> ReadBatchesAsync(Submission submission, TemplateSchema schema, IRowReader reader, FileValidation validation,
+        ChannelWriter<Batch> batches, CancellationToken ct)
     {
-        var firstRow = lastRow - batch.Rows + 1;
-        if (number <= submission.Batches)
+        using var records = new RecordShape(schema, submission);
+        var values = new Cell[schema.Fields.Count];
+        var batch = new Batch(1, 2);
+        var row = 1;
+        while (reader.Read())
         {
-            batch.Clear();
-            return errorSeq;
+            row++;
+            if (validation.ValidateRow(row, reader.Row, values, batch.Errors) && records.CheckPeriod(row, values, batch.Errors))
+            {
+                batch.Accepted.Add(records.Row(row, values));
+            }
+            if (row - batch.FirstRow + 1 == options.BatchSize)
+            {
+                await Hand(batch, row);
+                batch = new Batch(batch.Number + 1, row + 1);
+            }
         }
+        if (row >= batch.FirstRow)
+        {
+            await Hand(batch, row);
+        }
+        return row;
+
+        // A batch committed before a restart is not written again; its rows were re-read only to rebuild the key sets.
+        async Task Hand(Batch full, int lastRow)
+        {
+            full.LastRow = lastRow;
+            if (full.Number > submission.Batches)
+            {
+                await batches.WriteAsync(full, ct);
+            }
+        }
+    }
+
+    private async Task WriteBatchesAsync(Submission submission, Channel<Batch> batches, CancellationToken ct)
+    {
+        try
+        {
+            var errorSeq = submission.ErrorCount;
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            {
+                errorSeq = await FlushAsync(submission, batch, errorSeq, ct);
+            }
+        }
+        catch (Exception e)
+        {
+            batches.Writer.TryComplete(e);
+            throw;
+        }
+    }
+
+    /// <summary>Commits one batch; a batch committed before a restart is skipped (its rows were re-read only to rebuild key sets).</summary>
+    private async Task<int> FlushAsync(Submission submission, Batch batch, int errorSeq, CancellationToken ct)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var accepted = await CheckKeysAsync(connection, submission, batch, ct);
@@ -121,14 +169,12 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await RecordTables.CopyErrorsAsync(connection, submission.Id, errorSeq, batch.Errors, ct);
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
-            session.Events.Append(submission.Id, new RowsChecked(submission.Id, number, firstRow, lastRow + 1, accepted.Count,
+            session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, accepted.Count,
                 batch.Rows - accepted.Count, [.. batch.Errors], time.GetUtcNow()));
             await session.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        errorSeq += batch.Errors.Count;
-        batch.Clear();
-        return errorSeq;
+        return errorSeq + batch.Errors.Count;
     }
 
     /// <summary>
@@ -205,20 +251,15 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await session.SaveChangesAsync(ct);
     }
 
-    private sealed class Batch
+    /// <summary>Rows FirstRow..LastRow of the file (the header is row 1), checked and waiting to be committed together.</summary>
+    private sealed class Batch(int number, int firstRow)
     {
+        public int Number { get; } = number;
+        public int FirstRow { get; } = firstRow;
+        public int LastRow { get; set; }
+        public int Rows => LastRow - FirstRow + 1;
         public List<RecordRow> Accepted { get; } = [];
         public List<TemplateError> Errors { get; } = [];
-        public int Rejected { get; set; }
-        public int Rows { get; set; }
-
-        public void Clear()
-        {
-            Accepted.Clear();
-            Errors.Clear();
-            Rejected = 0;
-            Rows = 0;
-        }
     }
 
     /// <summary>How a validated row becomes a record of this submission: its key, subject, period and values as JSON.</summary>

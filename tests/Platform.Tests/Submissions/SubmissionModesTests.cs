@@ -14,7 +14,11 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
         await using var connection = new NpgsqlConnection(platform.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "select values->>'name', voided from platform.ingest_current where template_id = 'business-registrations' and record_key = $1", connection)
+            """
+            select r.values->>'name', c.voided from platform.ingest_current c
+              join platform.ingest_record r on r.submission_id = c.submission_id and r.row_number = c.row_number
+             where c.template_id = 'business-registrations' and c.record_key = $1
+            """, connection)
         {
             Parameters = { new() { Value = $"{Files.Uscc(serial)}|{Period}-01" } },
         };
