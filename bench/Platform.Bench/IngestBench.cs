@@ -41,9 +41,24 @@ public static class IngestBench
 
         var data = Directory.CreateTempSubdirectory("platform-bench-data-");
         using var server = StartServer(connectionString, data.FullName, out var baseAddress);
+        try
+        {
+            return await MeasureAsync(server, baseAddress, path, rows, copyRate);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            data.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<int> MeasureAsync(Process server, Uri baseAddress, string path, int rows, double copyRate)
+    {
         using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromHours(1) };
         await WaitUntilReady(client, server);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Token(client, data.FullName));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await Token(client, server.StartInfo.Environment["Platform__DataDirectory"]!));
 
         await WarmUp(client);
         var watch = Stopwatch.StartNew();
@@ -76,9 +91,6 @@ public static class IngestBench
         Console.WriteLine($"platform server peak RSS:            {peak:F0} MB");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"bench\":\"ingest\",\"rows\":{rows},\"rowsPerSec\":{ingestRate:F0},\"copyRowsPerSec\":{copyRate:F0},\"ratio\":{ingestRate / copyRate:F3},\"peakRssMb\":{peak:F0}}}"));
-        server.Kill(entireProcessTree: true);
-        await server.WaitForExitAsync();
-        data.Delete(recursive: true);
         return 0;
     }
 

@@ -1,4 +1,7 @@
 using Platform.Api.Hosting;
+using Marten;
+using Platform.Api.Quality;
+using Platform.Api.Taxpayers;
 using Platform.Ingest;
 
 namespace Platform.Api.Submissions;
@@ -9,6 +12,8 @@ public static class SubmissionsSetup
     {
         var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
         builder.Services.AddIngest(builder.Configuration, platform.DataPath("uploads"));
+        builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, Quality.ScoreboardQueryFields>();
+        builder.Services.ConfigureMarten(options => options.Schema.For<Taxpayers.AccessAudit>().DocumentAlias("access_audit").Duplicate(a => a.Subject));
         return builder;
     }
 
@@ -16,6 +21,8 @@ public static class SubmissionsSetup
     {
         app.MapSubmitFile();
         app.MapReadReceipts();
+        app.MapReadScoreboard();
+        app.MapTaxpayerFile();
         return app;
     }
 }

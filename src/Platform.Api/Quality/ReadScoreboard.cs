@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Security.Claims;
+using GraphQL;
+using GraphQL.Types;
+using Marten;
+using Npgsql;
+using Platform.Api.Auth;
+using Platform.Api.GraphQL;
+using Platform.Ingest.Quality;
+using Platform.Ingest.Submissions;
+using Platform.Templates.Negotiation;
+
+namespace Platform.Api.Quality;
+
+/// <summary>
+/// The timeliness and quality scoreboard (数据质量考核): per agency, template and period, whether the data came on
+/// time, rows accepted and rejected, and completeness of the required fields. The bureau sees every agency; an agency
+/// sees its own record.
+/// </summary>
+public static class ReadScoreboard
+{
+    public static async Task<IReadOnlyList<AgencyScore>> QueryAsync(IQuerySession session, NpgsqlDataSource database, DateOnly today,
+        string? agency, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var templates = (await session.Query<Template>().ToListAsync(ct))
+            .Where(t => agency is null || t.Agency == agency)
+            .Select(t => (Template: t, Version: t.Active ?? t.Versions.LastOrDefault(v => !v.IsPending)))
+            .Where(t => t.Version is not null)
+            .ToList();
+        var submissions = (await session.Query<Submission>().ToListAsync(ct))
+            .Where(s => agency is null || s.Agency == agency)
+            .ToLookup(s => (s.TemplateId, s.Period));
+        var missing = await RequiredMissingAsync(database, [.. submissions.SelectMany(g => g).Select(s => s.Id)], ct);
+
+        return
+        [
+            .. templates
+                .GroupBy(t => t.Template.Agency)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(byAgency => Scoreboard.Summarise(byAgency.Key,
+                [
+                    .. byAgency.OrderBy(t => t.Template.Id, StringComparer.Ordinal).SelectMany(t =>
+                        Scoreboard.Periods(t.Version!.Schema.Schedule, from, to).Select(period =>
+                        {
+                            var sent = submissions[(t.Template.Id, period.ToString("yyyy-MM", CultureInfo.InvariantCulture))].ToList();
+                            return Scoreboard.Line(byAgency.Key, t.Template.Id, t.Version.Schema.Schedule,
+                                t.Version.Schema.Fields.Count(f => f.Constraints.Required), period, sent,
+                                sent.Sum(s => missing.GetValueOrDefault(s.Id)), today);
+                        })),
+                ])),
+        ];
+    }
+
+    private static async Task<Dictionary<string, int>> RequiredMissingAsync(NpgsqlDataSource database, string[] submissionIds, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, int>();
+        await using var command = database.CreateCommand(
+            "select submission_id, count(*) from platform.ingest_error where constraint_name = 'required' and submission_id = any($1) group by submission_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = submissionIds });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            counts[reader.GetString(0)] = (int)reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    /// <summary>The periods asked for: <c>from</c>..<c>to</c> as yyyy-MM, by default the twelve months before this one.</summary>
+    public static bool TryRange(string? from, string? to, DateOnly today, out DateOnly first, out DateOnly last)
+    {
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        last = lastMonth;
+        first = lastMonth.AddMonths(-11);
+        return (to is null || DateOnly.TryParseExact(to + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out last)) &
+               (from is null || DateOnly.TryParseExact(from + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first)) &&
+               first <= last;
+    }
+
+    public static void MapReadScoreboard(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/scoreboard", (string? from, string? to, IQuerySession session, NpgsqlDataSource database, TimeProvider time, CancellationToken ct) =>
+                Respond(session, database, time, null, from, to, all => Results.Ok(all), ct))
+            .RequireAnyRole(Roles.Analyst, Roles.Admin, Roles.Leader)
+            .WithTags("Data quality")
+            .WithSummary("Every agency's timeliness and quality by template and period (from, to: yyyy-MM; default the last 12 months)")
+            .Produces<List<AgencyScore>>()
+            .ProducesValidationProblem();
+
+        app.MapGet("/api/agencies/{id}/scoreboard", (string id, string? from, string? to, IQuerySession session, NpgsqlDataSource database,
+                TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+                user.ConfinedToAgency() is { } own && own != id
+                    ? Task.FromResult(Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another agency's record",
+                        detail: $"You may read the scoreboard of your own agency ({own}) only."))
+                    : Respond(session, database, time, id, from, to, all => all.Count == 0
+                        ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No templates", detail: $"Agency '{id}' has no agreed templates.")
+                        : Results.Ok(all[0]), ct))
+            .WithTags("Data quality")
+            .WithSummary("One agency's own record: timeliness and quality by template and period")
+            .Produces<AgencyScore>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static async Task<IResult> Respond(IQuerySession session, NpgsqlDataSource database, TimeProvider time, string? agency, string? from,
+        string? to, Func<IReadOnlyList<AgencyScore>, IResult> respond, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        if (!TryRange(from, to, today, out var first, out var last))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["from"] = ["Give from and to as year and month (2024-01), with from not after to."],
+            });
+        }
+        return respond(await QueryAsync(session, database, today, agency, first, last, ct));
+    }
+}
+
+public sealed class ScoreboardQueryFields : IQueryFields
+{
+    public void AddTo(ObjectGraphType query) =>
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AgencyScoreGraphType>>>>("scoreboard")
+            .Description("Timeliness and quality by agency, template and period (数据质量考核); an agency sees its own record.")
+            .Argument<StringGraphType>("from", "First period, yyyy-MM (default: twelve months ago)")
+            .Argument<StringGraphType>("to", "Last period, yyyy-MM (default: last month)")
+            .Argument<StringGraphType>("agency", "One agency's id")
+            .ResolveAsync(async context =>
+            {
+                var services = context.RequestServices!;
+                var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
+                if (!ReadScoreboard.TryRange(context.GetArgument<string?>("from"), context.GetArgument<string?>("to"), today, out var first, out var last))
+                {
+                    throw new ExecutionError("Give from and to as year and month (2024-01), with from not after to.");
+                }
+                var agency = context.User!.ConfinedToAgency() ?? context.GetArgument<string?>("agency");
+                return await ReadScoreboard.QueryAsync(services.GetRequiredService<IQuerySession>(), services.GetRequiredService<NpgsqlDataSource>(),
+                    today, agency, first, last, context.CancellationToken);
+            });
+}
+
+public sealed class AgencyScoreGraphType : ObjectGraphType<AgencyScore>
+{
+    public AgencyScoreGraphType()
+    {
+        Name = "AgencyScore";
+        Field(a => a.Agency);
+        Field(a => a.Due).Description("Periods whose data was due.");
+        Field(a => a.OnTime);
+        Field(a => a.Late);
+        Field(a => a.Missing);
+        Field(a => a.OnTimeRate, nullable: true);
+        Field(a => a.RowsAccepted);
+        Field(a => a.RowsRejected);
+        Field(a => a.RequiredCompleteness, nullable: true);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<ScoreboardLineGraphType>>>>("lines").Resolve(c => c.Source.Lines);
+    }
+}
+
+public sealed class ScoreboardLineGraphType : ObjectGraphType<ScoreboardLine>
+{
+    public ScoreboardLineGraphType()
+    {
+        Name = "ScoreboardLine";
+        Field(l => l.Agency);
+        Field(l => l.TemplateId);
+        Field(l => l.Period);
+        Field<DateOnlyGraphType>("dueDate").Resolve(c => c.Source.DueDate);
+        Field<NonNullGraphType<EnumerationGraphType<Timeliness>>>("timeliness").Resolve(c => c.Source.Timeliness);
+        Field(l => l.DaysLate, nullable: true);
+        Field<DateTimeOffsetGraphType>("firstAcceptedAt").Resolve(c => c.Source.FirstAcceptedAt);
+        Field(l => l.Submissions);
+        Field(l => l.RowsAccepted);
+        Field(l => l.RowsRejected);
+        Field(l => l.RequiredCompleteness, nullable: true);
+    }
+}

@@ -1,0 +1,102 @@
+using Platform.Ingest.Submissions;
+using Platform.Templates.Schema;
+
+namespace Platform.Ingest.Quality;
+
+public enum Timeliness
+{
+    OnTime,
+    Late,
+    Missing,
+
+    /// <summary>Not due yet and nothing accepted yet.</summary>
+    NotYetDue,
+
+    /// <summary>The template is sent on demand: there is no due date to keep.</summary>
+    OnDemand,
+}
+
+/// <summary>
+/// One agency's delivery of one template for one period, for the performance assessment (考核) the source describes:
+/// whether it came on time, how many rows were accepted and rejected, and how complete the required fields were.
+/// </summary>
+public sealed record ScoreboardLine(
+    string Agency,
+    string TemplateId,
+    string Period,
+    DateOnly? DueDate,
+    Timeliness Timeliness,
+    int? DaysLate,
+    DateTimeOffset? FirstAcceptedAt,
+    int Submissions,
+    int RowsAccepted,
+    int RowsRejected,
+    double? RequiredCompleteness);
+
+/// <summary>An agency's record over the periods assessed.</summary>
+public sealed record AgencyScore(string Agency, int Due, int OnTime, int Late, int Missing, double? OnTimeRate, int RowsAccepted, int RowsRejected,
+    double? RequiredCompleteness, IReadOnlyList<ScoreboardLine> Lines);
+
+public static class Scoreboard
+{
+    /// <summary>
+    /// When a period's data is due: a monthly template by day N of the next month; a quarterly one (period = the
+    /// quarter's last month) by day N of the month after the quarter; on-demand never.
+    /// </summary>
+    public static DateOnly? DueDate(Schedule schedule, DateOnly period) => schedule.Kind switch
+    {
+        ScheduleKind.Monthly or ScheduleKind.Quarterly => new DateOnly(period.Year, period.Month, 1).AddMonths(1).AddDays((schedule.Day ?? 1) - 1),
+        _ => null,
+    };
+
+    /// <summary>The periods a template is assessed for: monthly every month, quarterly every quarter's last month.</summary>
+    public static IEnumerable<DateOnly> Periods(Schedule schedule, DateOnly from, DateOnly to)
+    {
+        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+        {
+            if (schedule.Kind != ScheduleKind.Quarterly || month.Month % 3 == 0)
+            {
+                yield return month;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One template and period: <paramref name="submissions"/> are the agency's for it, any status;
+    /// <paramref name="requiredMissing"/> counts the required cells found empty across them.
+    /// </summary>
+    public static ScoreboardLine Line(string agency, string templateId, Schedule schedule, int requiredFields, DateOnly period,
+        IReadOnlyList<Submission> submissions, int requiredMissing, DateOnly today)
+    {
+        var due = DueDate(schedule, period);
+        var firstAccepted = submissions
+            .Where(s => s.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithErrors && s.Mode is SubmissionMode.New or SubmissionMode.Replace)
+            .Select(s => (DateTimeOffset?)s.ReceivedAt)
+            .Min();
+        var (timeliness, daysLate) = (due, firstAccepted) switch
+        {
+            (null, _) => (Timeliness.OnDemand, (int?)null),
+            ({ } d, { } at) when DateOnly.FromDateTime(at.UtcDateTime) <= d => (Timeliness.OnTime, null),
+            ({ } d, { } at) => (Timeliness.Late, DateOnly.FromDateTime(at.UtcDateTime).DayNumber - d.DayNumber),
+            ({ } d, null) when d < today => (Timeliness.Missing, today.DayNumber - d.DayNumber),
+            _ => (Timeliness.NotYetDue, null),
+        };
+        var rowsRead = submissions.Sum(s => s.RowsRead);
+        double? completeness = rowsRead == 0 || requiredFields == 0
+            ? null
+            : Math.Round(1 - ((double)requiredMissing / ((long)rowsRead * requiredFields)), 4);
+        return new ScoreboardLine(agency, templateId, period.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), due, timeliness,
+            daysLate, firstAccepted, submissions.Count, submissions.Sum(s => s.RowsAccepted), submissions.Sum(s => s.RowsRejected), completeness);
+    }
+
+    public static AgencyScore Summarise(string agency, IReadOnlyList<ScoreboardLine> lines)
+    {
+        var assessed = lines.Where(l => l.Timeliness is Timeliness.OnTime or Timeliness.Late or Timeliness.Missing).ToList();
+        var onTime = assessed.Count(l => l.Timeliness == Timeliness.OnTime);
+        var complete = lines.Where(l => l.RequiredCompleteness is not null).ToList();
+        return new AgencyScore(agency, assessed.Count, onTime, assessed.Count(l => l.Timeliness == Timeliness.Late),
+            assessed.Count(l => l.Timeliness == Timeliness.Missing), assessed.Count == 0 ? null : Math.Round((double)onTime / assessed.Count, 4),
+            lines.Sum(l => l.RowsAccepted), lines.Sum(l => l.RowsRejected),
+            complete.Count == 0 ? null : Math.Round(complete.Average(l => l.RequiredCompleteness!.Value), 4), lines);
+    }
+}

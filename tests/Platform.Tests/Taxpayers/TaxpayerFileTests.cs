@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Http.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.Auth;
+using Platform.Api.Taxpayers;
+using Platform.Ingest.Submissions;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Taxpayers;
+
+public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
+{
+    [Fact]
+    public async Task The_one_household_file_lists_a_taxpayers_records_across_agencies_with_corrections_marked_and_the_read_audited()
+    {
+        var uscc = Files.Uscc(4242);
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(4242, "2024-01")])), period: "2024-01")).Status);
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(
+            Files.Utf8(Files.Csv([Files.Registration(4242, "2024-01", name: "更名后")])), period: "2024-01", mode: "correct")).Status);
+
+        var bureau = await platform.ClientForAsync(Roles.Agency, "tax-bureau");
+        var taxRegistration = $"uscc,name,registered,status,tax_office,division,period\r\n{uscc},更名后4242,2015-07-01,正常,14101020000,410102,2024-01\r\n";
+        Assert.Equal(SubmissionStatus.Accepted, (await bureau.SubmitAsync(Files.Utf8(taxRegistration), template: "tax-registrations", period: "2024-01")).Status);
+
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var records = await analyst.GetFromJsonAsync<List<TaxpayerRecord>>($"/api/taxpayers/{uscc}/records");
+        Assert.Equal(3, records!.Count);
+        Assert.Equal(["current", "superseded"], records.Where(r => r.Agency == "market-regulator").Select(r => r.State));
+        Assert.Equal("更名后4242", records.First(r => r.Agency == "market-regulator").Values.GetProperty("name").GetString());
+        Assert.Contains(records, r => r is { Agency: "tax-bureau", TemplateId: "tax-registrations", State: "current" });
+        Assert.All(records, r => Assert.Equal(new DateOnly(2024, 1, 1), r.Period));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await regulator.GetAsync($"/api/taxpayers/{uscc}/records")).StatusCode);
+        await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var audit = await session.Query<AccessAudit>().Where(a => a.Subject == uscc).ToListAsync();
+        Assert.Equal("demo-analyst", Assert.Single(audit).ClientId);
+    }
+}
