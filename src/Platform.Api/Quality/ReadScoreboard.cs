@@ -27,9 +27,18 @@ public static class ReadScoreboard
             .Select(t => (Template: t, Version: t.Active ?? t.Versions.LastOrDefault(v => !v.IsPending)))
             .Where(t => t.Version is not null)
             .ToList();
-        var submissions = (await session.Query<Submission>().ToListAsync(ct))
-            .Where(s => agency is null || s.Agency == agency)
-            .ToLookup(s => (s.TemplateId, s.Period));
+        // Only the asked periods' submissions are read (by the indexed period column), not the whole history.
+        var periods = new List<string>();
+        for (var month = from; month <= to; month = month.AddMonths(1))
+        {
+            periods.Add(month.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+        }
+        var query = session.Query<Submission>().Where(s => periods.Contains(s.Period));
+        if (agency is not null)
+        {
+            query = query.Where(s => s.Agency == agency);
+        }
+        var submissions = (await query.ToListAsync(ct)).ToLookup(s => (s.TemplateId, s.Period));
         var missing = await RequiredMissingAsync(database, [.. submissions.SelectMany(g => g).Select(s => s.Id)], ct);
 
         return
