@@ -164,13 +164,13 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var accepted = await CheckKeysAsync(connection, submission, batch, ct);
+        var (accepted, revived) = await CheckKeysAsync(connection, submission, batch, ct);
         await RecordTables.CopyRecordsAsync(connection, submission, accepted, ct);
         await RecordTables.CopyErrorsAsync(connection, submission.Id, errorSeq, batch.Errors, ct);
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
             session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, accepted.Count,
-                batch.Rows - accepted.Count, [.. batch.Errors], time.GetUtcNow()));
+                batch.Rows - accepted.Count, [.. batch.Errors], time.GetUtcNow(), revived));
             await session.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
@@ -180,18 +180,25 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     /// <summary>
     /// The record-key rules of the submission's mode, against what the template holds now: a new record must not be
     /// held yet; a correction or a void must name a held one (OECD CRS error 80002 when it does not).
+    /// Also counts new records whose key was voided before (they revive it), which the accept step must upsert.
     /// </summary>
-    private static async Task<List<RecordRow>> CheckKeysAsync(NpgsqlConnection connection, Submission submission, Batch batch, CancellationToken ct)
+    private static async Task<(List<RecordRow> Kept, int Revived)> CheckKeysAsync(NpgsqlConnection connection, Submission submission, Batch batch,
+        CancellationToken ct)
     {
         if (batch.Accepted.Count == 0)
         {
-            return batch.Accepted;
+            return (batch.Accepted, 0);
         }
-        var held = await RecordTables.HeldKeysAsync(connection, submission.TemplateId, [.. batch.Accepted.Select(r => r.Key)], ct);
+        var known = await RecordTables.KnownKeysAsync(connection, submission.TemplateId, [.. batch.Accepted.Select(r => r.Key)], ct);
         var kept = new List<RecordRow>(batch.Accepted.Count);
+        var revived = 0;
         foreach (var record in batch.Accepted)
         {
-            var isHeld = held.Contains(record.Key);
+            var isHeld = known.TryGetValue(record.Key, out var voided) && !voided;
+            if (submission.Mode == SubmissionMode.New && voided)
+            {
+                revived++;
+            }
             var problem = submission.Mode switch
             {
                 SubmissionMode.New when isHeld => (
@@ -211,7 +218,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
                 batch.Errors.Add(new TemplateError("record-key", record.Row, null, record.Key, problem.Item1, problem.Item2));
             }
         }
-        return kept;
+        return (kept, revived);
     }
 
     private async Task CompleteAsync(string submissionId, int rowsRead, CancellationToken ct)

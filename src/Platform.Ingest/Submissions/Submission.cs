@@ -42,7 +42,7 @@ public sealed record SubmissionValidationStarted(string SubmissionId, string Enc
 /// problem found (warnings included). Batches are numbered, so a resumed submission skips those already committed.
 /// </summary>
 public sealed record RowsChecked(string SubmissionId, int Batch, int FirstRow, int LastRow, int Accepted, int Rejected,
-    IReadOnlyList<TemplateError> Errors, DateTimeOffset At);
+    IReadOnlyList<TemplateError> Errors, DateTimeOffset At, int Revived = 0);
 
 public sealed record SubmissionAccepted(string SubmissionId, int RowsRead, int RowsAccepted, int RowsRejected, DateTimeOffset At);
 
@@ -78,6 +78,7 @@ public sealed record Submission(
     int RowsRejected = 0,
     int Warnings = 0,
     int ErrorCount = 0,
+    int Revived = 0,
     string? Reason = null,
     string? ReasonEn = null)
 {
@@ -104,6 +105,7 @@ public sealed record Submission(
             RowsRejected = state.RowsRejected + c.Rejected,
             Warnings = state.Warnings + c.Errors.Count(x => x.Severity == Templates.Schema.Severity.Warning),
             ErrorCount = state.ErrorCount + c.Errors.Count,
+            Revived = state.Revived + c.Revived,
         },
         SubmissionAccepted a => state! with
         {

@@ -57,5 +57,11 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
         Assert.False((await Current(5))!.Value.Voided);
         Assert.True((await Current(3))!.Value.Voided);
         Assert.True((await Current(4))!.Value.Voided);
+
+        var revived = await client.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(2, Period, name: "恢复"), Files.Registration(6, Period)])),
+            period: Period);
+        Assert.Equal(SubmissionStatus.Accepted, revived.Status);
+        Assert.Equal(("恢复2", false), await Current(2));
+        Assert.Equal(false, (await Current(6))?.Voided);
     }
 }
