@@ -227,9 +227,9 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var submission = (await session.LoadAsync<Submission>(submissionId, ct))!;
-        var now = time.GetUtcNow();
-        await RecordTables.ApplyAsync(connection, submission, RecordShape.PeriodDate(submission.Period), now, ct);
-        session.Events.Append(submissionId, new SubmissionAccepted(submissionId, rowsRead, submission.RowsAccepted, submission.RowsRejected, now));
+        await RecordTables.ApplyAsync(connection, submission, RecordShape.PeriodDate(submission.Period), time.GetUtcNow(), ct);
+        session.Events.Append(submissionId,
+            new SubmissionAccepted(submissionId, rowsRead, submission.RowsAccepted, submission.RowsRejected, time.GetUtcNow()));
         await session.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
