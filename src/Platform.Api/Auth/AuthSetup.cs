@@ -13,7 +13,7 @@ public static class AuthSetup
 {
     public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
     {
-        var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        var platform = PlatformOptions.From(builder.Configuration);
         var connectionString = PlatformStore.ConnectionString(builder.Configuration);
 
         builder.Services.AddDbContext<AuthDbContext>(options => AuthDbContext.Configure(options, connectionString));

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Npgsql;
+using Platform.Ingest;
 
 namespace Platform.Api.Hosting;
 
@@ -11,7 +11,7 @@ internal sealed class DatabaseUnavailable(IProblemDetailsService problemDetails)
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (!IsConnectionFailure(exception))
+        if (!DatabaseFaults.IsTransient(exception))
         {
             return false;
         }
@@ -28,17 +28,5 @@ internal sealed class DatabaseUnavailable(IProblemDetailsService problemDetails)
                 Detail = "The platform cannot reach its database just now; nothing was changed. Retry in a little while.",
             },
         });
-    }
-
-    private static bool IsConnectionFailure(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -13,7 +13,7 @@ public static class PlatformHosting
     public static WebApplicationBuilder AddPlatformHosting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
-        var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        var platform = PlatformOptions.From(builder.Configuration);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(platform.DataPath("keys", "data-protection")));
         builder.Services.ConfigureHttpJsonOptions(options => PlatformJson.Configure(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);

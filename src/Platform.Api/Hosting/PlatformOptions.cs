@@ -17,6 +17,10 @@ public sealed class PlatformOptions
     /// <summary>Accept plain HTTP for the token endpoint; only for loopback and tests, TLS terminates in front of the app otherwise.</summary>
     public bool AllowHttp { get; set; }
 
+    /// <summary>The options as configured, for wiring done before the container is built.</summary>
+    public static PlatformOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<PlatformOptions>() ?? new PlatformOptions();
+
     public string DataPath(params string[] parts) =>
         Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
 }

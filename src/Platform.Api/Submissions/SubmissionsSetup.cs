@@ -10,7 +10,7 @@ public static class SubmissionsSetup
 {
     public static WebApplicationBuilder AddSubmissions(this WebApplicationBuilder builder)
     {
-        var platform = builder.Configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        var platform = PlatformOptions.From(builder.Configuration);
         builder.Services.AddIngest(builder.Configuration, platform.DataPath("uploads"));
         builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, Quality.ScoreboardQueryFields>();
         builder.Services.ConfigureMarten(options => options.Schema.For<Taxpayers.AccessAudit>().DocumentAlias("access_audit").Duplicate(a => a.Subject));

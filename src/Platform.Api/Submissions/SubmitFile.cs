@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Platform.Api.Auth;
+using Platform.Ingest;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Reading;
 using Platform.Ingest.Storage;
@@ -128,7 +129,7 @@ public static class SubmitFile
         {
             await session.SaveChangesAsync(ct);
         }
-        catch (Exception e) when (IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseFaults.IsUniqueViolation(e))
         {
             UploadStore.Discard(upload);
             await using var fresh = session.DocumentStore.QuerySession();
@@ -229,17 +230,5 @@ public static class SubmitFile
         var values = new Values(fields.GetValueOrDefault("template") ?? fromQuery.Template, fields.GetValueOrDefault("version") ?? fromQuery.Version,
             fields.GetValueOrDefault("period") ?? fromQuery.Period, fields.GetValueOrDefault("mode") ?? fromQuery.Mode);
         return (upload, values, fileName, fileType);
-    }
-
-    private static bool IsUniqueViolation(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is Npgsql.PostgresException { SqlState: "23505" })
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

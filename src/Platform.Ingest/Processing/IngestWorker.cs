@@ -1,7 +1,6 @@
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Platform.Ingest.Submissions;
 using Polly;
 using Polly.Retry;
@@ -32,7 +31,7 @@ public sealed partial class IngestWorker(
     private readonly ResiliencePipeline transientRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(DatabaseFaults.IsTransient),
             MaxRetryAttempts = 6,
             BackoffType = DelayBackoffType.Exponential,
             Delay = TimeSpan.FromMilliseconds(200),
@@ -48,7 +47,7 @@ public sealed partial class IngestWorker(
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (IsTransient(e))
+            catch (Exception e) when (DatabaseFaults.IsTransient(e))
             {
                 DatabaseUnavailable(logger, e.Message);
             }
@@ -78,7 +77,7 @@ public sealed partial class IngestWorker(
             {
                 await transientRetry.ExecuteAsync(async token => await processor.ProcessAsync(id, token), ct);
             }
-            catch (Exception e) when (!IsTransient(e) && e is not OperationCanceledException && !ct.IsCancellationRequested)
+            catch (Exception e) when (!DatabaseFaults.IsTransient(e) && e is not OperationCanceledException && !ct.IsCancellationRequested)
             {
                 SubmissionFailedLog(logger, e, id);
                 await using var query = store.QuerySession();
@@ -90,19 +89,6 @@ public sealed partial class IngestWorker(
                 }
             }
         }
-    }
-
-    public static bool IsTransient(Exception e)
-    {
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException ||
-                inner is PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" })
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     [LoggerMessage(LogLevel.Warning, "Database unavailable while ingesting; will resume: {Reason}")]

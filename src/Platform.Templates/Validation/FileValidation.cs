@@ -120,10 +120,11 @@ public sealed class FileValidation
                     $"Row {row} has no cell for '{fields[i].Field.Name}' ({fields[i].Field.TitleEn})."));
                 continue;
             }
-            if (fields[i].Validate(cells[column].Trim(), row, ref values[i], errors) && uniqueValues[i] is { } seen &&
-                !values[i].IsMissing && !seen.Add(Hash(cells, column)))
+            var cell = cells[column].Trim();
+            if (fields[i].Validate(cell, row, ref values[i], errors) && uniqueValues[i] is { } seen &&
+                !values[i].IsMissing && !seen.Add(Hash(cell)))
             {
-                errors.Add(new TemplateError(ErrorCodes.UniqueError, row, fields[i].Field.Name, TemplateError.Cut(cells[column].Trim()),
+                errors.Add(new TemplateError(ErrorCodes.UniqueError, row, fields[i].Field.Name, TemplateError.Cut(cell),
                     $"第{row}行“{fields[i].Field.Title}”的值在文件中重复，应唯一。",
                     $"Row {row}: '{fields[i].Field.Name}' must be unique, and this value appeared in an earlier row."));
             }
@@ -157,10 +158,10 @@ public sealed class FileValidation
         return true;
     }
 
-    private UInt128 Hash(IRowSource cells, int column)
+    private UInt128 Hash(ReadOnlySpan<char> cell)
     {
         hash.Reset();
-        hash.Append(MemoryMarshal.AsBytes(cells[column].Trim()));
+        hash.Append(MemoryMarshal.AsBytes(cell));
         return hash.GetCurrentHashAsUInt128();
     }
 
