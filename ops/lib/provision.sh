@@ -50,20 +50,22 @@ ensure_link() { # name type [args...]
   changed "link $name"
 }
 
-ensure_up() {
-  ip -br link show "$1" 2>/dev/null | grep -qE '\bUP\b|UNKNOWN' && return 0
+# The checks below read a command's whole output before matching it: under pipefail, `cmd | grep -q` fails at random
+# when grep quits at the first match and cmd (ip flushes per line) is killed by SIGPIPE writing the next one.
+ensure_up() { # the administrative state (the UP flag), not whether the peer's end is up yet
+  [[ "$(ip -o link show "$1" 2>/dev/null)" =~ \<([A-Z_]+,)*UP[,\>] ]] && return 0
   apply ip link set "$1" up
   changed "link $1 up"
 }
 
 ensure_addr() { # addr/len dev
-  ip -br addr show dev "$2" 2>/dev/null | grep -qw "$1" && return 0
+  grep -qw "$1" <<<"$(ip -br addr show dev "$2" 2>/dev/null)" && return 0
   apply ip addr add "$1" dev "$2"
   changed "address $1 on $2"
 }
 
 ensure_route() { # "default via X" etc.
-  ip route show | grep -qF "$1" && return 0
+  grep -qF "$1" <<<"$(ip route show)" && return 0
   apply ip route replace $1
   changed "route $1"
 }
