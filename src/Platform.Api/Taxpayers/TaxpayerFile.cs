@@ -8,7 +8,9 @@ namespace Platform.Api.Taxpayers;
 
 /// <summary>
 /// One record about a taxpayer as the one-household file (一户式档案) lists it: which agency sent it, for which
-/// template and period, from which submission and row, whether it is the record's current version, and its values.
+/// template and period, from which submission and row, its state, and its values. The state is <c>current</c>,
+/// <c>superseded</c> (a later correction or replacement took its place), <c>voided</c> (withdrawn), or
+/// <c>withdrawal</c> (the row of a void submission that withdrew it).
 /// </summary>
 public sealed record TaxpayerRecord(
     string Agency,
@@ -31,14 +33,14 @@ public static class TaxpayerFile
     {
         await using var command = database.CreateCommand(
             """
-            select r.agency, r.template_id, r.template_version, r.period, r.submission_id, r.row_number, r.record_key,
-                   case when c.submission_id = r.submission_id and c.row_number = r.row_number
-                        then case when c.voided then 'voided' else 'current' end
-                        else 'superseded' end,
-                   r.values::text
+            select a.agency, r.template_id, a.template_version, r.period, r.submission_id, r.row_number, r.record_key,
+                   case when a.mode = 'void' then 'withdrawal'
+                        when not r.current then 'superseded'
+                        when r.voided then 'voided'
+                        else 'current' end,
+                   platform.record_object(a.fields, r.values)::text
               from platform.ingest_record r
-              join platform.mt_doc_submission s on s.id = r.submission_id and s.status in ('Accepted', 'AcceptedWithErrors')
-              left join platform.ingest_current c on c.template_id = r.template_id and c.record_key = r.record_key
+              join platform.ingest_accepted a on a.submission_id = r.submission_id
              where r.subject_key = $1
              order by r.period desc nulls last, r.template_id, r.submission_id desc, r.row_number
             """);

@@ -22,13 +22,23 @@ public sealed class IngestSignal : IDisposable
 /// <summary>
 /// The in-process worker: processes unfinished submissions (received or validating), oldest first, one at a time.
 /// Transient database faults are retried with backoff and, failing that, left for the next round, where processing
-/// resumes after the last committed batch. Any other fault fails the submission with its reason.
+/// resumes after the last committed batch. Any other fault is tried once more and, when it happens again, fails the
+/// submission with its reason.
 /// </summary>
 public sealed partial class IngestWorker(
     IDocumentStore store, SubmissionProcessor processor, IngestSignal signal, IngestOptions options, TimeProvider time, ILogger<IngestWorker> logger)
     : BackgroundService
 {
     private readonly ResiliencePipeline transientRetry = new ResiliencePipelineBuilder()
+        // Outer: any other fault gets one more attempt from the last committed batch. A connection lost in the middle
+        // of Marten's SaveChanges can surface as "transaction is already completed" rather than as a database fault;
+        // a fault that is really permanent (bad data, a bug) happens again and then fails the submission.
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException && !DatabaseFaults.IsTransient(e)),
+            MaxRetryAttempts = 1,
+            Delay = TimeSpan.FromSeconds(1),
+        })
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(DatabaseFaults.IsTransient),
@@ -54,6 +64,11 @@ public sealed partial class IngestWorker(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e)
+            {
+                // Never let the worker stop the host (a schema not yet migrated, say); try again at the next round.
+                RoundFailed(logger, e);
             }
             await signal.WaitAsync(options.PollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
@@ -93,6 +108,9 @@ public sealed partial class IngestWorker(
 
     [LoggerMessage(LogLevel.Warning, "Database unavailable while ingesting; will resume: {Reason}")]
     private static partial void DatabaseUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(LogLevel.Error, "The ingest worker could not look for work; it tries again at its next round")]
+    private static partial void RoundFailed(ILogger logger, Exception e);
 
     [LoggerMessage(LogLevel.Error, "Submission {SubmissionId} failed")]
     private static partial void SubmissionFailedLog(ILogger logger, Exception e, string submissionId);

@@ -4,26 +4,38 @@ using Platform.Ingest.Submissions;
 using Platform.Templates.Validation;
 using Weasel.Core;
 using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
 using Weasel.Postgresql.Tables;
+using Weasel.Postgresql.Views;
 
 namespace Platform.Ingest.Processing;
 
-/// <summary>One accepted row as the record tables hold it: typed keys for joins, every value in <c>values</c>.</summary>
+/// <summary>One accepted row as the record tables hold it: typed keys for joins, every value in <c>values</c> (a JSON array in field order).</summary>
 public sealed record RecordRow(int Row, string Key, string? Subject, DateTime? Period, string ValuesJson);
 
 /// <summary>
 /// The record tables, created with Marten's schema (so the migrate command covers them) and written by set-based SQL:
 /// <list type="bullet">
-/// <item><c>ingest_record</c>: every accepted row of every submission, with its submission and row number (traceability);</item>
-/// <item><c>ingest_current</c>: per template and record key, which row is the record as it stands after corrections
-/// and voids (its values are that row's in <c>ingest_record</c>);</item>
+/// <item><c>ingest_record</c>: every accepted row of every submission, with its submission and row number (traceability),
+/// typed, indexed subject key and period columns (what the comparisons join on), and whether it is the record as it
+/// stands (<c>current</c>, at most one row per template and record key: a partial unique index) and withdrawn
+/// (<c>voided</c>). A correction or replacement turns the earlier row's <c>current</c> off; history stays.</item>
+/// <item><c>ingest_accepted</c>: the submissions whose records count, written in the transaction that accepts one, with
+/// the template version's field names in the order of each record's <c>values</c> array.</item>
 /// <item><c>ingest_error</c>: every row-level problem, for the error report.</item>
+/// <item><c>standing_record</c>: a view of the records as they stand (current rows of accepted submissions, voided
+/// ones flagged) with each record's values also by name (<c>record</c>), the one place readers start from.</item>
 /// </list>
-/// Both record tables have typed, indexed subject key and period columns, which the comparisons join on.
+/// One table rather than rows plus a separate "current" table: a new record is written once, during its batch, as
+/// current; what makes it count is its submission's row in <c>ingest_accepted</c>, one row per submission. Rows of a
+/// submission still being checked are therefore current but not yet standing, and a failed one's rows are deleted.
 /// </summary>
 public static class RecordTables
 {
     private const string Schema = "platform";
+
+    /// <summary>The records as they stand: current rows of accepted submissions (voided ones flagged).</summary>
+    public const string Standing = "platform.standing_record";
 
     public static IEnumerable<ISchemaObject> SchemaObjects()
     {
@@ -31,29 +43,30 @@ public static class RecordTables
         record.AddColumn("submission_id", "text").AsPrimaryKey();
         record.AddColumn("row_number", "integer").AsPrimaryKey();
         record.AddColumn("template_id", "text").NotNull();
-        record.AddColumn("template_version", "integer").NotNull();
-        record.AddColumn("agency", "text").NotNull();
         record.AddColumn("period", "date");
         record.AddColumn("record_key", "text").NotNull();
         record.AddColumn("subject_key", "text");
         record.AddColumn("values", "json").NotNull();
+        record.AddColumn("current", "boolean").NotNull();
+        record.AddColumn("voided", "boolean").NotNull().DefaultValueByExpression("false");
+        record.AddColumn("voided_by", "text");
+        record.Indexes.Add(new IndexDefinition("ux_ingest_record_current_key")
+        {
+            Columns = ["template_id", "record_key"], IsUnique = true, Predicate = "current",
+        });
         record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"] });
         yield return record;
 
-        // Narrow on purpose: values stay in ingest_record, joined on (submission_id, row_number), so accepting a
-        // submission writes keys and pointers only.
-        var current = new Table(new PostgresqlObjectName(Schema, "ingest_current", SchemaUtils.IdentifierUsage.General));
-        current.AddColumn("template_id", "text").AsPrimaryKey();
-        current.AddColumn("record_key", "text").AsPrimaryKey();
-        current.AddColumn("period", "date");
-        current.AddColumn("subject_key", "text");
-        current.AddColumn("submission_id", "text").NotNull();
-        current.AddColumn("row_number", "integer").NotNull();
-        current.AddColumn("voided", "boolean").NotNull().DefaultValueByExpression("false");
-        current.AddColumn("voided_by", "text");
-        current.AddColumn("updated_at", "timestamptz").NotNull();
-        current.Indexes.Add(new IndexDefinition("ix_ingest_current_subject_period") { Columns = ["template_id", "subject_key", "period"] });
-        yield return current;
+        var accepted = new Table(new PostgresqlObjectName(Schema, "ingest_accepted", SchemaUtils.IdentifierUsage.General));
+        accepted.AddColumn("submission_id", "text").AsPrimaryKey();
+        accepted.AddColumn("agency", "text").NotNull();
+        accepted.AddColumn("template_id", "text").NotNull();
+        accepted.AddColumn("template_version", "integer").NotNull();
+        accepted.AddColumn("period", "date").NotNull();
+        accepted.AddColumn("mode", "text").NotNull();
+        accepted.AddColumn("fields", "text[]").NotNull();
+        accepted.AddColumn("accepted_at", "timestamptz").NotNull();
+        yield return accepted;
 
         var error = new Table(new PostgresqlObjectName(Schema, "ingest_error", SchemaUtils.IdentifierUsage.General));
         error.AddColumn("submission_id", "text").AsPrimaryKey();
@@ -67,20 +80,40 @@ public static class RecordTables
         error.AddColumn("message_en", "text").NotNull();
         error.AddColumn("value", "text");
         yield return error;
+
+        // A record's values by field name, for readers that want them so (the standing_record view's "record").
+        yield return Function.ForSql("""
+            create or replace function platform.record_object(fields text[], vals json) returns json
+            language sql immutable parallel safe as $$
+              select coalesce(json_object_agg(f.name, v.value), '{}'::json)
+                from unnest(fields) with ordinality f(name, i)
+                join json_array_elements(vals) with ordinality v(value, i) using (i)
+            $$;
+            """);
+
+        yield return new View(new PostgresqlObjectName(Schema, "standing_record", SchemaUtils.IdentifierUsage.General),
+            """
+            select a.agency, r.template_id, a.template_version, r.period, r.record_key, r.subject_key,
+                   platform.record_object(a.fields, r.values) as record, r.values, a.fields,
+                   r.voided, r.voided_by, r.submission_id, r.row_number, a.accepted_at
+              from platform.ingest_record r
+              join platform.ingest_accepted a on a.submission_id = r.submission_id
+             where r.current
+            """);
     }
 
-    public static async Task CopyRecordsAsync(NpgsqlConnection connection, Submission submission, IReadOnlyList<RecordRow> rows, CancellationToken ct)
+    /// <summary>Writes a batch's accepted rows; <paramref name="current"/> says which are the current record at once.</summary>
+    public static async Task CopyRecordsAsync(NpgsqlConnection connection, Submission submission, IReadOnlyList<RecordRow> rows,
+        Func<RecordRow, bool> current, CancellationToken ct)
     {
         await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY platform.ingest_record (submission_id, row_number, template_id, template_version, agency, period, record_key, subject_key, values) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY platform.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var row in rows)
         {
             copy.StartRow();
             copy.Write(submission.Id, NpgsqlDbType.Text);
             copy.Write(row.Row, NpgsqlDbType.Integer);
             copy.Write(submission.TemplateId, NpgsqlDbType.Text);
-            copy.Write(submission.TemplateVersion, NpgsqlDbType.Integer);
-            copy.Write(submission.Agency, NpgsqlDbType.Text);
             if (row.Period is { } period)
             {
                 copy.Write(DateOnly.FromDateTime(period), NpgsqlDbType.Date);
@@ -92,6 +125,7 @@ public static class RecordTables
             copy.Write(row.Key, NpgsqlDbType.Text);
             copy.Write(row.Subject, NpgsqlDbType.Text);
             copy.Write(row.ValuesJson, NpgsqlDbType.Json);
+            copy.Write(current(row), NpgsqlDbType.Boolean);
         }
         await copy.CompleteAsync(ct);
     }
@@ -128,7 +162,12 @@ public static class RecordTables
         CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            "select record_key, voided from platform.ingest_current where template_id = $1 and record_key = any($2)", connection)
+            // A join on the unnested keys rather than "record_key = any($2)": while a large submission is written, the
+            // table's statistics lag behind and the planner then scans every current row of the template per batch.
+            """
+            select r.record_key, r.voided from unnest($2::text[]) k(key)
+              join platform.ingest_record r on r.template_id = $1 and r.record_key = k.key and r.current
+            """, connection)
         {
             Parameters = { new() { Value = templateId }, new() { Value = keys.ToArray() } },
         };
@@ -141,59 +180,64 @@ public static class RecordTables
         return known;
     }
 
-    /// <summary>Applies an accepted submission to the current records, as its mode says, in the caller's transaction.</summary>
-    public static async Task ApplyAsync(NpgsqlConnection connection, Submission submission, DateOnly period, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Makes an accepted submission's records count, as its mode says, in the caller's transaction. A new record was
+    /// written as current during its batch, so a plain <c>new</c> submission only records its acceptance.
+    /// </summary>
+    public static async Task AcceptAsync(NpgsqlConnection connection, Submission submission, DateOnly period, string[] fields, DateTimeOffset now,
+        CancellationToken ct)
     {
-        const string columns = "template_id, record_key, period, subject_key, submission_id, row_number, voided, updated_at";
-        const string rows = "select template_id, record_key, period, subject_key, submission_id, row_number, false, $2 " +
-                            "from platform.ingest_record where submission_id = $1";
-        var sql = submission.Mode switch
-        {
-            SubmissionMode.Void => """
-              update platform.ingest_current c
-                 set voided = true, voided_by = r.submission_id, updated_at = $2
-                from platform.ingest_record r
-               where r.submission_id = $1 and c.template_id = r.template_id and c.record_key = r.record_key
-              """,
-            // New keys only (held ones were row errors, and none was voided before): a plain insert, which costs about
-            // half of an upsert.
-            SubmissionMode.New when submission.Revived == 0 => $"insert into platform.ingest_current ({columns}) {rows}",
-            _ => $"""
-              insert into platform.ingest_current ({columns}) {rows}
-              on conflict (template_id, record_key) do update
-                 set period = excluded.period, subject_key = excluded.subject_key, submission_id = excluded.submission_id,
-                     row_number = excluded.row_number, voided = false, voided_by = null, updated_at = excluded.updated_at
-              """,
-        };
-        await using (var apply = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submission.Id }, new() { Value = now } } })
-        {
-            await apply.ExecuteNonQueryAsync(ct);
-        }
         if (submission.Mode == SubmissionMode.Replace)
         {
-            await using var replace = new NpgsqlCommand(
-                """
-                update platform.ingest_current c set voided = true, voided_by = $1, updated_at = $2
-                 where c.template_id = $3 and c.period = $4 and not c.voided
-                   and not exists (select 1 from platform.ingest_record r where r.submission_id = $1 and r.record_key = c.record_key)
-                """, connection)
-            {
-                Parameters = { new() { Value = submission.Id }, new() { Value = now }, new() { Value = submission.TemplateId }, new() { Value = period } },
-            };
-            await replace.ExecuteNonQueryAsync(ct);
+            // Records of the period that the replacement no longer holds are withdrawn by it.
+            await ExecuteAsync(connection, """
+                update platform.ingest_record o set voided = true, voided_by = $1
+                 where o.template_id = $2 and o.period = $3 and o.current and not o.voided
+                   and not exists (select 1 from platform.ingest_record n
+                                    where n.submission_id = $1 and n.template_id = o.template_id and n.record_key = o.record_key)
+                """, ct, submission.Id, submission.TemplateId, period);
         }
+        if (submission.Mode == SubmissionMode.Void)
+        {
+            await ExecuteAsync(connection, """
+                update platform.ingest_record o set voided = true, voided_by = $1
+                  from platform.ingest_record n
+                 where n.submission_id = $1 and o.template_id = n.template_id and o.record_key = n.record_key and o.current
+                """, ct, submission.Id);
+        }
+        else if (submission.Mode != SubmissionMode.New || submission.Revived > 0)
+        {
+            // Corrections, replacements and revived voided keys: the earlier version steps down, then this one stands.
+            await ExecuteAsync(connection, """
+                update platform.ingest_record o set current = false
+                  from platform.ingest_record n
+                 where n.submission_id = $1 and not n.current and o.template_id = n.template_id and o.record_key = n.record_key
+                   and o.current
+                """, ct, submission.Id);
+            await ExecuteAsync(connection, "update platform.ingest_record set current = true where submission_id = $1 and not current", ct,
+                submission.Id);
+        }
+        await ExecuteAsync(connection, """
+            insert into platform.ingest_accepted (submission_id, agency, template_id, template_version, period, mode, fields, accepted_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, ct, submission.Id, submission.Agency, submission.TemplateId, submission.TemplateVersion, period,
+            submission.Mode.ToString().ToLowerInvariant(), fields, now);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Removes what a failed submission wrote, so nothing of it stays behind.</summary>
     public static async Task DiscardAsync(NpgsqlConnection connection, string submissionId, CancellationToken ct)
     {
-        foreach (var table in new[] { "ingest_record", "ingest_error" })
-        {
-            await using var command = new NpgsqlCommand($"delete from platform.{table} where submission_id = $1", connection)
-            {
-                Parameters = { new() { Value = submissionId } },
-            };
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await ExecuteAsync(connection, "delete from platform.ingest_record where submission_id = $1", ct, submissionId);
+        await ExecuteAsync(connection, "delete from platform.ingest_error where submission_id = $1", ct, submissionId);
     }
 }

@@ -60,15 +60,54 @@ public static class FieldParsers
                 }
                 return false;
             case FieldType.Date:
-                return TryDate(DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date), date, ref cell);
+                return TryDate(TryIsoDate(text, withDay: true, out var date), date, ref cell);
             case FieldType.Datetime:
                 return TryDate(DateTime.TryParseExact(text, DatetimeFormats, CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var datetime), datetime, ref cell);
             case FieldType.YearMonth:
-                return TryDate(DateTime.TryParseExact(text, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month), month, ref cell);
+                return TryDate(TryIsoDate(text, withDay: false, out var month), month, ref cell);
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// <c>yyyy-MM-dd</c> (or <c>yyyy-MM</c>) exactly, as a real calendar date. Written out because
+    /// <see cref="DateTime.TryParseExact(ReadOnlySpan{char}, ReadOnlySpan{char}, IFormatProvider, DateTimeStyles, out DateTime)"/>
+    /// matched formats through culture-aware comparison and took about a fifth of the ingest's CPU (profiled).
+    /// </summary>
+    public static bool TryIsoDate(ReadOnlySpan<char> text, bool withDay, out DateTime date)
+    {
+        date = default;
+        if (text.Length != (withDay ? 10 : 7) || text[4] != '-' || (withDay && text[7] != '-'))
+        {
+            return false;
+        }
+        var day = 1;
+        if (!TryDigits(text[..4], out var year) || !TryDigits(text.Slice(5, 2), out var month) || (withDay && !TryDigits(text.Slice(8, 2), out day)))
+        {
+            return false;
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            return false;
+        }
+        date = new DateTime(year, month, day, 0, 0, 0, DateTimeKind.Unspecified);
+        return true;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        foreach (var c in text)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return true;
     }
 
     private static bool TryDate(bool parsed, DateTime value, ref Cell cell)

@@ -1,5 +1,7 @@
+using System.Net.Http.Json;
 using Npgsql;
 using Platform.Api.Auth;
+using Platform.Api.Taxpayers;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 
@@ -15,9 +17,8 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             """
-            select r.values->>'name', c.voided from platform.ingest_current c
-              join platform.ingest_record r on r.submission_id = c.submission_id and r.row_number = c.row_number
-             where c.template_id = 'business-registrations' and c.record_key = $1
+            select record->>'name', voided from platform.standing_record
+             where template_id = 'business-registrations' and record_key = $1
             """, connection)
         {
             Parameters = { new() { Value = $"{Files.Uscc(serial)}|{Period}-01" } },
@@ -63,5 +64,13 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
         Assert.Equal(SubmissionStatus.Accepted, revived.Status);
         Assert.Equal(("恢复2", false), await Current(2));
         Assert.Equal(false, (await Current(6))?.Voided);
+
+        // The one-household file keeps every version, each in its state.
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        async Task<string[]> States(int serial) =>
+            [.. (await analyst.GetFromJsonAsync<List<TaxpayerRecord>>($"/api/taxpayers/{Files.Uscc(serial)}/records"))!.Select(r => r.State).Order()];
+        Assert.Equal(["current", "superseded", "superseded"], await States(1));
+        Assert.Equal(["current", "superseded", "withdrawal"], await States(2));
+        Assert.Equal(["voided"], await States(3));
     }
 }

@@ -36,7 +36,7 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         Assert.Equal("UTF-8", receipt.Encoding);
         Assert.NotNull(receipt.CompletedAt);
 
-        Assert.Equal(3L, await Scalar<long>("select count(*) from platform.ingest_current where submission_id = $1 and not voided", receipt.Id));
+        Assert.Equal(3L, await Scalar<long>("select count(*) from platform.standing_record where submission_id = $1 and not voided", receipt.Id));
         Assert.Equal(3, await Scalar<int>("select row_number from platform.ingest_record where submission_id = $1 and subject_key = $2",
             receipt.Id, Files.Uscc(101)));
     }
@@ -73,7 +73,7 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         Assert.Equal(SubmissionStatus.Accepted, receipt.Status);
         Assert.Equal("GB18030", receipt.Encoding);
         Assert.Equal("洛阳牡丹瓷业股份有限公司300",
-            await Scalar<string>("select values->>'name' from platform.ingest_record where submission_id = $1", receipt.Id));
+            await Scalar<string>("select record->>'name' from platform.standing_record where submission_id = $1", receipt.Id));
     }
 
     [Fact]

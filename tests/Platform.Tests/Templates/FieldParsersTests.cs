@@ -19,6 +19,11 @@ public sealed class FieldParsersTests
     [InlineData(FieldType.Date, "2024-02-29", true)]
     [InlineData(FieldType.Date, "2023-02-29", false)]
     [InlineData(FieldType.Date, "2024/02/28", false)]
+    [InlineData(FieldType.Date, "2024-2-28", false)]
+    [InlineData(FieldType.Date, "2024-04-31", false)]
+    [InlineData(FieldType.Date, "0000-01-01", false)]
+    [InlineData(FieldType.Date, "２０２４-02-28", false)]
+    [InlineData(FieldType.Date, "2024-02-28T00:00", false)]
     [InlineData(FieldType.Datetime, "2024-03-31T14:30:00", true)]
     [InlineData(FieldType.Datetime, "2024-03-31T14:30:00Z", true)]
     [InlineData(FieldType.Datetime, "2024-03-31 14:30:00", true)]
@@ -28,6 +33,7 @@ public sealed class FieldParsersTests
     [InlineData(FieldType.YearMonth, "2024-12", true)]
     [InlineData(FieldType.YearMonth, "2024-13", false)]
     [InlineData(FieldType.YearMonth, "202412", false)]
+    [InlineData(FieldType.YearMonth, "2024-00", false)]
     public void Each_type_accepts_its_table_schema_lexical_form(FieldType type, string text, bool parses) =>
         Assert.Equal(parses, FieldParsers.CanParse(type, text));
 
@@ -41,5 +47,7 @@ public sealed class FieldParsersTests
         Assert.Equal(2024m, cell.Number);
         Assert.True(FieldParsers.TryParse(FieldType.YearMonth, "2024-12", ref cell));
         Assert.Equal(new DateTime(2024, 12, 1), cell.Date);
+        Assert.True(FieldParsers.TryParse(FieldType.Date, "1999-12-31", ref cell));
+        Assert.Equal(new DateTime(1999, 12, 31), cell.Date);
     }
 }
