@@ -10,8 +10,14 @@ using Weasel.Postgresql.Views;
 
 namespace Platform.Ingest.Processing;
 
-/// <summary>One accepted row as the record tables hold it: typed keys for joins, every value in <c>values</c> (a JSON array in field order).</summary>
-public sealed record RecordRow(int Row, string Key, string? Subject, DateTime? Period, string ValuesJson);
+/// <summary>
+/// One accepted row of a batch: its row number, its record key, and where its <c>ingest_record</c> row lies in the
+/// batch's <see cref="CopyRows"/> (the <c>current</c> flag is its last byte).
+/// </summary>
+public sealed record RecordRow(int Row, string Key, int Start, int Length)
+{
+    public int End => Start + Length;
+}
 
 /// <summary>
 /// The record tables, created with Marten's schema (so the migrate command covers them) and written by set-based SQL:
@@ -102,32 +108,37 @@ public static class RecordTables
             """);
     }
 
-    /// <summary>Writes a batch's accepted rows; <paramref name="current"/> says which are the current record at once.</summary>
-    public static async Task CopyRecordsAsync(NpgsqlConnection connection, Submission submission, IReadOnlyList<RecordRow> rows,
+    /// <summary>The columns each <see cref="RecordRow"/> holds, in order.</summary>
+    public const short RecordColumns = 8;
+
+    /// <summary>
+    /// Streams a batch's accepted rows, already in COPY format, to <c>ingest_record</c>; <paramref name="current"/> says
+    /// which are the current record at once. All of a batch's rows go as one block.
+    /// </summary>
+    public static async Task CopyRecordsAsync(NpgsqlConnection connection, CopyRows buffer, IReadOnlyList<RecordRow> rows,
         Func<RecordRow, bool> current, CancellationToken ct)
     {
-        await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY platform.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var row in rows)
+        var contiguous = true;
+        for (var i = 0; i < rows.Count; i++)
         {
-            copy.StartRow();
-            copy.Write(submission.Id, NpgsqlDbType.Text);
-            copy.Write(row.Row, NpgsqlDbType.Integer);
-            copy.Write(submission.TemplateId, NpgsqlDbType.Text);
-            if (row.Period is { } period)
-            {
-                copy.Write(DateOnly.FromDateTime(period), NpgsqlDbType.Date);
-            }
-            else
-            {
-                copy.WriteNull();
-            }
-            copy.Write(row.Key, NpgsqlDbType.Text);
-            copy.Write(row.Subject, NpgsqlDbType.Text);
-            copy.Write(row.ValuesJson, NpgsqlDbType.Json);
-            copy.Write(current(row), NpgsqlDbType.Boolean);
+            buffer.SetBoolEndingAt(rows[i].End, current(rows[i]));
+            contiguous &= i == 0 || rows[i].Start == rows[i - 1].End;
         }
-        await copy.CompleteAsync(ct);
+        await using var copy = await connection.BeginRawBinaryCopyAsync(
+            "COPY platform.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)", ct);
+        await copy.WriteAsync(CopyRows.Header, ct);
+        if (contiguous && rows.Count > 0)
+        {
+            await copy.WriteAsync(buffer.Slice(rows[0].Start, rows[^1].End - rows[0].Start), ct);
+        }
+        else
+        {
+            foreach (var row in rows)
+            {
+                await copy.WriteAsync(buffer.Slice(row.Start, row.Length), ct);
+            }
+        }
+        await copy.WriteAsync(CopyRows.Trailer, ct);
     }
 
     public static async Task CopyErrorsAsync(NpgsqlConnection connection, string submissionId, int firstSeq, IReadOnlyList<TemplateError> errors,

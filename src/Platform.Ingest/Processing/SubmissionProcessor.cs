@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -117,7 +116,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             row++;
             if (validation.ValidateRow(row, reader.Row, values, batch.Errors) && records.CheckPeriod(row, values, batch.Errors))
             {
-                batch.Accepted.Add(records.Row(row, values));
+                batch.Accepted.Add(records.Row(row, values, batch.Records));
             }
             if (row - batch.FirstRow + 1 == options.BatchSize)
             {
@@ -139,6 +138,10 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             {
                 await batches.WriteAsync(full, ct);
             }
+            else
+            {
+                full.Dispose();
+            }
         }
     }
 
@@ -149,7 +152,10 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             var errorSeq = submission.ErrorCount;
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
-                errorSeq = await FlushAsync(submission, batch, errorSeq, ct);
+                using (batch)
+                {
+                    errorSeq = await FlushAsync(submission, batch, errorSeq, ct);
+                }
             }
         }
         catch (Exception e)
@@ -191,7 +197,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             await transaction.SaveAsync("records", ct);
             try
             {
-                await RecordTables.CopyRecordsAsync(connection, submission, batch.Accepted, _ => true, ct);
+                await RecordTables.CopyRecordsAsync(connection, batch.Records, batch.Accepted, _ => true, ct);
                 return (batch.Accepted, []);
             }
             catch (Exception e) when (DatabaseFaults.IsUniqueViolation(e))
@@ -200,7 +206,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             }
         }
         var (kept, revived) = await CheckKeysAsync(connection, submission, batch, ct);
-        await RecordTables.CopyRecordsAsync(connection, submission, kept, row => isNew && !revived.Contains(row.Key), ct);
+        await RecordTables.CopyRecordsAsync(connection, batch.Records, kept, row => isNew && !revived.Contains(row.Key), ct);
         return (kept, revived);
     }
 
@@ -286,8 +292,12 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     }
 
     /// <summary>Rows FirstRow..LastRow of the file (the header is row 1), checked and waiting to be committed together.</summary>
-    private sealed class Batch(int number, int firstRow)
+    private sealed class Batch(int number, int firstRow) : IDisposable
     {
+        public CopyRows Records { get; } = new();
+
+        public void Dispose() => Records.Dispose();
+
         public int Number { get; } = number;
         public int FirstRow { get; } = firstRow;
         public int LastRow { get; set; }
@@ -308,7 +318,6 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         private readonly int subject;
         private readonly int periodField;
         private readonly DateTime period;
-        private readonly ArrayBufferWriter<byte> buffer = new(1024);
         private readonly Utf8JsonWriter json;
         private readonly StringBuilder keyText = new(64);
 
@@ -319,11 +328,15 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             subject = Array.FindIndex(fields, f => f.Name == schema.SubjectKey);
             periodField = schema.PeriodField is null ? -1 : Array.FindIndex(fields, f => f.Name == schema.PeriodField);
             period = PeriodDate(submission.Period).ToDateTime(TimeOnly.MinValue);
-            json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            json = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             submissionId = submission.Id;
+            submissionIdUtf8 = Encoding.UTF8.GetBytes(submission.Id);
+            templateIdUtf8 = Encoding.UTF8.GetBytes(submission.TemplateId);
         }
 
         private readonly string submissionId;
+        private readonly byte[] submissionIdUtf8;
+        private readonly byte[] templateIdUtf8;
 
         public void Dispose() => json.Dispose();
 
@@ -346,7 +359,8 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             return false;
         }
 
-        public RecordRow Row(int row, Cell[] values)
+        /// <summary>Writes the row's <c>ingest_record</c> columns to <paramref name="rows"/> (as current; the writer may flip it).</summary>
+        public RecordRow Row(int row, Cell[] values, CopyRows rows)
         {
             keyText.Clear();
             for (var k = 0; k < key.Length; k++)
@@ -358,15 +372,24 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
                 keyText.Append(values[key[k]].ToString());
             }
             var recordKey = key.Length == 0 ? $"{submissionId}:{row}" : keyText.ToString();
-            var recordPeriod = periodField >= 0 && !values[periodField].IsMissing ? values[periodField].Date : period;
-            return new RecordRow(row, recordKey, subject >= 0 && !values[subject].IsMissing ? values[subject].ToString() : null,
-                recordPeriod, Json(values));
+            var start = rows.Position;
+            rows.BeginRow(RecordTables.RecordColumns);
+            rows.Bytes(submissionIdUtf8);
+            rows.Int32(row);
+            rows.Bytes(templateIdUtf8);
+            rows.Date(periodField >= 0 && !values[periodField].IsMissing ? values[periodField].Date : period);
+            rows.Text(recordKey);
+            rows.Text(subject >= 0 && !values[subject].IsMissing ? values[subject].ToString() : null);
+            var valuesStart = rows.BeginField();
+            WriteJson(values, rows);
+            rows.EndField(valuesStart);
+            rows.Bool(true);
+            return new RecordRow(row, recordKey, start, rows.Position - start);
         }
 
-        private string Json(Cell[] values)
+        private void WriteJson(Cell[] values, CopyRows rows)
         {
-            buffer.ResetWrittenCount();
-            json.Reset();
+            json.Reset(rows);
             json.WriteStartArray();
             foreach (var cell in values)
             {
@@ -391,7 +414,6 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             }
             json.WriteEndArray();
             json.Flush();
-            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
     }
 }

@@ -35,9 +35,13 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
         var created = await client.SubmitAsync(Files.Registrations(3, Period, first: 1), period: Period);
         Assert.Equal(SubmissionStatus.Accepted, created.Status);
 
-        var resent = await client.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(1, Period, name: "重复"), Files.Registration(4, Period)])),
+        // A held key between two new ones: the batch is refused as a whole, then checked key by key.
+        var resent = await client.SubmitAsync(
+            Files.Utf8(Files.Csv([Files.Registration(7, Period), Files.Registration(1, Period, name: "重复"), Files.Registration(4, Period)])),
             period: Period);
-        Assert.Equal((1, 1), (resent.RowsAccepted, resent.RowsRejected));
+        Assert.Equal((2, 1), (resent.RowsAccepted, resent.RowsRejected));
+        Assert.Equal(("郑州测试商贸有限公司7", false), await Current(7));
+        Assert.Equal(("郑州测试商贸有限公司4", false), await Current(4));
         var held = Assert.Single(await client.ErrorsAsync(resent.Id));
         Assert.Contains("mode=correct", held.MessageEn, StringComparison.Ordinal);
 
