@@ -113,7 +113,7 @@ public static class RecordTables
 
     /// <summary>
     /// Streams a batch's accepted rows, already in COPY format, to <c>ingest_record</c>; <paramref name="current"/> says
-    /// which are the current record at once. All of a batch's rows go as one block.
+    /// which are the current record at once. Rows that lie together in the buffer (none dropped) go as one block.
     /// </summary>
     public static async Task CopyRecordsAsync(NpgsqlConnection connection, CopyRows buffer, IReadOnlyList<RecordRow> rows,
         Func<RecordRow, bool> current, CancellationToken ct)

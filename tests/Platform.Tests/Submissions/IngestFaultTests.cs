@@ -56,6 +56,9 @@ public sealed class IngestFaultTests
         var interrupted = await Load(first, receipt.Id);
         Assert.Equal(SubmissionStatus.Validating, interrupted.Status);
         Assert.InRange(interrupted.Batches, 3, rows / 300 - 1);
+        // Committed batches are written, but nothing of an unfinished submission stands.
+        Assert.True(await Count(first.ConnectionString, "select count(*) from platform.ingest_record where submission_id = $1", receipt.Id) >= 900);
+        Assert.Equal(0L, await Count(first.ConnectionString, "select count(*) from platform.standing_record where submission_id = $1", receipt.Id));
 
         await using var restarted = first.Restarted();
         restarted.WithSetting("Ingest:RunWorker", "true");
