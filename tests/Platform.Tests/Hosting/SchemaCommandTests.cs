@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Api.Hosting;
+using Platform.Ingest.Processing;
 using Platform.Tests.Support;
 
 namespace Platform.Tests.Hosting;
@@ -23,7 +25,8 @@ public sealed class SchemaCommandTests
         platform.WithSetting("Platform:ApplySchemaOnStart", "false").WithSetting("Platform:SeedDemoData", "false")
             .WithSetting("Ingest:PollInterval", "00:00:00.050");
         _ = platform.Server;
-        await Task.Delay(300); // the ingest worker has looked for work, and failed, a few times: that must not stop the host
+        // The ingest worker looks for work in tables that do not exist yet: its failing rounds must not stop the host.
+        await platform.Logs.WaitForAsync(typeof(IngestWorker).FullName!, LogLevel.Error, count: 3, TimeSpan.FromSeconds(30));
 
         Assert.False(await TableExists(database, "auth.\"OpenIddictApplications\""));
         Assert.False(await TableExists(database, "platform.mt_doc_agency"));

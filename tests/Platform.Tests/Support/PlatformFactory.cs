@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using Platform.Api.Auth;
 
 namespace Platform.Tests.Support;
@@ -38,6 +39,9 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string DataDirectory { get; }
 
+    /// <summary>Warnings and errors the platform logged.</summary>
+    public LogRecorder Logs { get; } = new();
+
     public string ConnectionString { get; private set; } = "";
 
     public virtual async Task InitializeAsync()
@@ -67,6 +71,7 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Platform:SeedDemoData", "true");
         builder.UseSetting("Platform:AllowHttp", "true");
         builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("PLATFORM_TEST_LOG") ?? "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogRecorder>(null, LogLevel.Warning));
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
