@@ -13,6 +13,7 @@ public static class SubmissionsSetup
         var platform = PlatformOptions.From(builder.Configuration);
         builder.Services.AddIngest(builder.Configuration, platform.DataPath("uploads"));
         builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, Quality.ScoreboardQueryFields>();
+        builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, TaxpayerQueryFields>();
         builder.Services.ConfigureMarten(options => options.Schema.For<Taxpayers.AccessAudit>().DocumentAlias("access_audit").Duplicate(a => a.Subject));
         return builder;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Auth;
@@ -36,5 +37,31 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
         var audit = await session.Query<AccessAudit>().Where(a => a.Subject == uscc).ToListAsync();
         Assert.Equal("demo-analyst", Assert.Single(audit).ClientId);
+    }
+
+    [Fact]
+    public async Task Analysts_read_the_same_file_through_graphql_where_agencies_are_refused_and_each_read_is_audited()
+    {
+        var uscc = Files.Uscc(4343);
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(4343, "2024-02")])), period: "2024-02")).Status);
+        var query = new { query = $"{{ taxpayerRecords(subject: \"{uscc}\") {{ agency templateId period state values {{ field value }} }} }}" };
+
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        using var answer = await analyst.PostAsJsonAsync("/graphql", query);
+        var body = await answer.Content.ReadAsStringAsync();
+        var record = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("taxpayerRecords").EnumerateArray());
+        Assert.Equal(("market-regulator", "current", "2024-02-01"),
+            (record.GetProperty("agency").GetString(), record.GetProperty("state").GetString(), record.GetProperty("period").GetString()));
+        var values = record.GetProperty("values").EnumerateArray().ToDictionary(v => v.GetProperty("field").GetString()!, v => v.GetProperty("value"));
+        Assert.Equal("郑州测试商贸有限公司4343", values["name"].GetString());
+        Assert.Equal(JsonValueKind.Null, values["deregistered"].ValueKind);
+
+        using var refused = await regulator.PostAsJsonAsync("/graphql", query);
+        var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0];
+        Assert.Equal("FORBIDDEN", error.GetProperty("extensions").GetProperty("code").GetString());
+
+        await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        Assert.Equal(["demo-analyst"], (await session.Query<AccessAudit>().Where(a => a.Subject == uscc).ToListAsync()).Select(a => a.ClientId));
     }
 }

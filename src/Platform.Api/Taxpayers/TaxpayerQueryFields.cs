@@ -1,0 +1,73 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Types;
+using Marten;
+using Npgsql;
+using Platform.Api.Auth;
+using Platform.Api.GraphQL;
+
+namespace Platform.Api.Taxpayers;
+
+/// <summary>The one-household file (一户式档案) for analysts' queries: the same records, roles and audit as the REST endpoint.</summary>
+public sealed class TaxpayerQueryFields : IQueryFields
+{
+    public void AddTo(ObjectGraphType query) =>
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>>("taxpayerRecords")
+            .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Analysts, " +
+                         "officers and administrators only; each read is audited.")
+            .Argument<NonNullGraphType<StringGraphType>>("subject", "The taxpayer's subject key, such as a unified social credit code")
+            .ResolveAsync(async context =>
+            {
+                var user = context.User!;
+                if (!user.HasAnyRole(Roles.Analyst, Roles.Officer, Roles.Admin))
+                {
+                    throw new ExecutionError("Only analysts, officers and administrators may read a taxpayer's records.") { Code = "FORBIDDEN" };
+                }
+                var services = context.RequestServices!;
+                var subject = context.GetArgument<string>("subject");
+                await AccessAudit.RecordAsync(services.GetRequiredService<IDocumentSession>(), user, services.GetRequiredService<TimeProvider>(),
+                    subject, "records", context.CancellationToken);
+                return await TaxpayerFile.QueryAsync(services.GetRequiredService<NpgsqlDataSource>(), subject, context.CancellationToken);
+            });
+}
+
+public sealed class TaxpayerRecordGraphType : ObjectGraphType<TaxpayerRecord>
+{
+    public TaxpayerRecordGraphType()
+    {
+        Name = "TaxpayerRecord";
+        Field(r => r.Agency);
+        Field(r => r.TemplateId);
+        Field(r => r.TemplateVersion);
+        Field<DateOnlyGraphType>("period").Resolve(c => c.Source.Period);
+        Field(r => r.SubmissionId);
+        Field(r => r.Row).Description("The row of the submitted file (the header is row 1).");
+        Field(r => r.RecordKey);
+        Field(r => r.State).Description("current, superseded (a later correction or replacement took its place), voided, or withdrawal.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RecordValueGraphType>>>>("values")
+            .Description("The record's values by field, in the template version's order; empty cells are null.")
+            .Resolve(c => RecordValue.From(c.Source.Values));
+    }
+}
+
+/// <summary>One field of a record as GraphQL gives it: the value as text, whatever its type.</summary>
+public sealed record RecordValue(string Field, string? Value)
+{
+    public static IEnumerable<RecordValue> From(JsonElement values) =>
+        values.EnumerateObject().Select(p => new RecordValue(p.Name, p.Value.ValueKind switch
+        {
+            JsonValueKind.Null => null,
+            JsonValueKind.String => p.Value.GetString(),
+            _ => p.Value.GetRawText(),
+        }));
+}
+
+public sealed class RecordValueGraphType : ObjectGraphType<RecordValue>
+{
+    public RecordValueGraphType()
+    {
+        Name = "RecordValue";
+        Field(v => v.Field);
+        Field(v => v.Value, nullable: true);
+    }
+}
