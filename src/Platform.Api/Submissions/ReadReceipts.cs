@@ -1,3 +1,4 @@
+using Platform.Api.Hosting;
 using System.Security.Claims;
 using Marten;
 using Npgsql;
@@ -31,9 +32,9 @@ public static class ReadReceipts
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         submissions.MapGet("/{id}/errors", Errors)
-            .WithSummary("The row-level error report, as JSON or (format=csv or Accept: text/csv) as CSV to open in Excel")
-            .Produces<List<ErrorLine>>()
-            .Produces<string>(contentType: "text/csv")
+            .WithSummary("The row-level error report: JSON, or for Excel format=csv (CSV, formulas neutralised) or format=xlsx (a workbook, every cell text)")
+            // One entry per status code is kept, so the three forms are listed together (the schema is the JSON one).
+            .Produces<List<ErrorLine>>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -56,19 +57,26 @@ public static class ReadReceipts
                     reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
         }
-        var csv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ||
-                  request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (!csv)
+        var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
+                                                       request.Headers.Accept.Any(a => a?.Contains(mediaType, StringComparison.OrdinalIgnoreCase) == true);
+        IReadOnlyList<string?>[] table =
+        [
+            ["行号 row", "字段 field", "代码 code", "级别 severity", "说明", "message", "值 value"],
+            .. lines.Select(line => new[]
+            {
+                line.Row?.ToString(System.Globalization.CultureInfo.InvariantCulture), line.Field, line.Code, line.Severity, line.Message,
+                line.MessageEn, line.Value,
+            }),
+        ];
+        if (wants("xlsx", Spreadsheets.MediaType))
+        {
+            return Spreadsheets.Xlsx("错误 errors", table, $"{submission.Id}-errors.xlsx");
+        }
+        if (!wants("csv", "text/csv"))
         {
             return Results.Ok(lines);
         }
-        var text = new System.Text.StringBuilder(CsvText.Line(["行号 row", "字段 field", "代码 code", "级别 severity", "说明", "message", "值 value"]));
-        foreach (var line in lines)
-        {
-            text.Append(CsvText.Line([line.Row?.ToString(System.Globalization.CultureInfo.InvariantCulture), line.Field, line.Code,
-                line.Severity, line.Message, line.MessageEn, line.Value]));
-        }
-        return Results.File(CsvText.Utf8WithBom(text.ToString()), "text/csv; charset=utf-8", $"{submission.Id}-errors.csv");
+        return Results.File(CsvText.Utf8WithBom(string.Concat(table.Select(CsvText.Line))), "text/csv; charset=utf-8", $"{submission.Id}-errors.csv");
     }
 
     private static IResult NotFound(string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Submission not found",

@@ -1,3 +1,4 @@
+using Platform.Api.Hosting;
 using System.Security.Claims;
 using Marten;
 using Platform.Api.Auth;
@@ -75,6 +76,14 @@ public static class ReadTemplates
                 reader.WithVersion(id, version, (t, v) => Csv(ExampleFile.ExampleCsv(v.Schema), $"{t.Id}-v{v.Version}-example.csv")))
             .WithSummary("An example file valid against this version, to open in Excel")
             .Produces<string>(contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        version.MapGet("/example.xlsx", (string id, int version, [AsParameters] TemplateReader reader) =>
+                reader.WithVersion(id, version, (t, v) => Spreadsheets.Xlsx(t.Title,
+                    [[.. v.Schema.Fields.Select(f => f.Title)], [.. v.Schema.Fields.Select(f => ExampleFile.ExampleValue(f, v.Schema))]],
+                    $"{t.Id}-v{v.Version}-example.xlsx")))
+            .WithSummary("The same example as an Excel workbook: Chinese column titles, every cell as text (codes keep their digits)")
+            .Produces<byte[]>(contentType: Spreadsheets.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         version.MapGet("/diff", (string id, int version, int from, [AsParameters] TemplateReader reader) =>

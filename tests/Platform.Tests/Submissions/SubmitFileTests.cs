@@ -1,3 +1,4 @@
+using Platform.Api.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -62,6 +63,12 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         var text = Encoding.UTF8.GetString((await csv.Content.ReadAsByteArrayAsync())[3..]);
         Assert.Contains(",'=cmd", text, StringComparison.Ordinal);
         Assert.DoesNotContain(",=cmd", text, StringComparison.Ordinal);
+
+        using var xlsx = await client.GetAsync($"/api/submissions/{receipt.Id}/errors?format=xlsx");
+        Assert.Equal(Spreadsheets.MediaType, xlsx.Content.Headers.ContentType?.MediaType);
+        var workbook = await xlsx.Content.ReadAsByteArrayAsync();
+        Assert.Contains(Files.XlsxCells(workbook), row => row[1] == "status" && row[6] == "=cmd");
+        Assert.DoesNotContain("<f>", Files.XlsxSheetXml(workbook), StringComparison.Ordinal); // text cells, never formulas
     }
 
     [Fact]

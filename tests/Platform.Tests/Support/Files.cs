@@ -74,4 +74,24 @@ public static class Files
         }
         return memory.ToArray();
     }
+
+    /// <summary>A workbook's first sheet as text, read back with the same reader the platform uses for uploads.</summary>
+    public static List<string?[]> XlsxCells(byte[] workbook)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // ExcelDataReader asks for code page 1252 on start
+        using var reader = ExcelDataReader.ExcelReaderFactory.CreateOpenXmlReader(new MemoryStream(workbook));
+        var rows = new List<string?[]>();
+        while (reader.Read())
+        {
+            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i)?.ToString())]);
+        }
+        return rows;
+    }
+
+    public static string XlsxSheetXml(byte[] workbook)
+    {
+        using var zip = new ZipArchive(new MemoryStream(workbook));
+        using var sheet = new StreamReader(zip.Entries.First(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal)).Open());
+        return sheet.ReadToEnd();
+    }
 }

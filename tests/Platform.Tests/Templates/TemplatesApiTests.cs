@@ -1,3 +1,5 @@
+using Platform.Ingest.Submissions;
+using Platform.Api.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -86,6 +88,22 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
 
         using var missing = await regulator.GetAsync("/api/templates/business-registrations/versions/9/table-schema");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_example_workbook_has_chinese_titles_keeps_codes_as_text_and_is_accepted_when_sent_back()
+    {
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        using var download = await regulator.GetAsync("/api/templates/business-registrations/versions/1/example.xlsx");
+        Assert.Equal(Spreadsheets.MediaType, download.Content.Headers.ContentType?.MediaType);
+        var workbook = await download.Content.ReadAsByteArrayAsync();
+
+        var sheet = Files.XlsxCells(workbook);
+        Assert.Equal("统一社会信用代码", sheet[0][0]);
+        Assert.Equal("914403001922038216", sheet[1][0]);
+
+        var receipt = await regulator.SubmitAsync(workbook, period: "2024-03", mediaType: Spreadsheets.MediaType);
+        Assert.Equal((SubmissionStatus.Accepted, 1), (receipt.Status, receipt.RowsAccepted));
     }
 
     [Fact]
