@@ -1,8 +1,10 @@
-using Platform.Api.Hosting;
+using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Marten;
 using Npgsql;
 using Platform.Api.Auth;
+using Platform.Api.Hosting;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Schema;
 
@@ -24,6 +26,12 @@ public static class ReadReceipts
     public static void MapReadReceipts(this IEndpointRouteBuilder app)
     {
         var submissions = app.MapGroup("/api/submissions").WithTags("Submissions");
+
+        submissions.MapGet("/", List)
+            .WithSummary("Submissions as receipts, newest first (at most 'limit', default 50): an agency sees its own; filter by " +
+                         "template, period (yyyy-MM) and status (received, validating, accepted, accepted-with-errors, rejected, failed)")
+            .Produces<List<Receipt>>()
+            .ProducesValidationProblem();
 
         submissions.MapGet("/{id}", async (string id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
                 await FindAsync(session, user, id, ct) is { } s ? Results.Ok(Receipt.From(s)) : NotFound(id))
@@ -77,6 +85,45 @@ public static class ReadReceipts
             return Results.Ok(lines);
         }
         return Results.File(CsvText.Utf8WithBom(string.Concat(table.Select(CsvText.Line))), "text/csv; charset=utf-8", $"{submission.Id}-errors.csv");
+    }
+
+    private static async Task<IResult> List(string? template, string? period, string? status, int? limit, IQuerySession session,
+        ClaimsPrincipal user, CancellationToken ct)
+    {
+        var statuses = Enum.GetValues<SubmissionStatus>().ToDictionary(s => JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString()));
+        var problems = new Dictionary<string, string[]>();
+        if (status is not null && !statuses.ContainsKey(status))
+        {
+            problems["status"] = [$"Use one of: {string.Join(", ", statuses.Keys)}."];
+        }
+        if (period is not null && !DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            problems["period"] = ["Give the period as year and month, such as 2024-03."];
+        }
+        if (problems.Count > 0)
+        {
+            return Results.ValidationProblem(problems);
+        }
+        IQueryable<Submission> query = session.Query<Submission>();
+        if (user.ConfinedToAgency() is { } agency)
+        {
+            query = query.Where(s => s.Agency == agency);
+        }
+        if (template is not null)
+        {
+            query = query.Where(s => s.TemplateId == template);
+        }
+        if (period is not null)
+        {
+            query = query.Where(s => s.Period == period);
+        }
+        if (status is not null)
+        {
+            var wanted = statuses[status];
+            query = query.Where(s => s.Status == wanted);
+        }
+        var found = await query.OrderByDescending(s => s.ReceivedAt).Take(Math.Clamp(limit ?? 50, 1, 500)).ToListAsync(ct);
+        return Results.Ok(found.Select(Receipt.From).ToList());
     }
 
     private static IResult NotFound(string id) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Submission not found",

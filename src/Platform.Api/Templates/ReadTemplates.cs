@@ -1,7 +1,7 @@
-using Platform.Api.Hosting;
 using System.Security.Claims;
 using Marten;
 using Platform.Api.Auth;
+using Platform.Api.Hosting;
 using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
 

@@ -1,9 +1,9 @@
-using Platform.Api.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Npgsql;
 using Platform.Api.Auth;
+using Platform.Api.Hosting;
 using Platform.Api.Submissions;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
@@ -69,6 +69,34 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         var workbook = await xlsx.Content.ReadAsByteArrayAsync();
         Assert.Contains(Files.XlsxCells(workbook), row => row[1] == "status" && row[6] == "=cmd");
         Assert.DoesNotContain("<f>", Files.XlsxSheetXml(workbook), StringComparison.Ordinal); // text cells, never formulas
+    }
+
+    [Fact]
+    public async Task An_agency_lists_its_own_submissions_newest_first_and_filters_them()
+    {
+        var client = await Regulator();
+        var older = await client.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(700, "2019-01")])), period: "2019-01");
+        var rows = new[] { Files.Registration(701, "2019-02"), Files.Registration(702, "2019-02") };
+        rows[1][4] = "not a date";
+        var newer = await client.SubmitAsync(Files.Utf8(Files.Csv(rows)), period: "2019-02");
+
+        var both = await client.GetFromJsonAsync<List<Receipt>>("/api/submissions?template=business-registrations&limit=500", SubmissionClient.Json);
+        var mine = both!.Where(r => r.Period is "2019-01" or "2019-02").Select(r => r.Id).ToList();
+        Assert.Equal([newer.Id, older.Id], mine);
+        var withErrors = await client.GetFromJsonAsync<List<Receipt>>("/api/submissions?period=2019-02&status=accepted-with-errors", SubmissionClient.Json);
+        Assert.Equal(newer.Id, Assert.Single(withErrors!).Id);
+        Assert.Empty((await client.GetFromJsonAsync<List<Receipt>>("/api/submissions?period=2019-02&status=accepted", SubmissionClient.Json))!);
+
+        var finance = await platform.ClientForAsync(Roles.Agency, "finance");
+        Assert.Empty((await finance.GetFromJsonAsync<List<Receipt>>("/api/submissions?period=2019-01", SubmissionClient.Json))!);
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        Assert.Equal(older.Id, Assert.Single((await analyst.GetFromJsonAsync<List<Receipt>>("/api/submissions?period=2019-01", SubmissionClient.Json))!).Id);
+
+        using var bad = await client.GetAsync("/api/submissions?status=done&period=2019");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var problem = await bad.Content.ReadAsStringAsync();
+        Assert.Contains("accepted-with-errors", problem, StringComparison.Ordinal);
+        Assert.Contains("2024-03", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,12 +1,12 @@
-using Platform.Ingest.Submissions;
-using Platform.Api.Hosting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Api.Auth;
+using Platform.Api.Hosting;
 using Platform.Api.Templates;
+using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
 using Platform.Templates.Standard;
