@@ -26,6 +26,7 @@ public static class AgencyDirectory
     {
         app.MapListAgencies();
         app.MapRegisterAgency();
+        app.MapAgencyClients();
         return app;
     }
 

@@ -71,5 +71,5 @@ public sealed class DemoClients(IOpenIddictApplicationManager applications)
         return descriptor;
     }
 
-    private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+    public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 }

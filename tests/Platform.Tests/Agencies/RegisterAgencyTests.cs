@@ -30,6 +30,39 @@ public sealed class RegisterAgencyTests(PlatformFactory platform) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_administrator_issues_credentials_to_a_new_agency_and_revoking_them_refuses_its_token_at_once()
+    {
+        var admin = await platform.ClientForAsync(Roles.Admin);
+        using (var registered = await admin.PostAsJsonAsync("/api/agencies", new RegisterAgency("statistics", "统计局", "Statistics Bureau")))
+        {
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        }
+        using var issued = await admin.PostAsync("/api/agencies/statistics/clients", null);
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        var credentials = (await issued.Content.ReadFromJsonAsync<AgencyClient>())!;
+        Assert.StartsWith("statistics-", credentials.ClientId, StringComparison.Ordinal);
+
+        using var token = await platform.RequestTokenAsync(credentials.ClientId, credentials.ClientSecret);
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        var agencyClient = platform.CreateClient();
+        agencyClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        var me = await agencyClient.GetFromJsonAsync<JsonElement>("/api/me");
+        Assert.Equal(("agency", "statistics"), (me.GetProperty("role").GetString(), me.GetProperty("agency").GetString()));
+
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(HttpStatusCode.Forbidden, (await regulator.PostAsync("/api/agencies/statistics/clients", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/agencies/no-such-agency/clients", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/agencies/finance/clients/{credentials.ClientId}")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/agencies/statistics/clients/{credentials.ClientId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await agencyClient.GetAsync("/api/me")).StatusCode);
+        using var refused = await platform.RequestTokenAsync(credentials.ClientId, credentials.ClientSecret);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("invalid_client", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Registering_an_existing_id_is_a_409_problem()
     {
         var admin = await platform.ClientForAsync(Roles.Admin);
