@@ -39,6 +39,11 @@ public static class ReadReceipts
             .Produces<Receipt>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        submissions.MapGet("/{id}/file", Original)
+            .WithSummary("The file exactly as it was received, kept read-only for audit; its SHA-256 is in the Repr-Digest header")
+            .Produces<byte[]>(contentType: "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         submissions.MapGet("/{id}/errors", Errors)
             .WithSummary("The row-level error report: JSON, or for Excel format=csv (CSV, formulas neutralised) or format=xlsx (a workbook, every cell text)")
             // One entry per status code is kept, so the three forms are listed together (the schema is the JSON one).
@@ -85,6 +90,16 @@ public static class ReadReceipts
             return Results.Ok(lines);
         }
         return Results.File(CsvText.Utf8WithBom(string.Concat(table.Select(CsvText.Line))), "text/csv; charset=utf-8", $"{submission.Id}-errors.csv");
+    }
+
+    private static async Task<IResult> Original(string id, IQuerySession session, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    {
+        if (await FindAsync(session, user, id, ct) is not { } submission)
+        {
+            return NotFound(id);
+        }
+        response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(submission.Sha256))}:";
+        return Results.Stream(File.OpenRead(submission.StoredPath), submission.MediaType, submission.FileName);
     }
 
     private static async Task<IResult> List(string? template, string? period, string? status, int? limit, IQuerySession session,

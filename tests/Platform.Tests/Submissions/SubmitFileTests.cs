@@ -100,6 +100,22 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task The_file_as_received_is_downloadable_by_its_agency_with_its_digest()
+    {
+        var client = await Regulator();
+        var bytes = Files.Gb18030(Files.Csv([Files.Registration(710, "2019-03", name: "原样保存")]));
+        var receipt = await client.SubmitAsync(bytes, period: "2019-03");
+
+        using var file = await client.GetAsync($"/api/submissions/{receipt.Id}/file");
+        Assert.Equal(bytes, await file.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"sha-256=:{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(bytes))}:",
+            Assert.Single(file.Headers.GetValues("Repr-Digest")));
+
+        var finance = await platform.ClientForAsync(Roles.Agency, "finance");
+        Assert.Equal(HttpStatusCode.NotFound, (await finance.GetAsync($"/api/submissions/{receipt.Id}/file")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_gb18030_file_is_detected_and_its_chinese_text_kept_intact()
     {
         var client = await Regulator();
