@@ -57,6 +57,7 @@ public static class ReadTemplates
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var version = templates.MapGroup("/{id}/versions/{version:int}");
+        version.MapCheckFile();
 
         version.MapGet("/table-schema", (string id, int version, [AsParameters] TemplateReader reader) =>
                 reader.WithVersion(id, version, (t, v) => Results.Text(

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Api.Auth;
 using Platform.Api.Hosting;
+using Platform.Api.Submissions;
 using Platform.Api.Templates;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
@@ -104,6 +105,41 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
 
         var receipt = await regulator.SubmitAsync(workbook, period: "2024-03", mediaType: Spreadsheets.MediaType);
         Assert.Equal((SubmissionStatus.Accepted, 1), (receipt.Status, receipt.RowsAccepted));
+    }
+
+    [Fact]
+    public async Task A_clerk_checks_a_file_before_sending_it_and_nothing_is_kept()
+    {
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        async Task<(int Receipts, int Files)> Kept() =>
+            ((await regulator.GetFromJsonAsync<List<Receipt>>("/api/submissions?limit=500", SubmissionClient.Json))!.Count,
+             Directory.Exists(Path.Combine(platform.DataDirectory, "uploads"))
+                 ? Directory.EnumerateFiles(Path.Combine(platform.DataDirectory, "uploads"), "*", SearchOption.AllDirectories).Count()
+                 : 0);
+        var before = await Kept();
+        var rows = new[] { Files.Registration(900), Files.Registration(901), Files.Registration(902) };
+        rows[1][4] = "2015/06/01";
+        using var content = new ByteArrayContent(Files.Gb18030(Files.Csv(rows)));
+        content.Headers.ContentType = new("text/csv");
+        using var checkedFile = await regulator.PostAsync("/api/templates/business-registrations/versions/1/check", content);
+        var report = (await checkedFile.Content.ReadFromJsonAsync<CheckReport>(SubmissionClient.Json))!;
+        Assert.Equal((true, 3, 2, 1, false), (report.HeaderAccepted, report.RowsRead, report.RowsValid, report.Problems, report.Truncated));
+        Assert.Equal((3, "established", "type-error"), (report.Lines[0].Row, report.Lines[0].Field, report.Lines[0].Code));
+
+        using var wrongHeader = new ByteArrayContent(Files.Utf8("uscc,名称\r\n91350100M000100Y43,x\r\n"));
+        wrongHeader.Headers.ContentType = new("text/csv");
+        var refused = (await (await regulator.PostAsync("/api/templates/business-registrations/versions/1/check", wrongHeader))
+            .Content.ReadFromJsonAsync<CheckReport>(SubmissionClient.Json))!;
+        Assert.False(refused.HeaderAccepted);
+        Assert.Contains(refused.Lines, l => l.Code == "missing-label");
+
+        Assert.Equal(before, await Kept());
+        using var empty = new ByteArrayContent([]);
+        empty.Headers.ContentType = new("text/csv");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity,
+            (await regulator.PostAsync("/api/templates/business-registrations/versions/1/check", empty)).StatusCode);
+        var finance = await platform.ClientForAsync(Roles.Agency, "finance");
+        Assert.Equal(HttpStatusCode.NotFound, (await finance.PostAsync("/api/templates/business-registrations/versions/1/check", content)).StatusCode);
     }
 
     [Fact]
