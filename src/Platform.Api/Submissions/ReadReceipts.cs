@@ -7,11 +7,16 @@ using Platform.Api.Auth;
 using Platform.Api.Hosting;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Schema;
+using Platform.Templates.Validation;
 
 namespace Platform.Api.Submissions;
 
 /// <summary>One row-level problem as the error report lists it (frictionless-style code, row, field, value, message).</summary>
-public sealed record ErrorLine(int? Row, string? Field, string Code, string Severity, string Message, string MessageEn, string? Value);
+public sealed record ErrorLine(int? Row, string? Field, string Code, string Severity, string Message, string MessageEn, string? Value)
+{
+    public static ErrorLine From(TemplateError e) =>
+        new(e.Row, e.Field, e.Code, e.Severity.ToString().ToLowerInvariant(), e.Message, e.MessageEn, e.Value);
+}
 
 /// <summary>Receipts and error reports. An agency reads its own submissions; the bureau's roles read all.</summary>
 public static class ReadReceipts

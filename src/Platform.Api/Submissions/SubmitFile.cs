@@ -69,12 +69,7 @@ public static class SubmitFile
         TimeProvider time, ClaimsPrincipal user, IngestOptions options)
     {
         var ct = http.RequestAborted;
-        // The server's default body limit (30 MB) is for forms; an upload's limit is the configured file size, which
-        // the upload store enforces with a clear 413 as it streams.
-        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null;
-        }
+        UploadLimits.LiftServerLimit(http);
         var id = Guid.CreateVersion7().ToString("N");
         var now = time.GetUtcNow();
         StoredUpload? upload = null;
@@ -87,8 +82,7 @@ public static class SubmitFile
         }
         catch (UploadTooLargeException e)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
-                detail: $"{e.Message} Split it by period or send it compressed as .xlsx.");
+            return UploadLimits.TooLarge(e);
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
         {

@@ -35,10 +35,7 @@ public static class CheckFile
         {
             return ReadTemplates.NotFound(id, version);
         }
-        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null; // the upload store enforces the configured file size with a clear 413
-        }
+        UploadLimits.LiftServerLimit(request.HttpContext);
         StoredUpload upload;
         try
         {
@@ -46,7 +43,7 @@ public static class CheckFile
         }
         catch (UploadTooLargeException e)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: e.Message);
+            return UploadLimits.TooLarge(e);
         }
         try
         {
@@ -55,7 +52,7 @@ public static class CheckFile
             var validation = CompiledTemplate.Compile(found.Schema).Begin(rows.Header);
             if (!validation.HeaderAccepted)
             {
-                return Results.Ok(new CheckReport(false, 0, 0, validation.HeaderErrors.Count, false, [.. validation.HeaderErrors.Select(Line)]));
+                return Results.Ok(new CheckReport(false, 0, 0, validation.HeaderErrors.Count, false, [.. validation.HeaderErrors.Select(ErrorLine.From)]));
             }
             var values = new Cell[found.Schema.Fields.Count];
             var errors = new List<TemplateError>();
@@ -70,7 +67,7 @@ public static class CheckFile
                     valid++;
                 }
                 problems += errors.Count;
-                lines.AddRange(errors.Take(MaxLines - lines.Count).Select(Line));
+                lines.AddRange(errors.Take(MaxLines - lines.Count).Select(ErrorLine.From));
             }
             return Results.Ok(new CheckReport(true, read, valid, problems, problems > lines.Count, lines));
         }
@@ -84,6 +81,4 @@ public static class CheckFile
             UploadStore.Discard(upload);
         }
     }
-
-    private static ErrorLine Line(TemplateError e) => new(e.Row, e.Field, e.Code, e.Severity.ToString().ToLowerInvariant(), e.Message, e.MessageEn, e.Value);
 }
