@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Design;
 namespace Platform.Api.Auth;
 
 /// <summary>
-/// For <c>dotnet ef migrations add X --project src/Platform.Api</c> only: builds the context without the web host,
+/// For <c>dotnet ef migrations add X --project Platform.Api</c> only: builds the context without the web host,
 /// so adding a migration needs no database (the connection string is never opened).
 /// </summary>
 public sealed class AuthDbContextDesignFactory : IDesignTimeDbContextFactory<AuthDbContext>
