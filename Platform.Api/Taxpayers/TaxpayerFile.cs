@@ -10,13 +10,13 @@ namespace Platform.Api.Taxpayers;
 /// One record about a taxpayer as the one-household file (一户式档案) lists it: which agency sent it, for which
 /// template and period, from which submission and row, its state, and its values. The state is <c>current</c>,
 /// <c>superseded</c> (a later correction or replacement took its place), <c>voided</c> (withdrawn), or
-/// <c>withdrawal</c> (the row of a void submission that withdrew it).
+/// <c>withdrawal</c> (the row of a void submission that withdrew it). The period is written <c>yyyy-MM</c>, as it was sent.
 /// </summary>
 public sealed record TaxpayerRecord(
     string Agency,
     string TemplateId,
     int TemplateVersion,
-    DateOnly? Period,
+    string? Period,
     string SubmissionId,
     int Row,
     string RecordKey,
@@ -33,7 +33,7 @@ public static class TaxpayerFile
     {
         await using var command = database.CreateCommand(
             """
-            select a.agency, r.template_id, a.template_version, r.period, r.submission_id, r.row_number, r.record_key,
+            select a.agency, r.template_id, a.template_version, to_char(r.period, 'YYYY-MM'), r.submission_id, r.row_number, r.record_key,
                    case when a.mode = 'void' then 'withdrawal'
                         when not r.current then 'superseded'
                         when r.voided then 'voided'
@@ -50,7 +50,7 @@ public static class TaxpayerFile
         while (await reader.ReadAsync(ct))
         {
             records.Add(new TaxpayerRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3), reader.GetString(4), reader.GetInt32(5), reader.GetString(6),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetInt32(5), reader.GetString(6),
                 reader.GetString(7), JsonDocument.Parse(reader.GetString(8)).RootElement));
         }
         return records;

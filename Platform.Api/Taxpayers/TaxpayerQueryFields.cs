@@ -39,7 +39,7 @@ public sealed class TaxpayerRecordGraphType : ObjectGraphType<TaxpayerRecord>
         Field(r => r.Agency);
         Field(r => r.TemplateId);
         Field(r => r.TemplateVersion);
-        Field<DateOnlyGraphType>("period").Resolve(c => c.Source.Period);
+        Field<StringGraphType>("period").Resolve(c => c.Source.Period);
         Field(r => r.SubmissionId);
         Field(r => r.Row).Description("The row of the submitted file (the header is row 1).");
         Field(r => r.RecordKey);

@@ -404,7 +404,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
                     case CellKind.Boolean:
                         json.WriteBooleanValue(cell.Boolean);
                         break;
-                    case CellKind.Date:
+                    case CellKind.Date or CellKind.Month:
                         json.WriteStringValue(cell.ToString());
                         break;
                     default:

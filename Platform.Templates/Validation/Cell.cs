@@ -7,11 +7,14 @@ public enum CellKind : byte
     Number,
     Boolean,
     Date,
+
+    /// <summary>A year and month (<c>yearmonth</c>): <see cref="Cell.Date"/> is the month's first day, written back as <c>yyyy-MM</c>.</summary>
+    Month,
 }
 
 /// <summary>
 /// One typed value of a row, without boxing: text for string fields, a decimal for integer, number, money and year,
-/// a date-time for date, datetime and yearmonth (the month's first day), a flag for boolean.
+/// a date-time for date, datetime and yearmonth (the month's first day, kind Month), a flag for boolean.
 /// </summary>
 public struct Cell
 {
@@ -30,6 +33,7 @@ public struct Cell
         CellKind.Boolean => Boolean ? "true" : "false",
         CellKind.Date => Date.TimeOfDay == TimeSpan.Zero ? Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
             : Date.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+        CellKind.Month => Date.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
         _ => "",
     };
 }

@@ -65,7 +65,7 @@ public static class FieldParsers
                 return TryDate(DateTime.TryParseExact(text, DatetimeFormats, CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var datetime), datetime, ref cell);
             case FieldType.YearMonth:
-                return TryDate(TryIsoDate(text, withDay: false, out var month), month, ref cell);
+                return TryDate(TryIsoDate(text, withDay: false, out var month), month, ref cell, CellKind.Month);
             default:
                 return false;
         }
@@ -110,11 +110,11 @@ public static class FieldParsers
         return true;
     }
 
-    private static bool TryDate(bool parsed, DateTime value, ref Cell cell)
+    private static bool TryDate(bool parsed, DateTime value, ref Cell cell, CellKind kind = CellKind.Date)
     {
         if (parsed)
         {
-            cell.Kind = CellKind.Date;
+            cell.Kind = kind;
             cell.Date = value;
         }
         return parsed;

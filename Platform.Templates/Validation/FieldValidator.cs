@@ -166,7 +166,7 @@ internal sealed class FieldValidator
         return true;
     }
 
-    private static int Compare(in Cell value, in Cell bound) => value.Kind == CellKind.Date
+    private static int Compare(in Cell value, in Cell bound) => value.Kind is CellKind.Date or CellKind.Month
         ? value.Date.CompareTo(bound.Date)
         : value.Number.CompareTo(bound.Number);
 

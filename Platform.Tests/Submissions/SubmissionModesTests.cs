@@ -21,7 +21,7 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
              where template_id = 'business-registrations' and record_key = $1
             """, connection)
         {
-            Parameters = { new() { Value = $"{Files.Uscc(serial)}|{Period}-01" } },
+            Parameters = { new() { Value = $"{Files.Uscc(serial)}|{Period}" } }, // the key holds the yearmonth as sent
         };
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync() ? (reader.GetString(0), reader.GetBoolean(1)) : null;

@@ -31,7 +31,10 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         Assert.Equal(["current", "superseded"], records.Where(r => r.Agency == "market-regulator").Select(r => r.State));
         Assert.Equal("更名后4242", records.First(r => r.Agency == "market-regulator").Values.GetProperty("name").GetString());
         Assert.Contains(records, r => r is { Agency: "tax-bureau", TemplateId: "tax-registrations", State: "current" });
-        Assert.All(records, r => Assert.Equal(new DateOnly(2024, 1, 1), r.Period));
+        // A yearmonth comes back as it was sent, in the period, the values and the record key.
+        Assert.All(records, r => Assert.Equal("2024-01", r.Period));
+        Assert.All(records, r => Assert.Equal("2024-01", r.Values.GetProperty("period").GetString()));
+        Assert.Equal($"{uscc}|2024-01", records.First(r => r.Agency == "market-regulator").RecordKey);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await regulator.GetAsync($"/api/taxpayers/{uscc}/records")).StatusCode);
         await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
@@ -51,11 +54,12 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         using var answer = await analyst.PostAsJsonAsync("/graphql", query);
         var body = await answer.Content.ReadAsStringAsync();
         var record = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("taxpayerRecords").EnumerateArray());
-        Assert.Equal(("market-regulator", "current", "2024-02-01"),
+        Assert.Equal(("market-regulator", "current", "2024-02"),
             (record.GetProperty("agency").GetString(), record.GetProperty("state").GetString(), record.GetProperty("period").GetString()));
         var values = record.GetProperty("values").EnumerateArray().ToDictionary(v => v.GetProperty("field").GetString()!, v => v.GetProperty("value"));
         Assert.Equal("郑州测试商贸有限公司4343", values["name"].GetString());
         Assert.Equal(JsonValueKind.Null, values["deregistered"].ValueKind);
+        Assert.Equal("2024-02", values["period"].GetString());
 
         using var refused = await regulator.PostAsJsonAsync("/graphql", query);
         var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0];

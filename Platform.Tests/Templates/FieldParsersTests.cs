@@ -47,6 +47,7 @@ public sealed class FieldParsersTests
         Assert.Equal(2024m, cell.Number);
         Assert.True(FieldParsers.TryParse(FieldType.YearMonth, "2024-12", ref cell));
         Assert.Equal(new DateTime(2024, 12, 1), cell.Date);
+        Assert.Equal("2024-12", cell.ToString());
         Assert.True(FieldParsers.TryParse(FieldType.Date, "1999-12-31", ref cell));
         Assert.Equal(new DateTime(1999, 12, 31), cell.Date);
     }
