@@ -1,6 +1,5 @@
 using JasperFx.Events.Projections;
 using Marten;
-using Marten.Schema;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Ingest.Processing;
@@ -34,8 +33,20 @@ public static class IngestSetup
                 .Duplicate(s => s.Status)
                 .Duplicate(s => s.TemplateId)
                 .Duplicate(s => s.Period)
-                .UniqueIndex(UniqueIndexType.Computed, "ux_submission_same_file", s => s.TemplateId, s => s.TemplateVersion, s => s.Period, s => s.Sha256)
-                .UniqueIndex(UniqueIndexType.Computed, "ux_submission_idempotency_key", s => s.Agency, s => s.IdempotencyKey!);
+                // A live receipt (not refused, not failed) holds its slot: the same bytes from the same agency for the same
+                // template, version, period and mode, or the same idempotency key. A refused or failed one lets a resend through.
+                .Index([s => s.Agency, s => s.TemplateId, s => s.TemplateVersion, s => s.Period, s => s.Mode, s => s.Sha256], index =>
+                {
+                    index.Name = "ux_submission_live_file";
+                    index.IsUnique = true;
+                    index.Predicate = Submission.LivePredicate;
+                })
+                .Index([s => s.Agency, s => s.IdempotencyKey!], index =>
+                {
+                    index.Name = "ux_submission_live_idempotency_key";
+                    index.IsUnique = true;
+                    index.Predicate = Submission.LivePredicate;
+                });
             foreach (var table in RecordTables.SchemaObjects())
             {
                 store.Storage.ExtendedSchemaObjects.Add(table);

@@ -102,20 +102,22 @@ public static class SubmitFile
         }
 
         var agency = user.GetClaim(PlatformClaims.Agency) ?? "";
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-        if (await Existing(session, agency, values.Template!, version, values.Period!, upload.Sha256, idempotencyKey, ct) is { } existing)
+        var request = new SameRequest(agency, values.Template!, version, values.Period!, mode, upload.Sha256,
+            http.Request.Headers["Idempotency-Key"].FirstOrDefault());
+        // Ownership first: a template that is not the caller's is refused before anything else is looked up, so no
+        // agency learns of, or answers for, another's submissions.
+        var template = await session.LoadAsync<Template>(request.Template, ct);
+        var refusal = NotYours(template, request);
+        if (refusal is null && await ExistingAsync(session, request, ct) is { } existing)
         {
             UploadStore.Discard(upload);
-            return existing.Sha256 == upload.Sha256
-                ? Results.Ok(Receipt.From(existing))
-                : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused",
-                    detail: $"Idempotency-Key '{idempotencyKey}' was used for submission {existing.Id} with a different file; use a new key for a new file.");
+            return Answer(existing, request);
         }
+        refusal ??= Refusal(template!, version, period, now);
 
         var mediaType = RowReaders.Sniff(declaredType, fileName, upload.FirstBytes);
-        var received = new SubmissionReceived(id, agency, values.Template!, version, values.Period!, mode, fileName, mediaType, upload.Sha256,
-            upload.Size, upload.IsUtf8, upload.Path, idempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
-        var refusal = await RefusalAsync(session, agency, values.Template!, version, period, now, ct);
+        var received = new SubmissionReceived(id, agency, request.Template, version, request.Period, mode, fileName, mediaType, upload.Sha256,
+            upload.Size, upload.IsUtf8, upload.Path, request.IdempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
         session.Events.StartStream<Submission>(id, refusal is null
             ? [received]
             : [received, new SubmissionRejected(id, refusal.Value.Zh, refusal.Value.En, [], now)]);
@@ -125,43 +127,62 @@ public static class SubmitFile
         }
         catch (Exception e) when (DatabaseFaults.IsUniqueViolation(e))
         {
+            // The same request raced this one in and holds the slot now.
             UploadStore.Discard(upload);
             await using var fresh = session.DocumentStore.QuerySession();
-            var first = await Existing(fresh, agency, values.Template!, version, values.Period!, upload.Sha256, idempotencyKey, ct);
+            var first = await ExistingAsync(fresh, request, ct);
             if (first is null)
             {
                 throw;
             }
-            return Results.Ok(Receipt.From(first));
+            return Answer(first, request);
         }
         signal.Wake();
         var receipt = Receipt.From((await session.LoadAsync<Submission>(id, ct))!);
         return Results.Accepted($"/api/submissions/{id}", receipt);
     }
 
-    /// <summary>The first receipt of the same file for the same template, version and period, or of the same idempotency key.</summary>
-    private static async Task<Submission?> Existing(IQuerySession session, string agency, string template, int version, string period,
-        string sha256, string? idempotencyKey, CancellationToken ct)
+    /// <summary>What makes two sends the same request: who, for what, how, which bytes, and the idempotency key if any.</summary>
+    private sealed record SameRequest(string Agency, string Template, int Version, string Period, SubmissionMode Mode, string Sha256,
+        string? IdempotencyKey)
     {
-        if (idempotencyKey is not null &&
-            await session.Query<Submission>().FirstOrDefaultAsync(s => s.Agency == agency && s.IdempotencyKey == idempotencyKey, ct) is { } keyed)
+        public bool Matches(Submission s) => s.Agency == Agency && s.TemplateId == Template && s.TemplateVersion == Version &&
+                                             s.Period == Period && s.Mode == Mode && s.Sha256 == Sha256;
+    }
+
+    /// <summary>The first receipt of the same request, or 409 when its idempotency key was used for another request.</summary>
+    private static IResult Answer(Submission existing, SameRequest request) => request.Matches(existing)
+        ? Results.Ok(Receipt.From(existing))
+        : Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused",
+            detail: $"Idempotency-Key '{request.IdempotencyKey}' was used for submission {existing.Id} with another file, template, " +
+                    "version, period or mode; use a new key for a new request.");
+
+    /// <summary>
+    /// The caller's own live receipt (<see cref="Submission.IsLive"/>) for the same idempotency key, or else for the same
+    /// bytes, template, version, period and mode. Refused and failed receipts never answer for a resend.
+    /// </summary>
+    private static async Task<Submission?> ExistingAsync(IQuerySession session, SameRequest request, CancellationToken ct)
+    {
+        var live = session.Query<Submission>().Where(s => s.Agency == request.Agency &&
+            (s.Status == SubmissionStatus.Received || s.Status == SubmissionStatus.Validating || s.Status == SubmissionStatus.Accepted ||
+             s.Status == SubmissionStatus.AcceptedWithErrors));
+        if (request.IdempotencyKey is { } key && await live.FirstOrDefaultAsync(s => s.IdempotencyKey == key, ct) is { } keyed)
         {
             return keyed;
         }
-        return await session.Query<Submission>().FirstOrDefaultAsync(s =>
-            s.TemplateId == template && s.TemplateVersion == version && s.Period == period && s.Sha256 == sha256, ct);
+        return await live.FirstOrDefaultAsync(s => s.TemplateId == request.Template && s.TemplateVersion == request.Version &&
+                                                   s.Period == request.Period && s.Mode == request.Mode && s.Sha256 == request.Sha256, ct);
     }
 
-    /// <summary>File-level refusals known before reading the file: the template, its version, the period.</summary>
-    private static async Task<(string Zh, string En)?> RefusalAsync(IQuerySession session, string agency, string templateId, int version,
-        DateOnly period, DateTimeOffset now, CancellationToken ct)
+    private static (string Zh, string En)? NotYours(Template? template, SameRequest request) => template is null || template.Agency != request.Agency
+        ? ($"模板“{request.Template}”不存在或不属于本单位（{request.Agency}）。请在 GET /api/templates 中查看本单位的模板。",
+            $"There is no template '{request.Template}' for your agency ({request.Agency}); GET /api/templates lists yours.")
+        : null;
+
+    /// <summary>File-level refusals known before reading the file, besides ownership: the template version and the period.</summary>
+    private static (string Zh, string En)? Refusal(Template template, int version, DateOnly period, DateTimeOffset now)
     {
-        var template = await session.LoadAsync<Template>(templateId, ct);
-        if (template is null || template.Agency != agency)
-        {
-            return ($"模板“{templateId}”不存在或不属于本单位（{agency}）。请在 GET /api/templates 中查看本单位的模板。",
-                $"There is no template '{templateId}' for your agency ({agency}); GET /api/templates lists yours.");
-        }
+        var templateId = template.Id;
         var found = template.Version(version);
         if (found is null || !found.AcceptsSubmissions)
         {

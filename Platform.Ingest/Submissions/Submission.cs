@@ -82,6 +82,16 @@ public sealed record Submission(
     string? Reason = null,
     string? ReasonEn = null)
 {
+    /// <summary>
+    /// Received, validating or accepted: such a receipt answers a resend of the same file or idempotency key. A refused
+    /// or failed one does not, so the fixed file, or the same one resent after a platform fault, is processed anew.
+    /// </summary>
+    public bool IsLive => Status is SubmissionStatus.Received or SubmissionStatus.Validating or SubmissionStatus.Accepted
+        or SubmissionStatus.AcceptedWithErrors;
+
+    /// <summary><see cref="IsLive"/> as SQL over the document table's duplicated status column, for partial unique indexes.</summary>
+    public const string LivePredicate = "status in ('Received', 'Validating', 'Accepted', 'AcceptedWithErrors')";
+
     public bool IsFinished => Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithErrors or SubmissionStatus.Rejected or SubmissionStatus.Failed;
 
     /// <summary>Every event of a submission's stream, for the store to register and its projection to subscribe to.</summary>

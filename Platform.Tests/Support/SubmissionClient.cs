@@ -37,9 +37,9 @@ public static class SubmissionClient
 
     /// <summary>Sends a file and polls its receipt until the worker has finished with it.</summary>
     public static async Task<Receipt> SubmitAsync(this HttpClient client, byte[] file, string template = "business-registrations",
-        int version = 1, string period = "2024-03", string? mode = null, string mediaType = "text/csv")
+        int version = 1, string period = "2024-03", string? mode = null, string mediaType = "text/csv", string? idempotencyKey = null)
     {
-        var receipt = await ReceiptOf(await client.SendAsync(file, template, version, period, mode, mediaType));
+        var receipt = await ReceiptOf(await client.SendAsync(file, template, version, period, mode, mediaType, idempotencyKey));
         return await client.FinishedAsync(receipt.Id);
     }
 
