@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json;
 using Marten;
 using Npgsql;
@@ -7,16 +9,15 @@ using Platform.Api.Auth;
 using Platform.Api.Hosting;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Schema;
-using Platform.Templates.Validation;
 
 namespace Platform.Api.Submissions;
 
-/// <summary>One row-level problem as the error report lists it (frictionless-style code, row, field, value, message).</summary>
-public sealed record ErrorLine(int? Row, string? Field, string Code, string Severity, string Message, string MessageEn, string? Value)
-{
-    public static ErrorLine From(TemplateError e) =>
-        new(e.Row, e.Field, e.Code, e.Severity.ToString().ToLowerInvariant(), e.Message, e.MessageEn, e.Value);
-}
+/// <summary>
+/// The error report as JSON: the totals, every problem counted by field and code, and the problems listed in full (the
+/// first <c>Ingest:MaxErrorsKept</c>); <c>Truncated</c> says more were found than are listed.
+/// </summary>
+public sealed record ErrorReportDocument(string SubmissionId, int Problems, int Listed, bool Truncated, IReadOnlyList<ErrorCount> Counts,
+    IReadOnlyList<ErrorLine> Errors);
 
 /// <summary>Receipts and error reports. An agency reads its own submissions; the bureau's roles read all.</summary>
 public static class ReadReceipts
@@ -50,9 +51,10 @@ public static class ReadReceipts
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         submissions.MapGet("/{id}/errors", Errors)
-            .WithSummary("The row-level error report: JSON, or for Excel format=csv (CSV, formulas neutralised) or format=xlsx (a workbook, every cell text)")
+            .WithSummary("The error report: the first problems in full and every problem counted by field and code; JSON, or for Excel " +
+                         "format=csv (CSV, formulas neutralised) or format=xlsx (a workbook, every cell text)")
             // One entry per status code is kept, so the three forms are listed together (the schema is the JSON one).
-            .Produces<List<ErrorLine>>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
+            .Produces<ErrorReportDocument>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
@@ -63,38 +65,83 @@ public static class ReadReceipts
         {
             return NotFound(id);
         }
-        var lines = new List<ErrorLine>();
-        await using (var command = dataSource.CreateCommand(
-                         "select row_number, field, code, severity, message, message_en, value from platform.ingest_error where submission_id = $1 order by seq"))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = id });
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                lines.Add(new ErrorLine(reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
-            }
-        }
+        var counts = await ErrorReport.CountsAsync(dataSource, id, ct);
         var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
                                                        request.Headers.Accept.Any(a => a?.Contains(mediaType, StringComparison.OrdinalIgnoreCase) == true);
-        IReadOnlyList<string?>[] table =
-        [
-            ["行号 row", "字段 field", "代码 code", "级别 severity", "说明", "message", "值 value"],
-            .. lines.Select(line => new[]
-            {
-                line.Row?.ToString(System.Globalization.CultureInfo.InvariantCulture), line.Field, line.Code, line.Severity, line.Message,
-                line.MessageEn, line.Value,
-            }),
-        ];
         if (wants("xlsx", Spreadsheets.MediaType))
         {
-            return Spreadsheets.Xlsx("错误 errors", table, $"{submission.Id}-errors.xlsx");
+            return Spreadsheets.Xlsx("错误 errors", ErrorTable(submission, counts, dataSource), $"{submission.Id}-errors.xlsx");
         }
-        if (!wants("csv", "text/csv"))
+        if (wants("csv", "text/csv"))
         {
-            return Results.Ok(lines);
+            return Results.Stream(async body =>
+            {
+                await body.WriteAsync(Encoding.UTF8.GetPreamble());
+                await using var text = new StreamWriter(body, new UTF8Encoding(false), 16 * 1024);
+                await foreach (var line in ErrorTable(submission, counts, dataSource).WithCancellation(ct))
+                {
+                    await text.WriteAsync(CsvText.Line(line));
+                }
+            }, "text/csv; charset=utf-8", $"{submission.Id}-errors.csv");
         }
-        return Results.File(CsvText.Utf8WithBom(string.Concat(table.Select(CsvText.Line))), "text/csv; charset=utf-8", $"{submission.Id}-errors.csv");
+        return Results.Stream(async body =>
+        {
+            // The writer fills a buffer that goes to the response asynchronously (the server allows no synchronous writes).
+            var buffer = new ArrayBufferWriter<byte>(32 * 1024);
+            await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonOptions.Encoder });
+            json.WriteStartObject();
+            json.WriteString("submissionId", submission.Id);
+            json.WriteNumber("problems", submission.ErrorCount);
+            json.WriteNumber("listed", submission.ErrorsListed);
+            json.WriteBoolean("truncated", submission.ErrorReportTruncated);
+            json.WritePropertyName("counts");
+            JsonSerializer.Serialize(json, counts, JsonOptions);
+            json.WriteStartArray("errors");
+            await foreach (var line in ErrorReport.ListedAsync(dataSource, id, ct))
+            {
+                JsonSerializer.Serialize(json, line, JsonOptions);
+                if (buffer.WrittenCount > 16 * 1024)
+                {
+                    await body.WriteAsync(buffer.WrittenMemory, ct);
+                    buffer.ResetWrittenCount();
+                }
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+            await json.FlushAsync(ct);
+            await body.WriteAsync(buffer.WrittenMemory, ct);
+        }, "application/json; charset=utf-8");
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// The error report as a table for Excel: a header, the listed problems, then, when the report is truncated, one line
+    /// per field and code saying how many problems of that kind were found in all.
+    /// </summary>
+    private static async IAsyncEnumerable<IReadOnlyList<string?>> ErrorTable(Submission submission, IReadOnlyList<ErrorCount> counts,
+        NpgsqlDataSource dataSource)
+    {
+        yield return ["行号 row", "字段 field", "代码 code", "级别 severity", "说明", "message", "值 value"];
+        await foreach (var line in ErrorReport.ListedAsync(dataSource, submission.Id, CancellationToken.None))
+        {
+            yield return [line.Row?.ToString(CultureInfo.InvariantCulture), line.Field, line.Code, line.Severity, line.Message, line.MessageEn, line.Value];
+        }
+        if (!submission.ErrorReportTruncated)
+        {
+            yield break;
+        }
+        yield return [null, null, "truncated", null,
+            $"共发现 {submission.ErrorCount} 个问题，以上列出前 {submission.ErrorsListed} 个；以下为按字段和代码的合计。",
+            $"{submission.ErrorCount} problems were found; the first {submission.ErrorsListed} are listed above, all of them are counted below by field and code.",
+            null];
+        foreach (var count in counts)
+        {
+            yield return [null, count.Field, count.Code, count.Severity, $"共 {count.Count} 个", $"{count.Count} in all", null];
+        }
     }
 
     private static async Task<IResult> Original(string id, IQuerySession session, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)

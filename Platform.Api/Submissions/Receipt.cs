@@ -2,7 +2,11 @@ using Platform.Ingest.Submissions;
 
 namespace Platform.Api.Submissions;
 
-/// <summary>What an agency sees of its submission: where it stands, its counts and timings, and what to fix if refused.</summary>
+/// <summary>
+/// What an agency sees of its submission: where it stands, its counts and timings, and what to fix if refused.
+/// <c>Problems</c> counts every problem found (warnings included); the error report lists the first <c>ProblemsListed</c>
+/// in full and counts the rest by field and code (<c>ErrorReportTruncated</c>).
+/// </summary>
 public sealed record Receipt(
     string Id,
     SubmissionStatus Status,
@@ -20,6 +24,9 @@ public sealed record Receipt(
     int RowsAccepted,
     int RowsRejected,
     int Warnings,
+    int Problems,
+    int ProblemsListed,
+    bool ErrorReportTruncated,
     DateTimeOffset ReceivedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? CompletedAt,
@@ -29,7 +36,7 @@ public sealed record Receipt(
     string ErrorsUrl)
 {
     public static Receipt From(Submission s) => new(s.Id, s.Status, s.Agency, s.TemplateId, s.TemplateVersion, s.Period, s.Mode,
-        s.FileName, s.MediaType, s.Sha256, s.Size, s.Encoding, s.RowsRead, s.RowsAccepted, s.RowsRejected, s.Warnings, s.ReceivedAt,
+        s.FileName, s.MediaType, s.Sha256, s.Size, s.Encoding, s.RowsRead, s.RowsAccepted, s.RowsRejected, s.Warnings, s.ErrorCount, s.ErrorsListed, s.ErrorReportTruncated, s.ReceivedAt,
         s.StartedAt, s.CompletedAt, s.CompletedAt - (s.StartedAt ?? s.ReceivedAt) is { } d ? Math.Round(d.TotalSeconds, 3) : null,
         s.Reason, s.ReasonEn, $"/api/submissions/{s.Id}/errors");
 }

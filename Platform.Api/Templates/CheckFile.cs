@@ -1,4 +1,5 @@
 using Platform.Api.Submissions;
+using Platform.Ingest.Submissions;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Reading;
 using Platform.Ingest.Storage;

@@ -11,6 +11,12 @@ public sealed class IngestOptions
     /// <summary>The longest row (in characters) a text file may have; a longer one rejects the file.</summary>
     public int MaxRowChars { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Problems of a submission kept in full for its error report; beyond them, problems are counted by field and code
+    /// only, and the receipt and the report say the report is truncated.
+    /// </summary>
+    public int MaxErrorsKept { get; set; } = 10_000;
+
     /// <summary>Rows checked and committed together; a restart resumes after the last committed batch.</summary>
     public int BatchSize { get; set; } = 5000;
 

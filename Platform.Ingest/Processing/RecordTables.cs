@@ -28,7 +28,9 @@ public sealed record RecordRow(int Row, string Key, int Start, int Length)
 /// (<c>voided</c>). A correction or replacement turns the earlier row's <c>current</c> off; history stays.</item>
 /// <item><c>ingest_accepted</c>: the submissions whose records count, written in the transaction that accepts one, with
 /// the template version's field names in the order of each record's <c>values</c> array.</item>
-/// <item><c>ingest_error</c>: every row-level problem, for the error report.</item>
+/// <item><c>ingest_error</c>: the first row-level problems of a submission in full, up to <c>Ingest:MaxErrorsKept</c>, and
+/// <c>ingest_error_count</c>: every problem counted by field (empty when none), code and severity. Together, the error
+/// report (<see cref="ErrorReport"/>); a file of millions of wrong rows keeps a few MB.</item>
 /// <item><c>standing_record</c>: a view of the records as they stand (current rows of accepted submissions, voided
 /// ones flagged) with each record's values also by name (<c>record</c>), the one place readers start from.</item>
 /// </list>
@@ -86,6 +88,14 @@ public static class RecordTables
         error.AddColumn("message_en", "text").NotNull();
         error.AddColumn("value", "text");
         yield return error;
+
+        var errorCount = new Table(new PostgresqlObjectName(Schema, "ingest_error_count", SchemaUtils.IdentifierUsage.General));
+        errorCount.AddColumn("submission_id", "text").AsPrimaryKey();
+        errorCount.AddColumn("field", "text").AsPrimaryKey();
+        errorCount.AddColumn("code", "text").AsPrimaryKey();
+        errorCount.AddColumn("severity", "text").AsPrimaryKey();
+        errorCount.AddColumn("count", "integer").NotNull();
+        yield return errorCount;
 
         // A record's values by field name, for readers that want them so (the standing_record view's "record").
         yield return Function.ForSql("""
@@ -166,6 +176,32 @@ public static class RecordTables
             copy.Write(error.Value, NpgsqlDbType.Text);
         }
         await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>Adds a batch's problem counts to the submission's.</summary>
+    public static async Task AddErrorCountsAsync(NpgsqlConnection connection, string submissionId, ErrorTally tally, CancellationToken ct)
+    {
+        if (tally.Counts.Count == 0)
+        {
+            return;
+        }
+        var counts = tally.Counts.ToArray();
+        await using var command = new NpgsqlCommand("""
+            insert into platform.ingest_error_count (submission_id, field, code, severity, count)
+            select $1, f, c, s, n from unnest($2::text[], $3::text[], $4::text[], $5::integer[]) t(f, c, s, n)
+            on conflict (submission_id, field, code, severity) do update set count = ingest_error_count.count + excluded.count
+            """, connection)
+        {
+            Parameters =
+            {
+                new() { Value = submissionId },
+                new() { Value = counts.Select(c => c.Key.Field).ToArray() },
+                new() { Value = counts.Select(c => c.Key.Code).ToArray() },
+                new() { Value = counts.Select(c => c.Key.Severity).ToArray() },
+                new() { Value = counts.Select(c => c.Value).ToArray() },
+            },
+        };
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Which of these keys the template has a record for, and whether that record is voided.</summary>
@@ -250,5 +286,6 @@ public static class RecordTables
     {
         await ExecuteAsync(connection, "delete from platform.ingest_record where submission_id = $1", ct, submissionId);
         await ExecuteAsync(connection, "delete from platform.ingest_error where submission_id = $1", ct, submissionId);
+        await ExecuteAsync(connection, "delete from platform.ingest_error_count where submission_id = $1", ct, submissionId);
     }
 }

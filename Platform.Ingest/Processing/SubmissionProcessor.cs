@@ -109,17 +109,25 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     {
         using var records = new RecordShape(schema, submission);
         var values = new Cell[schema.Fields.Count];
+        var rowErrors = new List<TemplateError>();
+        var listed = 0; // problems listed in full by earlier batches, re-read ones included: a resumed run lists the same
         var batch = new Batch(1, 2);
         var row = 1;
         while (reader.Read())
         {
             row++;
-            if (validation.ValidateRow(row, reader.Row, values, batch.Errors) && records.CheckPeriod(row, values, batch.Errors))
+            rowErrors.Clear();
+            if (validation.ValidateRow(row, reader.Row, values, rowErrors) && records.CheckPeriod(row, values, rowErrors))
             {
                 batch.Accepted.Add(records.Row(row, values, batch.Records));
             }
+            foreach (var error in rowErrors)
+            {
+                batch.Errors.Add(error, options.MaxErrorsKept - listed);
+            }
             if (row - batch.FirstRow + 1 == options.BatchSize)
             {
+                listed += batch.Errors.Listed.Count;
                 await Hand(batch, row);
                 batch = new Batch(batch.Number + 1, row + 1);
             }
@@ -149,12 +157,12 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     {
         try
         {
-            var errorSeq = submission.ErrorCount;
+            var listed = submission.ErrorsListed;
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 using (batch)
                 {
-                    errorSeq = await FlushAsync(submission, batch, errorSeq, ct);
+                    listed = await FlushAsync(submission, batch, listed, ct);
                 }
             }
         }
@@ -165,21 +173,26 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         }
     }
 
-    /// <summary>Commits one batch; a batch committed before a restart is skipped (its rows were re-read only to rebuild key sets).</summary>
-    private async Task<int> FlushAsync(Submission submission, Batch batch, int errorSeq, CancellationToken ct)
+    /// <summary>
+    /// Commits one batch with its records, its problems (listed in full while the submission has listed fewer than
+    /// <see cref="IngestOptions.MaxErrorsKept"/>, counted always) and its event; returns how many problems are listed now.
+    /// </summary>
+    private async Task<int> FlushAsync(Submission submission, Batch batch, int listed, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (accepted, revived) = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
-        await RecordTables.CopyErrorsAsync(connection, submission.Id, errorSeq, batch.Errors, ct);
+        batch.Errors.ListAtMost(options.MaxErrorsKept - listed);
+        await RecordTables.CopyErrorsAsync(connection, submission.Id, listed, batch.Errors.Listed, ct);
+        await RecordTables.AddErrorCountsAsync(connection, submission.Id, batch.Errors, ct);
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
             session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, accepted.Count,
-                batch.Rows - accepted.Count, [.. batch.Errors], time.GetUtcNow(), revived.Count));
+                batch.Rows - accepted.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(), revived.Count));
             await session.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        return errorSeq + batch.Errors.Count;
+        return listed + batch.Errors.Listed.Count;
     }
 
     /// <summary>
@@ -248,7 +261,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             }
             else
             {
-                batch.Errors.Add(new TemplateError("record-key", record.Row, null, record.Key, problem.Item1, problem.Item2));
+                batch.Errors.Add(new TemplateError("record-key", record.Row, null, record.Key, problem.Item1, problem.Item2), int.MaxValue);
             }
         }
         return (kept, revived);
@@ -267,15 +280,31 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await transaction.CommitAsync(ct);
     }
 
-    private Task RejectAsync(Submission submission, string reason, string reasonEn, IReadOnlyList<TemplateError> errors, CancellationToken ct) =>
-        FinishAsync(submission, new SubmissionRejected(submission.Id, reason, reasonEn, errors, time.GetUtcNow()), ct);
+    /// <summary>File problems a rejection lists, in its event and in the error report.</summary>
+    private const int MaxFileErrors = 100;
 
-    /// <summary>Ends a submission that applied nothing, removing whatever of it was written.</summary>
+    private Task RejectAsync(Submission submission, string reason, string reasonEn, IReadOnlyList<TemplateError> errors, CancellationToken ct) =>
+        FinishAsync(submission, new SubmissionRejected(submission.Id, reason, reasonEn, [.. errors.Take(MaxFileErrors)], time.GetUtcNow()), ct);
+
+    /// <summary>
+    /// Ends a submission that applied nothing, removing whatever of it was written; a rejection's file problems (a
+    /// header that does not match, say) become its error report.
+    /// </summary>
     public async Task FinishAsync(Submission submission, object ending, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await RecordTables.DiscardAsync(connection, submission.Id, ct);
+        if (ending is SubmissionRejected { FileErrors.Count: > 0 } rejected)
+        {
+            var report = new ErrorTally();
+            foreach (var error in rejected.FileErrors)
+            {
+                report.Add(error, int.MaxValue);
+            }
+            await RecordTables.CopyErrorsAsync(connection, submission.Id, 0, report.Listed, ct);
+            await RecordTables.AddErrorCountsAsync(connection, submission.Id, report, ct);
+        }
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
             session.Events.Append(submission.Id, ending);
@@ -303,7 +332,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         public int LastRow { get; set; }
         public int Rows => LastRow - FirstRow + 1;
         public List<RecordRow> Accepted { get; } = [];
-        public List<TemplateError> Errors { get; } = [];
+        public ErrorTally Errors { get; } = new();
     }
 
     /// <summary>

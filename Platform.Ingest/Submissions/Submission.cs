@@ -38,11 +38,12 @@ public sealed record SubmissionReceived(
 public sealed record SubmissionValidationStarted(string SubmissionId, string Encoding, DateTimeOffset At);
 
 /// <summary>
-/// One batch of rows checked and committed together with its records: which rows, how many accepted, and every
-/// problem found (warnings included). Batches are numbered, so a resumed submission skips those already committed.
+/// One batch of rows checked and committed together with its records: which rows, how many accepted, how many problems
+/// were found (warnings included) and how many of them the error report lists in full. Counts only: the problems
+/// themselves are in the error report's tables. Batches are numbered, so a resumed submission skips those already committed.
 /// </summary>
 public sealed record RowsChecked(string SubmissionId, int Batch, int FirstRow, int LastRow, int Accepted, int Rejected,
-    IReadOnlyList<TemplateError> Errors, DateTimeOffset At, int Revived = 0);
+    int Problems, int Warnings, int Listed, DateTimeOffset At, int Revived = 0);
 
 public sealed record SubmissionAccepted(string SubmissionId, int RowsRead, int RowsAccepted, int RowsRejected, DateTimeOffset At);
 
@@ -78,6 +79,7 @@ public sealed record Submission(
     int RowsRejected = 0,
     int Warnings = 0,
     int ErrorCount = 0,
+    int ErrorsListed = 0,
     int Revived = 0,
     string? Reason = null,
     string? ReasonEn = null)
@@ -91,6 +93,9 @@ public sealed record Submission(
 
     /// <summary><see cref="IsLive"/> as SQL over the document table's duplicated status column, for partial unique indexes.</summary>
     public const string LivePredicate = "status in ('Received', 'Validating', 'Accepted', 'AcceptedWithErrors')";
+
+    /// <summary>More problems were found than the error report lists in full (the rest are counted by field and code).</summary>
+    public bool ErrorReportTruncated => ErrorCount > ErrorsListed;
 
     public bool IsFinished => Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithErrors or SubmissionStatus.Rejected or SubmissionStatus.Failed;
 
@@ -113,8 +118,9 @@ public sealed record Submission(
             RowsRead = c.LastRow - 1,
             RowsAccepted = state.RowsAccepted + c.Accepted,
             RowsRejected = state.RowsRejected + c.Rejected,
-            Warnings = state.Warnings + c.Errors.Count(x => x.Severity == Templates.Schema.Severity.Warning),
-            ErrorCount = state.ErrorCount + c.Errors.Count,
+            Warnings = state.Warnings + c.Warnings,
+            ErrorCount = state.ErrorCount + c.Problems,
+            ErrorsListed = state.ErrorsListed + c.Listed,
             Revived = state.Revived + c.Revived,
         },
         SubmissionAccepted a => state! with
@@ -125,7 +131,11 @@ public sealed record Submission(
             RowsAccepted = a.RowsAccepted,
             RowsRejected = a.RowsRejected,
         },
-        SubmissionRejected r => state! with { Status = SubmissionStatus.Rejected, CompletedAt = r.At, Reason = r.Reason, ReasonEn = r.ReasonEn },
+        SubmissionRejected r => state! with
+        {
+            Status = SubmissionStatus.Rejected, CompletedAt = r.At, Reason = r.Reason, ReasonEn = r.ReasonEn,
+            ErrorCount = r.FileErrors.Count, ErrorsListed = r.FileErrors.Count, Warnings = 0,
+        },
         SubmissionFailed f => state! with { Status = SubmissionStatus.Failed, CompletedAt = f.At, ReasonEn = f.Reason, Reason = f.Reason },
         _ => throw new ArgumentException($"{e.GetType().Name} is not a submission event.", nameof(e)),
     };

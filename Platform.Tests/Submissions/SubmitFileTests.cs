@@ -54,7 +54,7 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         Assert.Equal(SubmissionStatus.AcceptedWithErrors, receipt.Status);
         Assert.Equal((3, 1, 2), (receipt.RowsRead, receipt.RowsAccepted, receipt.RowsRejected));
 
-        var errors = await client.GetFromJsonAsync<List<ErrorLine>>($"/api/submissions/{receipt.Id}/errors", SubmissionClient.Json);
+        var errors = await client.ErrorsAsync(receipt.Id);
         Assert.Contains(errors!, e => e is { Row: 3, Field: "established", Code: "type-error", Value: "2015/06/01" });
         Assert.Contains(errors!, e => e is { Row: 4, Field: "status", Code: "constraint-error" });
 

@@ -43,8 +43,10 @@ public static class SubmissionClient
         return await client.FinishedAsync(receipt.Id);
     }
 
-    public static async Task<List<ErrorLine>> ErrorsAsync(this HttpClient client, string id) =>
-        (await client.GetFromJsonAsync<List<ErrorLine>>($"/api/submissions/{id}/errors", Json))!;
+    public static async Task<IReadOnlyList<ErrorLine>> ErrorsAsync(this HttpClient client, string id) => (await client.ErrorReportAsync(id)).Errors;
+
+    public static async Task<ErrorReportDocument> ErrorReportAsync(this HttpClient client, string id) =>
+        (await client.GetFromJsonAsync<ErrorReportDocument>($"/api/submissions/{id}/errors", Json))!;
 
     public static async Task<Receipt> FinishedAsync(this HttpClient client, string id, int seconds = 60)
     {
