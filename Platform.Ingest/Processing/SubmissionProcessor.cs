@@ -24,8 +24,18 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
 {
     private readonly ConcurrentDictionary<(string, int), CompiledTemplate> compiled = new();
 
+    /// <summary>
+    /// Processes the submission if this host can claim it (<see cref="SubmissionClaim"/>); does nothing when another host
+    /// holds it or it is finished. Every write goes through the claiming connection, so a host that lost its claim (its
+    /// connection died with it) cannot write another batch.
+    /// </summary>
     public async Task ProcessAsync(string submissionId, CancellationToken ct)
     {
+        await using var claim = await SubmissionClaim.TryTakeAsync(dataSource, submissionId, ct);
+        if (claim is null)
+        {
+            return;
+        }
         Submission? submission;
         Template? template;
         await using (var query = store.QuerySession())
@@ -39,28 +49,29 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         }
         if (template?.Version(submission.TemplateVersion) is not { } version)
         {
-            await FinishAsync(submission, new SubmissionFailed(submission.Id, "The template version of this submission no longer exists.", time.GetUtcNow()), ct);
+            await FinishAsync(claim.Connection, submission,
+                new SubmissionFailed(submission.Id, "The template version of this submission no longer exists.", time.GetUtcNow()), ct);
             return;
         }
 
         try
         {
             using var reader = RowReaders.Open(submission.StoredPath, submission.MediaType, submission.IsUtf8, options.MaxRowChars);
-            await CheckRowsAsync(submission, version.Schema, reader, ct);
+            await CheckRowsAsync(claim.Connection, submission, version.Schema, reader, ct);
         }
         catch (FileProblemException problem)
         {
-            await RejectAsync(submission, problem.MessageZh, problem.Message, [], ct);
+            await RejectAsync(claim.Connection, submission, problem.MessageZh, problem.Message, [], ct);
         }
     }
 
-    private async Task CheckRowsAsync(Submission submission, TemplateSchema schema, IRowReader reader, CancellationToken ct)
+    private async Task CheckRowsAsync(NpgsqlConnection connection, Submission submission, TemplateSchema schema, IRowReader reader, CancellationToken ct)
     {
         var template = compiled.GetOrAdd((submission.TemplateId, submission.TemplateVersion), _ => CompiledTemplate.Compile(schema));
         var validation = template.Begin(reader.Header, keysOnly: submission.Mode == SubmissionMode.Void);
         if (!validation.HeaderAccepted)
         {
-            await RejectAsync(submission,
+            await RejectAsync(connection, submission,
                 "表头与模板不符：" + string.Join(" ", validation.HeaderErrors.Select(e => e.Message)),
                 "The header does not match the template: " + string.Join(" ", validation.HeaderErrors.Select(e => e.MessageEn)),
                 validation.HeaderErrors, ct);
@@ -68,13 +79,13 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         }
         if (submission.Status == SubmissionStatus.Received)
         {
-            await AppendAsync(submission.Id, new SubmissionValidationStarted(submission.Id, reader.Encoding, time.GetUtcNow()), ct);
+            await AppendAsync(connection, submission.Id, new SubmissionValidationStarted(submission.Id, reader.Encoding, time.GetUtcNow()), ct);
         }
 
         // Reading and checking rows (this thread) overlaps with committing the previous batch (the writer), so the
         // platform's CPU and PostgreSQL's work at the same time; at most two batches wait, so memory stays flat.
         var batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var writer = Task.Run(() => WriteBatchesAsync(submission, batches, ct), ct);
+        var writer = Task.Run(() => WriteBatchesAsync(connection, submission, batches, ct), ct);
         int row;
         try
         {
@@ -97,10 +108,10 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await writer;
         if (row == 1)
         {
-            await RejectAsync(submission, "文件只有表头，没有数据行。", "The file has a header but no data rows.", [], ct);
+            await RejectAsync(connection, submission, "文件只有表头，没有数据行。", "The file has a header but no data rows.", [], ct);
             return;
         }
-        await CompleteAsync(submission.Id, row - 1, [.. schema.Fields.Select(f => f.Name)], ct);
+        await CompleteAsync(connection, submission.Id, row - 1, [.. schema.Fields.Select(f => f.Name)], ct);
     }
 
     /// <summary>Reads and checks every row, handing full batches to the writer; returns the last row number.</summary>
@@ -153,7 +164,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         }
     }
 
-    private async Task WriteBatchesAsync(Submission submission, Channel<Batch> batches, CancellationToken ct)
+    private async Task WriteBatchesAsync(NpgsqlConnection connection, Submission submission, Channel<Batch> batches, CancellationToken ct)
     {
         try
         {
@@ -162,7 +173,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             {
                 using (batch)
                 {
-                    listed = await FlushAsync(submission, batch, listed, ct);
+                    listed = await FlushAsync(connection, submission, batch, listed, ct);
                 }
             }
         }
@@ -177,9 +188,8 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     /// Commits one batch with its records, its problems (listed in full while the submission has listed fewer than
     /// <see cref="IngestOptions.MaxErrorsKept"/>, counted always) and its event; returns how many problems are listed now.
     /// </summary>
-    private async Task<int> FlushAsync(Submission submission, Batch batch, int listed, CancellationToken ct)
+    private async Task<int> FlushAsync(NpgsqlConnection connection, Submission submission, Batch batch, int listed, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var (accepted, revived) = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
         batch.Errors.ListAtMost(options.MaxErrorsKept - listed);
@@ -267,9 +277,8 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         return (kept, revived);
     }
 
-    private async Task CompleteAsync(string submissionId, int rowsRead, string[] fields, CancellationToken ct)
+    private async Task CompleteAsync(NpgsqlConnection connection, string submissionId, int rowsRead, string[] fields, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var submission = (await session.LoadAsync<Submission>(submissionId, ct))!;
@@ -283,16 +292,28 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     /// <summary>File problems a rejection lists, in its event and in the error report.</summary>
     private const int MaxFileErrors = 100;
 
-    private Task RejectAsync(Submission submission, string reason, string reasonEn, IReadOnlyList<TemplateError> errors, CancellationToken ct) =>
-        FinishAsync(submission, new SubmissionRejected(submission.Id, reason, reasonEn, [.. errors.Take(MaxFileErrors)], time.GetUtcNow()), ct);
+    private Task RejectAsync(NpgsqlConnection connection, Submission submission, string reason, string reasonEn, IReadOnlyList<TemplateError> errors,
+        CancellationToken ct) =>
+        FinishAsync(connection, submission, new SubmissionRejected(submission.Id, reason, reasonEn, [.. errors.Take(MaxFileErrors)], time.GetUtcNow()), ct);
 
     /// <summary>
     /// Ends a submission that applied nothing, removing whatever of it was written; a rejection's file problems (a
     /// header that does not match, say) become its error report.
     /// </summary>
-    public async Task FinishAsync(Submission submission, object ending, CancellationToken ct)
+    /// <returns>False when another host holds the submission (it ends it itself).</returns>
+    public async Task<bool> FinishAsync(Submission submission, object ending, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var claim = await SubmissionClaim.TryTakeAsync(dataSource, submission.Id, ct);
+        if (claim is null)
+        {
+            return false;
+        }
+        await FinishAsync(claim.Connection, submission, ending, ct);
+        return true;
+    }
+
+    private async Task FinishAsync(NpgsqlConnection connection, Submission submission, object ending, CancellationToken ct)
+    {
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await RecordTables.DiscardAsync(connection, submission.Id, ct);
         if (ending is SubmissionRejected { FileErrors.Count: > 0 } rejected)
@@ -313,11 +334,15 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await transaction.CommitAsync(ct);
     }
 
-    private async Task AppendAsync(string submissionId, object e, CancellationToken ct)
+    private async Task AppendAsync(NpgsqlConnection connection, string submissionId, object e, CancellationToken ct)
     {
-        await using var session = store.LightweightSession();
-        session.Events.Append(submissionId, e);
-        await session.SaveChangesAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
+        {
+            session.Events.Append(submissionId, e);
+            await session.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
     }
 
     /// <summary>Rows FirstRow..LastRow of the file (the header is row 1), checked and waiting to be committed together.</summary>
