@@ -1,4 +1,5 @@
 using GraphQL;
+using GraphQL.Execution;
 using Platform.Api.Hosting;
 
 namespace Platform.Api.GraphQL;
@@ -7,8 +8,28 @@ namespace Platform.Api.GraphQL;
 public sealed class GraphQLLimits
 {
     public const string Section = "GraphQL";
+
+    /// <summary>Size of the query text in UTF-8; checked before it is read further.</summary>
+    public int MaxQueryBytes { get; set; } = 65_536;
+
+    /// <summary>Tokens (names, punctuation, values) in the query text; counted before it is parsed.</summary>
+    public int MaxTokens { get; set; } = 10_000;
+
+    /// <summary>Directives at one location (a field, fragment, operation or variable); checked before validation.</summary>
+    public int MaxDirectivesPerLocation { get; set; } = 10;
+
+    /// <summary>Selections (fields, fragment spreads, inline fragments) with every fragment expanded; checked before validation.</summary>
+    public int MaxSelections { get; set; } = 2_000;
+
+    /// <summary>Fields of one selection set with its fragments expanded and fields of one name merged; checked before validation.</summary>
+    public int MaxFieldsPerSelectionSet { get; set; } = 100;
+
     public int MaxDepth { get; set; } = 15;
     public int MaxComplexity { get; set; } = 20_000;
+
+    /// <summary>Introspection's own complexity bound (see <see cref="IntrospectionComplexity"/>): room for one standard introspection query, not three.</summary>
+    public int MaxIntrospectionComplexity { get; set; } = 1_000_000;
+
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
@@ -17,18 +38,24 @@ public static class GraphQLSetup
     public static IServiceCollection AddPlatformGraphQL(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection(GraphQLLimits.Section).Get<GraphQLLimits>() ?? new GraphQLLimits();
-        services.AddGraphQL(graphQL => graphQL
-            .AddSchema<PlatformSchema>()
-            .AddGraphTypes(typeof(PlatformSchema).Assembly)
-            .AddSystemTextJson(options => options.Encoder = PlatformJson.Encoder)
-            .AddErrorInfoProvider(options => options.ExposeExceptionDetails = false)
-            .AddComplexityAnalyzer(options =>
-            {
-                options.MaxDepth = limits.MaxDepth;
-                options.MaxComplexity = limits.MaxComplexity;
-            })
-            .WithTimeout(limits.Timeout)
-            .ConfigureExecution<DocumentCache>());
+        services.AddGraphQL(graphQL =>
+        {
+            graphQL.Services.Register<IDocumentBuilder>(new BoundedDocumentBuilder(limits), replace: true);
+            graphQL
+                .AddSchema<PlatformSchema>()
+                .AddGraphTypes(typeof(PlatformSchema).Assembly)
+                .AddSystemTextJson(options => options.Encoder = PlatformJson.Encoder)
+                .AddErrorInfoProvider(options => options.ExposeExceptionDetails = false)
+                .AddComplexityAnalyzer(options =>
+                {
+                    options.MaxDepth = limits.MaxDepth;
+                    options.MaxComplexity = limits.MaxComplexity;
+                    options.DefaultComplexityImpactDelegate = IntrospectionComplexity.WithoutIntrospection;
+                })
+                .AddValidationRule(new IntrospectionComplexity(limits))
+                .WithTimeout(limits.Timeout)
+                .ConfigureExecution<DocumentCache>();
+        });
         services.AddSingleton<DocumentCache>();
         return services;
     }

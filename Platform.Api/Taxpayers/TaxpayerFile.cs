@@ -57,10 +57,10 @@ public static class TaxpayerFile
     }
 
     public static void MapTaxpayerFile(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/taxpayers/{subject}/records", async (string subject, NpgsqlDataSource database, IDocumentSession session,
+        app.MapGet("/api/taxpayers/{subject}/records", async (string subject, NpgsqlDataSource database, IDocumentStore store,
                 ClaimsPrincipal user, TimeProvider time, CancellationToken ct) =>
             {
-                await AccessAudit.RecordAsync(session, user, time, subject, "records", ct);
+                await AccessAudit.RecordAsync(store, user, time, subject, "records", ct);
                 return Results.Ok(await QueryAsync(database, subject, ct));
             })
             .RequireAnyRole(Roles.Analyst, Roles.Officer, Roles.Admin)

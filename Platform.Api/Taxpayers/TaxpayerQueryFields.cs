@@ -25,7 +25,7 @@ public sealed class TaxpayerQueryFields : IQueryFields
                 }
                 var services = context.RequestServices!;
                 var subject = context.GetArgument<string>("subject");
-                await AccessAudit.RecordAsync(services.GetRequiredService<IDocumentSession>(), user, services.GetRequiredService<TimeProvider>(),
+                await AccessAudit.RecordAsync(services.GetRequiredService<IDocumentStore>(), user, services.GetRequiredService<TimeProvider>(),
                     subject, "records", context.CancellationToken);
                 return await TaxpayerFile.QueryAsync(services.GetRequiredService<NpgsqlDataSource>(), subject, context.CancellationToken);
             });

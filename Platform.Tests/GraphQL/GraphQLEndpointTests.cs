@@ -138,6 +138,70 @@ public sealed class GraphQLEndpointTests(PlatformFactory platform) : IClassFixtu
         Assert.Contains("depth", (await Body(response)).GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The text graphql-js 16 <c>getIntrospectionQuery()</c> returns; GraphiQL, Apollo and code generators send it.</summary>
+    private static string IntrospectionQuery() =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "GraphQL", "Fixtures", "introspection.graphql"));
+
+    private static async Task<string> FirstErrorMessage(HttpResponseMessage response) =>
+        (await Body(response)).GetProperty("errors")[0].GetProperty("message").GetString()!;
+
+    private async Task AssertRefusedNaming(string option, string query)
+    {
+        var client = await Analyst(GraphQLEndpoint.GraphQLResponseJson);
+        using var response = await client.PostAsJsonAsync("/graphql", new { query });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(option, await FirstErrorMessage(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_introspection_query_of_standard_clients_is_answered()
+    {
+        var client = await Analyst(GraphQLEndpoint.GraphQLResponseJson);
+        using var response = await client.PostAsJsonAsync("/graphql", new { query = IntrospectionQuery(), operationName = "IntrospectionQuery" });
+        var body = await Body(response);
+        Assert.False(body.TryGetProperty("errors", out var errors), errors.ToString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var schema = body.GetProperty("data").GetProperty("__schema");
+        Assert.Equal("Query", schema.GetProperty("queryType").GetProperty("name").GetString());
+        Assert.Contains(schema.GetProperty("types").EnumerateArray(), t => t.GetProperty("name").GetString() == "TaxpayerRecord");
+    }
+
+    [Fact]
+    public async Task A_query_more_complex_than_the_limit_is_refused()
+    {
+        var client = await Analyst(GraphQLEndpoint.GraphQLResponseJson);
+        var aliases = Enumerable.Range(0, 25).Select(i => $"t{i}: templates {{ versions {{ fields {{ name title titleEn type format required description }} }} }}");
+        using var response = await client.PostAsJsonAsync("/graphql", new { query = "{ " + string.Join(" ", aliases) + " }" });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("complexity", await FirstErrorMessage(response), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_introspection_query_nested_a_hundred_deep_is_refused_for_its_depth()
+    {
+        var client = await Analyst(GraphQLEndpoint.GraphQLResponseJson);
+        var deep = "{ __schema { types { " + string.Concat(Enumerable.Repeat("ofType { ", 100)) + "name" + new string('}', 100) + " } } }";
+        using var response = await client.PostAsJsonAsync("/graphql", new { query = deep });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("depth", await FirstErrorMessage(response), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public Task A_query_repeating_a_directive_twenty_thousand_times_is_refused_naming_the_size_limit() =>
+        AssertRefusedNaming("GraphQL:MaxQueryBytes", "{ me " + string.Concat(Enumerable.Repeat("@include(if:true)", 20_000)) + " { role } }");
+
+    [Fact]
+    public Task A_short_query_with_too_many_tokens_is_refused_naming_the_token_limit() =>
+        AssertRefusedNaming("GraphQL:MaxTokens", "{ me { " + string.Concat(Enumerable.Repeat("role ", 12_000)) + "} }");
+
+    [Fact]
+    public Task A_field_with_too_many_directives_is_refused_naming_the_directive_limit() =>
+        AssertRefusedNaming("GraphQL:MaxDirectivesPerLocation", "{ me " + string.Concat(Enumerable.Repeat("@include(if:true)", 50)) + " { role } }");
+
+    [Fact]
+    public Task Fields_of_one_name_merging_past_the_limit_are_refused_naming_the_selection_set_limit() =>
+        AssertRefusedNaming("GraphQL:MaxFieldsPerSelectionSet", "{ " + string.Concat(Enumerable.Repeat("me { " + string.Concat(Enumerable.Repeat("role ", 95)) + "} ", 20)) + "}");
+
     [Fact]
     public async Task A_query_past_the_execution_timeout_gets_a_timeout_error()
     {

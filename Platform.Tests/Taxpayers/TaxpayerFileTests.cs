@@ -68,4 +68,29 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
         Assert.Equal(["demo-analyst"], (await session.Query<AccessAudit>().Where(a => a.Subject == uscc).ToListAsync()).Select(a => a.ClientId));
     }
+
+    [Fact]
+    public async Task Several_aliased_reads_in_one_query_are_answered_and_each_is_audited()
+    {
+        var serials = new[] { 4601, 4602, 4603 };
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(
+            Files.Utf8(Files.Csv(serials.Select(s => Files.Registration(s, "2024-04")))), period: "2024-04")).Status);
+        var aliases = serials.Select(s => $"t{s}: taxpayerRecords(subject: \"{Files.Uscc(s)}\") {{ agency state }}");
+
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        using var answer = await analyst.PostAsJsonAsync("/graphql", new { query = "{ " + string.Join(" ", aliases) + " }" });
+        var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(body.TryGetProperty("errors", out var errors), errors.ToString());
+        foreach (var serial in serials)
+        {
+            var record = Assert.Single(body.GetProperty("data").GetProperty($"t{serial}").EnumerateArray());
+            Assert.Equal("current", record.GetProperty("state").GetString());
+        }
+
+        await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var subjects = serials.Select(Files.Uscc).ToList();
+        var audit = await session.Query<AccessAudit>().Where(a => subjects.Contains(a.Subject)).ToListAsync();
+        Assert.Equal(subjects.Order(), audit.Select(a => a.Subject).Order());
+    }
 }
