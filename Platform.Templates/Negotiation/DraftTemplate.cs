@@ -3,8 +3,13 @@ using Platform.Templates.Schema;
 
 namespace Platform.Templates.Negotiation;
 
+/// <summary>
+/// Events carry the schema as Table Schema JSON text (<see cref="TableSchemaJson"/>), the platform's published format,
+/// not the live <see cref="TemplateSchema"/> model: renaming a property of the model then cannot break the replay of
+/// stored streams. The fold reads it back.
+/// </summary>
 public sealed record TemplateDrafted(
-    string TemplateId, string Agency, string Kind, string Title, string TitleEn, TemplateSchema Schema, string By, DateTimeOffset At,
+    string TemplateId, string Agency, string Kind, string Title, string TitleEn, string TableSchema, string By, DateTimeOffset At,
     string? Comment = null);
 
 /// <summary>The bureau drafts a new template for an agency; it starts as version 1, drafted.</summary>
@@ -34,6 +39,6 @@ public sealed partial record DraftTemplate(string TemplateId, string Agency, str
             return Decision.Refuse(RefusalKind.Invalid, "A template needs a kind, a Chinese title and an English title.");
         }
         return Rules.SchemaIsUsable(Schema)
-               ?? Decision.Of(new TemplateDrafted(TemplateId, Agency, Kind, Title, TitleEn, Schema, actor.Id, now, Comment));
+               ?? Decision.Of(new TemplateDrafted(TemplateId, Agency, Kind, Title, TitleEn, TableSchemaJson.Write(Schema), actor.Id, now, Comment));
     }
 }

@@ -2,7 +2,8 @@ using Platform.Templates.Schema;
 
 namespace Platform.Templates.Negotiation;
 
-public sealed record TemplateVersionOpened(string TemplateId, int Version, TemplateSchema Schema, string Comment, string By, DateTimeOffset At);
+/// <summary>A new version is opened; its schema as Table Schema JSON (see <see cref="TemplateDrafted"/>).</summary>
+public sealed record TemplateVersionOpened(string TemplateId, int Version, string TableSchema, string Comment, string By, DateTimeOffset At);
 
 /// <summary>
 /// A change to a template after activation: a new version, drafted, that goes through the same steps while the
@@ -26,6 +27,7 @@ public sealed record OpenTemplateVersion(TemplateSchema Schema, string Comment)
             return Decision.Refuse(RefusalKind.Invalid, "Say what the new version changes and why: a comment is required.");
         }
         return Rules.SchemaIsUsable(Schema)
-               ?? Decision.Of(new TemplateVersionOpened(template.Id, template.Versions.Max(v => v.Version) + 1, Schema, Comment, actor.Id, now));
+               ?? Decision.Of(new TemplateVersionOpened(template.Id, template.Versions.Max(v => v.Version) + 1, TableSchemaJson.Write(Schema), Comment,
+                   actor.Id, now));
     }
 }

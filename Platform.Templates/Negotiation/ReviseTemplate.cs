@@ -2,7 +2,8 @@ using Platform.Templates.Schema;
 
 namespace Platform.Templates.Negotiation;
 
-public sealed record TemplateRevised(string TemplateId, int Version, TemplateSchema Schema, string Comment, string By, DateTimeOffset At);
+/// <summary>A version is revised; its schema as Table Schema JSON (see <see cref="TemplateDrafted"/>).</summary>
+public sealed record TemplateRevised(string TemplateId, int Version, string TableSchema, string Comment, string By, DateTimeOffset At);
 
 /// <summary>
 /// Either side changes a version still under negotiation, saying why. Any agreement so far is void: the version
@@ -24,6 +25,6 @@ public sealed record ReviseTemplate(int Version, TemplateSchema Schema, string C
                ?? Rules.VersionIn(template!, Version, "revised", VersionStatus.Drafted, VersionStatus.Proposed, VersionStatus.AgreedByAgency,
                    VersionStatus.AgreedByBureau)
                ?? Rules.SchemaIsUsable(Schema)
-               ?? Decision.Of(new TemplateRevised(template!.Id, Version, Schema, Comment, actor.Id, now));
+               ?? Decision.Of(new TemplateRevised(template!.Id, Version, TableSchemaJson.Write(Schema), Comment, actor.Id, now));
     }
 }

@@ -48,10 +48,10 @@ public sealed record Template(
     public TemplateVersion? Active => Versions.FirstOrDefault(v => v.Status == VersionStatus.Active);
 
     private static Template Drafted(TemplateDrafted e) => new(e.TemplateId, e.Agency, e.Kind, e.Title, e.TitleEn,
-        [new TemplateVersion(1, VersionStatus.Drafted, e.Schema, [new NegotiationStep("drafted", e.By, e.At, e.Comment)])]);
+        [new TemplateVersion(1, VersionStatus.Drafted, TableSchemaJson.Read(e.TableSchema), [new NegotiationStep("drafted", e.By, e.At, e.Comment)])]);
 
     private Template On(TemplateRevised e) =>
-        With(e.Version, v => (v with { Schema = e.Schema }).Then(VersionStatus.Drafted, "revised", e.By, e.At, e.Comment));
+        With(e.Version, v => (v with { Schema = TableSchemaJson.Read(e.TableSchema) }).Then(VersionStatus.Drafted, "revised", e.By, e.At, e.Comment));
 
     private Template On(TemplateProposed e) => With(e.Version, v => v.Then(VersionStatus.Proposed, "proposed", e.By, e.At));
 
@@ -72,7 +72,7 @@ public sealed record Template(
 
     private Template On(TemplateVersionOpened e) => this with
     {
-        Versions = [.. Versions, new TemplateVersion(e.Version, VersionStatus.Drafted, e.Schema,
+        Versions = [.. Versions, new TemplateVersion(e.Version, VersionStatus.Drafted, TableSchemaJson.Read(e.TableSchema),
             [new NegotiationStep("drafted", e.By, e.At, e.Comment)])],
     };
 
