@@ -28,14 +28,18 @@ public static class RowReaders
     public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     public const string JsonLines = "application/x-ndjson";
 
-    /// <summary>GB18030 that refuses byte sequences it cannot decode instead of inventing characters.</summary>
-    public static Encoding Gb18030 { get; } = CreateGb18030();
-
-    private static Encoding CreateGb18030()
+    /// <summary>
+    /// Registers the code pages every reader may need: GB18030, and 1252, which ExcelDataReader asks for as it opens a
+    /// workbook. A static constructor runs before any member of this class is used, so before any reader opens.
+    /// </summary>
+    static RowReaders()
     {
         System.Text.Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return System.Text.Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
+        Gb18030 = System.Text.Encoding.GetEncoding("GB18030", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
+
+    /// <summary>GB18030 that refuses byte sequences it cannot decode instead of inventing characters.</summary>
+    public static Encoding Gb18030 { get; }
 
     /// <summary>Picks the reader for the media type; text is UTF-8 when every byte of it decoded as UTF-8, else GB18030.</summary>
     public static IRowReader Open(string path, string mediaType, bool isUtf8, int maxRowChars) => new FileInfo(path).Length == 0

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security;
 using System.Text;
+using Platform.Ingest.Reading;
 
 namespace Platform.Tests.Support;
 
@@ -28,11 +29,8 @@ public static class Files
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 
-    public static byte[] Gb18030(string text)
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding("GB18030").GetBytes(text);
-    }
+    /// <summary>Text in GB18030 as the platform decodes it (the platform's encoding: no test registers code pages itself).</summary>
+    public static byte[] Gb18030(string text) => RowReaders.Gb18030.GetBytes(text);
 
     public static byte[] Registrations(int count, string period = "2024-03", int first = 1) =>
         Utf8(Csv(Enumerable.Range(first, count).Select(i => Registration(i, period))));
@@ -78,14 +76,22 @@ public static class Files
     /// <summary>A workbook's first sheet as text, read back with the same reader the platform uses for uploads.</summary>
     public static List<string?[]> XlsxCells(byte[] workbook)
     {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // ExcelDataReader asks for code page 1252 on start
-        using var reader = ExcelDataReader.ExcelReaderFactory.CreateOpenXmlReader(new MemoryStream(workbook));
-        var rows = new List<string?[]>();
-        while (reader.Read())
+        var path = TestDirectories.New("workbook") + ".xlsx";
+        File.WriteAllBytes(path, workbook);
+        try
         {
-            rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetValue(i)?.ToString())]);
+            using var reader = RowReaders.Open(path, RowReaders.Xlsx, isUtf8: false, 1024 * 1024);
+            List<string?[]> rows = [[.. reader.Header]];
+            while (reader.Read())
+            {
+                rows.Add([.. Enumerable.Range(0, reader.Row.Count).Select(i => reader.Row[i].ToString())]);
+            }
+            return rows;
         }
-        return rows;
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     public static string XlsxSheetXml(byte[] workbook)
