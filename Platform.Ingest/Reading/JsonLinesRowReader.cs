@@ -25,6 +25,7 @@ internal sealed class JsonLinesRowReader : IRowReader
         }
         using var first = Parse(pending);
         Header = [.. first.RootElement.EnumerateObject().Select(p => p.Name)];
+        RowReaders.RefuseNul(new StringRow { Cells = [.. Header] }, "Line", line);
         columns = Header.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i);
     }
 
@@ -66,6 +67,7 @@ internal sealed class JsonLinesRowReader : IRowReader
             }
         }
         row.Cells = extra.Count == 0 ? cells : [.. cells, .. extra];
+        RowReaders.RefuseNul(row, "Line", line);
         return true;
     }
 

@@ -66,6 +66,25 @@ public static class RowReaders
         }
         return Csv;
     }
+
+    /// <summary>
+    /// Refuses a NUL character (U+0000) in a cell: PostgreSQL text cannot hold it, and in json it is an escape that fails
+    /// whenever the value is read as text, so it must never reach the database. <paramref name="unit"/> is "Row" or
+    /// "Line", as the reader counts.
+    /// </summary>
+    internal static void RefuseNul(IRowSource cells, string unit, int number)
+    {
+        for (var column = 0; column < cells.Count; column++)
+        {
+            if (cells[column].Contains('\0'))
+            {
+                throw new FileProblemException(
+                    $"第{number}行第{column + 1}列含有空字符（NUL，\\0），无法保存；请删除该字符后重新报送（常见于导出程序出错或另存为 UTF-16 的文件）。",
+                    $"{unit} {number}, column {column + 1}, holds a NUL character (\\0), which cannot be stored; remove it and resend the file " +
+                    "(it often comes from a faulty export or a file saved as UTF-16).");
+            }
+        }
+    }
 }
 
 /// <summary>A row held as strings (Excel and JSON Lines rows, which are not spans into a text buffer).</summary>

@@ -9,6 +9,7 @@ internal sealed class XlsxRowReader : IRowReader
     private readonly FileStream file;
     private readonly IExcelDataReader reader;
     private readonly StringRow row = new();
+    private int number = 1;
 
     public XlsxRowReader(string path)
     {
@@ -21,10 +22,15 @@ internal sealed class XlsxRowReader : IRowReader
                 throw new FileProblemException("工作表为空：第一行应为表头。", "The first sheet is empty: its first row should be the header.");
             }
             Header = [.. Cells()];
+            RowReaders.RefuseNul(new StringRow { Cells = [.. Header] }, "Row", 1);
         }
-        catch (Exception e) when (e is not FileProblemException)
+        catch (Exception e)
         {
             file.Dispose();
+            if (e is FileProblemException)
+            {
+                throw;
+            }
             throw new FileProblemException("无法读取该 Excel 文件，请另存为 .xlsx 后重新上传。",
                 "The Excel file cannot be read; save it again as .xlsx and resend it.");
         }
@@ -43,6 +49,7 @@ internal sealed class XlsxRowReader : IRowReader
             return false;
         }
         row.Cells = Cells();
+        RowReaders.RefuseNul(row, "Row", ++number);
         return true;
     }
 

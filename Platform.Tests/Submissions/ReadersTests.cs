@@ -10,8 +10,12 @@ namespace Platform.Tests.Submissions;
 /// Malformed files and files built to exhaust the server end as a rejection that says what to fix, with memory
 /// bounded; <c>failed</c> is kept for faults of the platform itself.
 /// </summary>
-public sealed class ReadersTests
+public sealed class ReadersTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
 {
+    private Task<HttpClient> Regulator() => platform.ClientForAsync(Roles.Agency, "market-regulator");
+
+    private static string Period(int month) => $"2018-{month:D2}";
+
     [Fact]
     public async Task The_example_workbook_is_accepted_by_a_fresh_host_that_has_read_no_other_file()
     {
@@ -35,5 +39,33 @@ public sealed class ReadersTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Where(f => File.ReadAllText(f).Contains(nameof(Encoding.RegisterProvider) + "(", StringComparison.Ordinal));
         Assert.Empty(registering);
+    }
+
+    [Theory]
+    [InlineData("\"郑州未闭合引号有限公司", "Row 3")]
+    [InlineData("\"郑州\"有限公司", "Row 3")]
+    public async Task A_csv_with_a_quote_left_open_or_text_after_a_closing_quote_is_rejected_naming_the_row(string name, string row)
+    {
+        var rows = new[] { Files.Registration(10, Period(1)), Files.Registration(11, Period(1)), Files.Registration(12, Period(1)) };
+        rows[1][1] = name;
+        var receipt = await (await Regulator()).SubmitAsync(Files.Utf8(Files.Csv(rows)), period: Period(1));
+        Assert.Equal(SubmissionStatus.Rejected, receipt.Status);
+        Assert.Contains(row, receipt.ReasonEn, StringComparison.Ordinal);
+        Assert.Contains("quote", receipt.ReasonEn, StringComparison.Ordinal);
+        Assert.Contains("第3行", receipt.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/csv", "Row 3", 2)]
+    [InlineData("application/x-ndjson", "Line 2", 3)]
+    public async Task A_nul_character_in_a_cell_is_rejected_naming_where_it_is_and_never_reaches_the_database(string mediaType, string where, int month)
+    {
+        var rows = new[] { Files.Registration(20, Period(month)), Files.Registration(21, Period(month)) };
+        rows[1][1] = "郑州\0商贸";
+        var file = mediaType == "text/csv" ? Files.Utf8(Files.Csv(rows)) : Files.JsonLines(rows.Select(r => r.Select(c => c.Replace("\0", "\\u0000", StringComparison.Ordinal)).ToArray()));
+        var receipt = await (await Regulator()).SubmitAsync(file, period: Period(month), mediaType: mediaType);
+        Assert.Equal(SubmissionStatus.Rejected, receipt.Status);
+        Assert.Contains(where, receipt.ReasonEn, StringComparison.Ordinal);
+        Assert.Contains("NUL", receipt.ReasonEn, StringComparison.Ordinal);
     }
 }
