@@ -41,15 +41,18 @@ public static class RowReaders
     /// <summary>GB18030 that refuses byte sequences it cannot decode instead of inventing characters.</summary>
     public static Encoding Gb18030 { get; }
 
-    /// <summary>Picks the reader for the media type; text is UTF-8 when every byte of it decoded as UTF-8, else GB18030.</summary>
+    /// <summary>
+    /// Picks the reader for the media type; text is UTF-8 when every byte of it decoded as UTF-8, else GB18030. Blank
+    /// rows at the end of the file are left out (Excel and many exports write them).
+    /// </summary>
     public static IRowReader Open(string path, string mediaType, bool isUtf8, int maxRowChars) => new FileInfo(path).Length == 0
         ? throw new FileProblemException("文件为空：第一行应为表头。", "The file is empty: its first line should be the header.")
-        : mediaType switch
+        : new TrailingBlankRowsDropped(mediaType switch
     {
         Xlsx => new XlsxRowReader(path),
         JsonLines => new JsonLinesRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, maxRowChars),
         _ => new CsvRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, maxRowChars),
-    };
+    });
 
     /// <summary>The media type of an upload: as declared, or from its first bytes (an .xlsx is a zip) or its name.</summary>
     public static string Sniff(string? declared, string fileName, ReadOnlySpan<byte> firstBytes)
@@ -85,6 +88,44 @@ public static class RowReaders
             }
         }
     }
+}
+
+/// <summary>
+/// Leaves out blank rows (no cell, or only empty and white-space cells, such as ",,,,") at the end of a file, so they
+/// are neither read nor errors. Blank rows followed by data are still read, as blank rows, before that data.
+/// </summary>
+internal sealed class TrailingBlankRowsDropped(IRowReader inner) : IRowReader
+{
+    private static readonly StringRow Blank = new();
+    private int blanksAhead;
+
+    public IReadOnlyList<string> Header => inner.Header;
+
+    public string Encoding => inner.Encoding;
+
+    public IRowSource Row => blanksAhead > 0 ? Blank : inner.Row;
+
+    public bool Read()
+    {
+        if (blanksAhead > 0)
+        {
+            blanksAhead--;
+            return true;
+        }
+        var blanks = 0;
+        while (inner.Read())
+        {
+            if (!FileValidation.IsBlank(inner.Row))
+            {
+                blanksAhead = blanks; // the inner reader holds the row that ended them until they are handed out
+                return true;
+            }
+            blanks++;
+        }
+        return false;
+    }
+
+    public void Dispose() => inner.Dispose();
 }
 
 /// <summary>A row held as strings (Excel and JSON Lines rows, which are not spans into a text buffer).</summary>

@@ -146,7 +146,8 @@ public sealed class FileValidation
         return true;
     }
 
-    private static bool IsBlank(IRowSource cells)
+    /// <summary>A row with no cell, or with only empty and white-space cells.</summary>
+    public static bool IsBlank(IRowSource cells)
     {
         for (var i = 0; i < cells.Count; i++)
         {

@@ -68,4 +68,22 @@ public sealed class ReadersTests(PlatformFactory platform) : IClassFixture<Platf
         Assert.Contains(where, receipt.ReasonEn, StringComparison.Ordinal);
         Assert.Contains("NUL", receipt.ReasonEn, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Blank_lines_at_the_end_of_a_file_are_not_row_errors_but_a_blank_line_in_the_middle_is()
+    {
+        var client = await Regulator();
+        var rows = new[] { Files.Registration(30, Period(4)), Files.Registration(31, Period(4)) };
+        var csv = await client.SubmitAsync(Files.Utf8(Files.Csv(rows) + "\r\n,,,,,,,,,,,,\r\n  \r\n,,,\r\n"), period: Period(4));
+        Assert.Equal((SubmissionStatus.Accepted, 2, 0), (csv.Status, csv.RowsRead, csv.RowsRejected));
+
+        var xlsx = await client.SubmitAsync(Files.Xlsx(Files.RegistrationsHeader.Split(','), [Files.Registration(32, Period(5)), [], ["", " "], []]),
+            period: Period(5), mediaType: Spreadsheets.MediaType);
+        Assert.Equal((SubmissionStatus.Accepted, 1, 0), (xlsx.Status, xlsx.RowsRead, xlsx.RowsRejected));
+
+        var middle = await client.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(33, Period(6)), [",,,"], Files.Registration(34, Period(6))]) + "\r\n"),
+            period: Period(6));
+        Assert.Equal((SubmissionStatus.AcceptedWithErrors, 3, 1), (middle.Status, middle.RowsRead, middle.RowsRejected));
+        Assert.Equal((3, "blank-row"), (Assert.Single(await client.ErrorsAsync(middle.Id)).Row, "blank-row"));
+    }
 }
