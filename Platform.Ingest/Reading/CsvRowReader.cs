@@ -1,4 +1,5 @@
 using System.Text;
+using Platform.Ingest.Processing;
 using Sylvan.Data.Csv;
 
 namespace Platform.Ingest.Reading;
@@ -9,11 +10,13 @@ internal sealed class CsvRowReader : IRowReader
     private readonly StreamReader text;
     private readonly CsvDataReader reader;
     private readonly int maxRowChars;
+    private readonly int maxColumns;
     private int row = 1;
 
-    public CsvRowReader(string path, Encoding encoding, int maxRowChars)
+    public CsvRowReader(string path, Encoding encoding, IngestOptions options)
     {
-        this.maxRowChars = maxRowChars;
+        maxRowChars = options.MaxRowChars;
+        maxColumns = options.MaxColumns;
         Encoding = encoding.WebName == "utf-8" ? "UTF-8" : "GB18030";
         text = new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: encoding.WebName == "utf-8", 1 << 16);
         reader = Guard(1, () => CsvDataReader.Create(text, new CsvDataReaderOptions
@@ -27,6 +30,10 @@ internal sealed class CsvRowReader : IRowReader
         if (Header.Count == 0 || (Header.Count == 1 && Header[0].Length == 0))
         {
             throw new FileProblemException("文件为空：第一行应为表头。", "The file is empty: its first line should be the header.");
+        }
+        if (Header.Count > maxColumns)
+        {
+            throw RowReaders.TooManyColumns("Row", 1, Header.Count, maxColumns);
         }
         RowReaders.RefuseNul(new StringRow { Cells = [.. Header] }, "Row", 1);
         Row = new CsvRows(reader);
@@ -45,6 +52,10 @@ internal sealed class CsvRowReader : IRowReader
             return false;
         }
         row++;
+        if (reader.RowFieldCount > maxColumns)
+        {
+            throw RowReaders.TooManyColumns("Row", row, reader.RowFieldCount, maxColumns);
+        }
         RowReaders.RefuseNul(Row, "Row", row);
         return true;
     }

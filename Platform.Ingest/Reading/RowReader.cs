@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Platform.Ingest.Processing;
 using Platform.Templates.Validation;
 
 namespace Platform.Ingest.Reading;
@@ -45,13 +47,13 @@ public static class RowReaders
     /// Picks the reader for the media type; text is UTF-8 when every byte of it decoded as UTF-8, else GB18030. Blank
     /// rows at the end of the file are left out (Excel and many exports write them).
     /// </summary>
-    public static IRowReader Open(string path, string mediaType, bool isUtf8, int maxRowChars) => new FileInfo(path).Length == 0
+    public static IRowReader Open(string path, string mediaType, bool isUtf8, IngestOptions options) => new FileInfo(path).Length == 0
         ? throw new FileProblemException("文件为空：第一行应为表头。", "The file is empty: its first line should be the header.")
         : new TrailingBlankRowsDropped(mediaType switch
     {
-        Xlsx => new XlsxRowReader(path),
-        JsonLines => new JsonLinesRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, maxRowChars),
-        _ => new CsvRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, maxRowChars),
+        Xlsx => new XlsxRowReader(path, options),
+        JsonLines => new JsonLinesRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, options),
+        _ => new CsvRowReader(path, isUtf8 ? System.Text.Encoding.UTF8 : Gb18030, options),
     });
 
     /// <summary>The media type of an upload: as declared, or from its first bytes (an .xlsx is a zip) or its name.</summary>
@@ -69,6 +71,15 @@ public static class RowReaders
         }
         return Csv;
     }
+
+    /// <summary>A header or row wider than <see cref="IngestOptions.MaxColumns"/>; <paramref name="unit"/> is "Row" or "Line".</summary>
+    internal static FileProblemException TooManyColumns(string unit, int number, int columns, int limit) => number == 1
+        ? new FileProblemException(
+            string.Create(CultureInfo.InvariantCulture, $"表头有 {columns:N0} 列，超过 {limit:N0} 列的上限；请只保留模板中的列。"),
+            string.Create(CultureInfo.InvariantCulture, $"The header has {columns:N0} columns, more than the limit of {limit:N0}; keep only the template's columns."))
+        : new FileProblemException(
+            string.Create(CultureInfo.InvariantCulture, $"第{number}行有 {columns:N0} 个单元格，超过 {limit:N0} 列的上限；请删除多余的单元格。"),
+            string.Create(CultureInfo.InvariantCulture, $"{unit} {number} has {columns:N0} cells, more than the limit of {limit:N0}; remove the cells beyond the template's columns."));
 
     /// <summary>
     /// Refuses a NUL character (U+0000) in a cell: PostgreSQL text cannot hold it, and in json it is an escape that fails

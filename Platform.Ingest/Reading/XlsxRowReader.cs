@@ -1,9 +1,13 @@
 using System.Globalization;
 using ExcelDataReader;
+using Platform.Ingest.Processing;
 
 namespace Platform.Ingest.Reading;
 
-/// <summary>The first sheet of an .xlsx workbook, streamed row by row; dates and numbers written as Table Schema reads them.</summary>
+/// <summary>
+/// The first sheet of an .xlsx workbook, streamed row by row; dates and numbers written as Table Schema reads them. The
+/// workbook is checked against the limits (<see cref="XlsxInspection"/>) before ExcelDataReader opens it.
+/// </summary>
 internal sealed class XlsxRowReader : IRowReader
 {
     private readonly FileStream file;
@@ -11,11 +15,13 @@ internal sealed class XlsxRowReader : IRowReader
     private readonly StringRow row = new();
     private int number = 1;
 
-    public XlsxRowReader(string path)
+    public XlsxRowReader(string path, IngestOptions options)
     {
         file = File.OpenRead(path);
         try
         {
+            XlsxInspection.Check(file, options);
+            file.Position = 0;
             reader = ExcelReaderFactory.CreateOpenXmlReader(file);
             if (!reader.Read())
             {

@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text;
 using Platform.Api.Auth;
 using Platform.Api.Hosting;
+using Platform.Ingest.Processing;
+using Platform.Ingest.Reading;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 
@@ -10,11 +13,19 @@ namespace Platform.Tests.Submissions;
 /// Malformed files and files built to exhaust the server end as a rejection that says what to fix, with memory
 /// bounded; <c>failed</c> is kept for faults of the platform itself.
 /// </summary>
-public sealed class ReadersTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
+public sealed class ReadersTests(ReadersTests.SmallSharedStrings platform) : IClassFixture<ReadersTests.SmallSharedStrings>
 {
+    /// <summary>Default limits, except a 1 MB shared-strings part, so that a workbook inflating beyond it stays quick to build.</summary>
+    public sealed class SmallSharedStrings : PlatformFactory
+    {
+        public SmallSharedStrings() => WithSetting("Ingest:MaxXlsxSharedStringsBytes", "1048576");
+    }
+
     private Task<HttpClient> Regulator() => platform.ClientForAsync(Roles.Agency, "market-regulator");
 
     private static string Period(int month) => $"2018-{month:D2}";
+
+    private static string TemporaryFile(string extension) => TestDirectories.New("file") + extension;
 
     [Fact]
     public async Task The_example_workbook_is_accepted_by_a_fresh_host_that_has_read_no_other_file()
@@ -85,5 +96,108 @@ public sealed class ReadersTests(PlatformFactory platform) : IClassFixture<Platf
             period: Period(6));
         Assert.Equal((SubmissionStatus.AcceptedWithErrors, 3, 1), (middle.Status, middle.RowsRead, middle.RowsRejected));
         Assert.Equal((3, "blank-row"), (Assert.Single(await client.ErrorsAsync(middle.Id)).Row, "blank-row"));
+    }
+
+    [Fact]
+    public async Task A_workbook_that_inflates_beyond_the_limits_is_rejected_saying_which_limit()
+    {
+        var client = await Regulator();
+        var cases = new[]
+        {
+            (Files.LongText.SharedStrings, 20_000_000L, "shared strings"),
+            (Files.LongText.OneSharedString, 20_000_000L, "32,767 characters"),
+            (Files.LongText.InlineCell, 1_000_000L, "32,767 characters"),
+        };
+        foreach (var (where, length, limit) in cases)
+        {
+            var workbook = TemporaryFile(".xlsx");
+            try
+            {
+                Files.InflatingXlsx(workbook, where, length);
+                var receipt = await client.SubmitAsync(await File.ReadAllBytesAsync(workbook), period: Period(7 + (int)where), mediaType: Spreadsheets.MediaType);
+                Assert.Equal(SubmissionStatus.Rejected, receipt.Status);
+                Assert.Contains(limit, receipt.ReasonEn, StringComparison.Ordinal);
+            }
+            finally
+            {
+                File.Delete(workbook);
+            }
+        }
+
+        var farColumn = await client.SubmitAsync(Files.XlsxWithCellAt("ZZZZZZ2"), period: Period(10), mediaType: Spreadsheets.MediaType);
+        Assert.Equal(SubmissionStatus.Rejected, farColumn.Status);
+        Assert.Contains("column", farColumn.ReasonEn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reading_a_huge_cell_or_a_huge_line_stops_at_the_limit_without_holding_it()
+    {
+        var workbook = TemporaryFile(".xlsx");
+        var lines = TemporaryFile(".jsonl");
+        try
+        {
+            Files.InflatingXlsx(workbook, Files.LongText.InlineCell, 40_000_000);
+            using (var file = File.Create(lines))
+            {
+                file.Write("{\"uscc\":\""u8);
+                var chunk = new byte[1 << 16];
+                Array.Fill(chunk, (byte)'A');
+                for (var i = 0; i < 40_000_000 / chunk.Length; i++)
+                {
+                    file.Write(chunk);
+                }
+            }
+            foreach (var (path, mediaType) in new[] { (workbook, RowReaders.Xlsx), (lines, RowReaders.JsonLines) })
+            {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var problem = Record.Exception(() =>
+                {
+                    using var reader = RowReaders.Open(path, mediaType, isUtf8: true, new IngestOptions());
+                    while (reader.Read())
+                    {
+                    }
+                });
+                var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.IsType<FileProblemException>(problem);
+                Assert.True(allocated < 16 << 20, string.Create(CultureInfo.InvariantCulture, $"{mediaType}: {allocated:N0} bytes allocated"));
+            }
+        }
+        finally
+        {
+            File.Delete(workbook);
+            File.Delete(lines);
+        }
+    }
+
+    [Theory]
+    [InlineData("text/csv", 10)]
+    [InlineData("application/x-ndjson", 11)]
+    [InlineData(Spreadsheets.MediaType, 12)]
+    public async Task A_header_of_thousands_of_columns_gets_a_short_reason(string mediaType, int month)
+    {
+        var header = Files.RegistrationsHeader.Split(',').Concat(Enumerable.Range(1, 4987).Select(i => $"extra_column_{i}")).ToArray();
+        var row = Files.Registration(40, Period(month)).Concat(Enumerable.Repeat("x", 4987)).ToArray();
+        var file = mediaType switch
+        {
+            "text/csv" => Files.Utf8(Files.Csv([row], string.Join(",", header))),
+            Spreadsheets.MediaType => Files.Xlsx(header, [row]),
+            _ => Files.Utf8("{" + string.Join(",", header.Select((h, i) => $"\"{h}\":\"{row[i]}\"")) + "}\n"),
+        };
+        var receipt = await (await Regulator()).SubmitAsync(file, period: Period(month), mediaType: mediaType);
+        Assert.Equal(SubmissionStatus.Rejected, receipt.Status);
+        Assert.Contains("5,000 columns", receipt.ReasonEn, StringComparison.Ordinal);
+        Assert.True(receipt.ReasonEn!.Length < 500 && receipt.Reason!.Length < 500, receipt.ReasonEn[..Math.Min(500, receipt.ReasonEn.Length)]);
+    }
+
+    [Fact]
+    public async Task A_header_with_many_extra_columns_under_the_limit_lists_a_few_and_says_how_many()
+    {
+        var header = Files.RegistrationsHeader.Split(',').Concat(Enumerable.Range(1, 187).Select(i => $"extra_column_{i}")).ToArray();
+        var row = Files.Registration(41, Period(12)).Concat(Enumerable.Repeat("x", 187)).ToArray();
+        var receipt = await (await Regulator()).SubmitAsync(Files.Utf8(Files.Csv([row], string.Join(",", header))), period: Period(12));
+        Assert.Equal(SubmissionStatus.Rejected, receipt.Status);
+        Assert.Contains("200 columns", receipt.ReasonEn, StringComparison.Ordinal);
+        Assert.Contains("13", receipt.ReasonEn, StringComparison.Ordinal);
+        Assert.True(receipt.ReasonEn!.Length < 1500, receipt.ReasonEn);
     }
 }
