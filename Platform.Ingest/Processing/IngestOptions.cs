@@ -29,6 +29,12 @@ public sealed class IngestOptions
     /// <summary>The most parts (zip entries) an .xlsx may have; the zip directory is read whole before anything else.</summary>
     public int MaxXlsxParts { get; set; } = 1000;
 
+    /// <summary>The longest text field of a multipart upload (template, version, period, mode), in bytes.</summary>
+    public int MaxFormFieldBytes { get; set; } = 1024;
+
+    /// <summary>The most parts a multipart upload may have (its fields and the file).</summary>
+    public int MaxFormParts { get; set; } = 16;
+
     /// <summary>Rows checked and committed together; a restart resumes after the last committed batch.</summary>
     public int BatchSize { get; set; } = 5000;
 

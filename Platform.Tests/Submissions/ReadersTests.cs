@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.Mvc;
 using Platform.Api.Auth;
 using Platform.Api.Hosting;
 using Platform.Ingest.Processing;
@@ -199,5 +202,33 @@ public sealed class ReadersTests(ReadersTests.SmallSharedStrings platform) : ICl
         Assert.Contains("200 columns", receipt.ReasonEn, StringComparison.Ordinal);
         Assert.Contains("13", receipt.ReasonEn, StringComparison.Ordinal);
         Assert.True(receipt.ReasonEn!.Length < 1500, receipt.ReasonEn);
+    }
+
+    [Fact]
+    public async Task A_multipart_form_with_an_oversized_field_or_too_many_parts_is_refused()
+    {
+        var client = await Regulator();
+        static MultipartFormDataContent Form(string period, int serial) => new()
+        {
+            { new StringContent("business-registrations"), "template" },
+            { new StringContent("1"), "version" },
+            { new StringContent(period), "period" },
+            { new ByteArrayContent(Files.Registrations(1, period, first: serial)), "file", $"{serial}.csv" },
+        };
+
+        using var oversized = Form("2017-01", 50);
+        oversized.Add(new StringContent(new string('x', 100_000)), "note");
+        using var refused = await client.PostAsync("/api/submissions", oversized);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("'note'", (await refused.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail, StringComparison.Ordinal);
+
+        using var many = Form("2017-02", 51);
+        for (var i = 0; i < 500; i++)
+        {
+            many.Add(new StringContent("x"), $"field{i}");
+        }
+        using var tooMany = await client.PostAsync("/api/submissions", many);
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Contains("parts", (await tooMany.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail, StringComparison.Ordinal);
     }
 }
