@@ -78,7 +78,7 @@ public static class SubmitFile
         string? declaredType;
         try
         {
-            (upload, values, fileName, declaredType) = await ReceiveAsync(http, uploads, options.MaxFileBytes, id, now, ct);
+            (upload, values, fileName, declaredType) = await ReceiveAsync(http, uploads, options, id, now, ct);
         }
         catch (UploadTooLargeException e)
         {
@@ -205,7 +205,7 @@ public static class SubmitFile
     }
 
     private static async Task<(StoredUpload? Upload, Values Values, string FileName, string? ContentType)> ReceiveAsync(
-        HttpContext http, UploadStore uploads, long maxBytes, string id, DateTimeOffset now, CancellationToken ct)
+        HttpContext http, UploadStore uploads, IngestOptions options, string id, DateTimeOffset now, CancellationToken ct)
     {
         var request = http.Request;
         var query = request.Query;
@@ -219,13 +219,24 @@ public static class SubmitFile
 
         var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
                        ?? throw new Microsoft.AspNetCore.Http.BadHttpRequestException("The multipart body has no boundary.");
-        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = maxBytes };
+        var reader = new MultipartReader(boundary, request.Body)
+        {
+            BodyLengthLimit = options.MaxFileBytes,
+            HeadersCountLimit = MultipartReader.DefaultHeadersCountLimit,
+            HeadersLengthLimit = MultipartReader.DefaultHeadersLengthLimit,
+        };
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         StoredUpload? upload = null;
         string fileName = $"{id}.upload";
         string? fileType = null;
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        var parts = 0;
+        while (await NextSectionAsync(reader, ct) is { } section)
         {
+            if (++parts > options.MaxFormParts)
+            {
+                throw new Microsoft.AspNetCore.Http.BadHttpRequestException(
+                    $"The form has more than {options.MaxFormParts} parts; send the file and the template, version, period and mode fields only.");
+            }
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
             {
                 continue;
@@ -238,12 +249,43 @@ public static class SubmitFile
             }
             else if (disposition.IsFormDisposition())
             {
-                using var text = new StreamReader(section.Body);
-                fields[disposition.Name.Value ?? ""] = await text.ReadToEndAsync(ct);
+                var name = disposition.Name.Value ?? "";
+                fields[name] = await FieldAsync(section.Body, name, options.MaxFormFieldBytes, ct);
             }
         }
         var values = new Values(fields.GetValueOrDefault("template") ?? fromQuery.Template, fields.GetValueOrDefault("version") ?? fromQuery.Version,
             fields.GetValueOrDefault("period") ?? fromQuery.Period, fields.GetValueOrDefault("mode") ?? fromQuery.Mode);
         return (upload, values, fileName, fileType);
+    }
+
+    /// <summary>The next part of the form; a part whose headers are over the reader's limits is a bad request.</summary>
+    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(ct);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Microsoft.AspNetCore.Http.BadHttpRequestException($"The multipart form cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>A form field's text, read no further than <paramref name="maxBytes"/>.</summary>
+    private static async Task<string> FieldAsync(Stream body, string name, int maxBytes, CancellationToken ct)
+    {
+        var bytes = new byte[maxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < bytes.Length && (read = await body.ReadAsync(bytes.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+        }
+        if (length > maxBytes)
+        {
+            var shown = name.Length <= 40 ? name : name[..40] + "…";
+            throw new Microsoft.AspNetCore.Http.BadHttpRequestException($"The form field '{shown}' is longer than {maxBytes} bytes.");
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, length);
     }
 }

@@ -49,7 +49,7 @@ public static class CheckFile
         try
         {
             var mediaType = RowReaders.Sniff(request.ContentType, "", upload.FirstBytes);
-            using var rows = RowReaders.Open(upload.Path, mediaType, upload.IsUtf8, options.MaxRowChars);
+            using var rows = RowReaders.Open(upload.Path, mediaType, upload.IsUtf8, options);
             var validation = CompiledTemplate.Compile(found.Schema).Begin(rows.Header);
             if (!validation.HeaderAccepted)
             {

@@ -17,6 +17,30 @@ public sealed class IngestOptions
     /// </summary>
     public int MaxErrorsKept { get; set; } = 10_000;
 
+    /// <summary>The most columns a header or row may have, in any format; a wider one rejects the file.</summary>
+    public int MaxColumns { get; set; } = 1000;
+
+    /// <summary>
+    /// The most bytes the parts of an .xlsx may inflate to, together (declared sizes and bytes counted while reading);
+    /// a workbook is read three times, so this bounds the time a small zip can cost.
+    /// </summary>
+    public long MaxXlsxUnpackedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest shared-strings part of an .xlsx, inflated: the reader holds every shared string in memory.</summary>
+    public long MaxXlsxSharedStringsBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The longest text of one .xlsx cell, in characters: Excel's own limit.</summary>
+    public int MaxXlsxCellChars { get; set; } = 32767;
+
+    /// <summary>The most parts (zip entries) an .xlsx may have; the zip directory is read whole before anything else.</summary>
+    public int MaxXlsxParts { get; set; } = 1000;
+
+    /// <summary>The longest text field of a multipart upload (template, version, period, mode), in bytes.</summary>
+    public int MaxFormFieldBytes { get; set; } = 1024;
+
+    /// <summary>The most parts a multipart upload may have (its fields and the file).</summary>
+    public int MaxFormParts { get; set; } = 16;
+
     /// <summary>Rows checked and committed together; a restart resumes after the last committed batch.</summary>
     public int BatchSize { get; set; } = 5000;
 

@@ -56,7 +56,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
 
         try
         {
-            using var reader = RowReaders.Open(submission.StoredPath, submission.MediaType, submission.IsUtf8, options.MaxRowChars);
+            using var reader = RowReaders.Open(submission.StoredPath, submission.MediaType, submission.IsUtf8, options);
             await CheckRowsAsync(claim.Connection, submission, version.Schema, reader, ct);
         }
         catch (FileProblemException problem)
@@ -71,10 +71,8 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         var validation = template.Begin(reader.Header, keysOnly: submission.Mode == SubmissionMode.Void);
         if (!validation.HeaderAccepted)
         {
-            await RejectAsync(connection, submission,
-                "表头与模板不符：" + string.Join(" ", validation.HeaderErrors.Select(e => e.Message)),
-                "The header does not match the template: " + string.Join(" ", validation.HeaderErrors.Select(e => e.MessageEn)),
-                validation.HeaderErrors, ct);
+            var (reason, reasonEn) = HeaderReason(reader.Header.Count, schema.Fields.Count, validation.HeaderErrors);
+            await RejectAsync(connection, submission, reason, reasonEn, validation.HeaderErrors, ct);
             return;
         }
         if (submission.Status == SubmissionStatus.Received)
@@ -112,6 +110,23 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             return;
         }
         await CompleteAsync(connection, submission.Id, row - 1, [.. schema.Fields.Select(f => f.Name)], ct);
+    }
+
+    /// <summary>
+    /// The reason a header is refused, short whatever the header: the column counts when it has more than the template,
+    /// the first few problems, and how many more there are (every receipt listing carries the reason).
+    /// </summary>
+    private static (string Zh, string En) HeaderReason(int columns, int fields, IReadOnlyList<TemplateError> errors)
+    {
+        const int Listed = 5;
+        var counts = columns <= fields ? ("", "") : (
+            string.Create(CultureInfo.InvariantCulture, $"表头有 {columns:N0} 列，模板有 {fields:N0} 列。"),
+            string.Create(CultureInfo.InvariantCulture, $"the header has {columns:N0} columns; the template has {fields:N0}. "));
+        var more = errors.Count <= Listed ? ("", "") : (
+            string.Create(CultureInfo.InvariantCulture, $" 另有 {errors.Count - Listed:N0} 处问题，错误报告列出前 {MaxFileErrors} 处。"),
+            string.Create(CultureInfo.InvariantCulture, $" … and {errors.Count - Listed:N0} more problems; the error report lists the first {MaxFileErrors}."));
+        return ("表头与模板不符：" + counts.Item1 + string.Join(" ", errors.Take(Listed).Select(e => e.Message)) + more.Item1,
+            "The header does not match the template: " + counts.Item2 + string.Join(" ", errors.Take(Listed).Select(e => e.MessageEn)) + more.Item2);
     }
 
     /// <summary>Reads and checks every row, handing full batches to the writer; returns the last row number.</summary>

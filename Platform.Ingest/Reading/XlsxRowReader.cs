@@ -1,30 +1,42 @@
 using System.Globalization;
 using ExcelDataReader;
+using Platform.Ingest.Processing;
 
 namespace Platform.Ingest.Reading;
 
-/// <summary>The first sheet of an .xlsx workbook, streamed row by row; dates and numbers written as Table Schema reads them.</summary>
+/// <summary>
+/// The first sheet of an .xlsx workbook, streamed row by row; dates and numbers written as Table Schema reads them. The
+/// workbook is checked against the limits (<see cref="XlsxInspection"/>) before ExcelDataReader opens it.
+/// </summary>
 internal sealed class XlsxRowReader : IRowReader
 {
     private readonly FileStream file;
     private readonly IExcelDataReader reader;
     private readonly StringRow row = new();
+    private int number = 1;
 
-    public XlsxRowReader(string path)
+    public XlsxRowReader(string path, IngestOptions options)
     {
         file = File.OpenRead(path);
         try
         {
+            XlsxInspection.Check(file, options);
+            file.Position = 0;
             reader = ExcelReaderFactory.CreateOpenXmlReader(file);
             if (!reader.Read())
             {
                 throw new FileProblemException("工作表为空：第一行应为表头。", "The first sheet is empty: its first row should be the header.");
             }
             Header = [.. Cells()];
+            RowReaders.RefuseNul(new StringRow { Cells = [.. Header] }, "Row", 1);
         }
-        catch (Exception e) when (e is not FileProblemException)
+        catch (Exception e)
         {
             file.Dispose();
+            if (e is FileProblemException)
+            {
+                throw;
+            }
             throw new FileProblemException("无法读取该 Excel 文件，请另存为 .xlsx 后重新上传。",
                 "The Excel file cannot be read; save it again as .xlsx and resend it.");
         }
@@ -43,6 +55,7 @@ internal sealed class XlsxRowReader : IRowReader
             return false;
         }
         row.Cells = Cells();
+        RowReaders.RefuseNul(row, "Row", ++number);
         return true;
     }
 

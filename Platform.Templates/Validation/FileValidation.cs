@@ -42,6 +42,7 @@ public sealed class FileValidation
         for (var column = 0; column < labels.Count; column++)
         {
             var label = labels[column].Trim();
+            var shown = TemplateError.Cut(label); // a label can be as long as a row
             var field = Array.FindIndex(template.Fields, f => f.Matches(label));
             if (field < 0)
             {
@@ -49,9 +50,9 @@ public sealed class FileValidation
             }
             else if (columnOfField[field] >= 0)
             {
-                errors.Add(new TemplateError(ErrorCodes.DuplicateLabel, null, template.Fields[field].Field.Name, TemplateError.Cut(label),
-                    $"第{column + 1}列表头“{label}”与第{columnOfField[field] + 1}列重复，请删除其中一列。",
-                    $"Column {column + 1}, '{label}', repeats column {columnOfField[field] + 1}; remove one of them."));
+                errors.Add(new TemplateError(ErrorCodes.DuplicateLabel, null, template.Fields[field].Field.Name, shown,
+                    $"第{column + 1}列表头“{shown}”与第{columnOfField[field] + 1}列重复，请删除其中一列。",
+                    $"Column {column + 1}, '{shown}', repeats column {columnOfField[field] + 1}; remove one of them."));
             }
             else
             {
@@ -61,14 +62,15 @@ public sealed class FileValidation
         foreach (var column in unmatched)
         {
             var label = labels[column].Trim();
+            var shown = TemplateError.Cut(label);
             var sameSpot = column < template.FieldCount && columnOfField[column] < 0 ? template.Fields[column].Field : null;
             errors.Add(sameSpot is not null
-                ? new TemplateError(ErrorCodes.IncorrectLabel, null, sameSpot.Name, TemplateError.Cut(label),
-                    $"第{column + 1}列表头“{label}”不正确，应为“{sameSpot.Title}”（{sameSpot.Name}）。",
-                    $"Column {column + 1} is headed '{label}'; it should be '{sameSpot.Name}' ({sameSpot.TitleEn}).")
-                : new TemplateError(ErrorCodes.ExtraLabel, null, null, TemplateError.Cut(label),
-                    $"第{column + 1}列表头“{label}”不在模板中，请删除该列或核对模板版本。",
-                    $"Column {column + 1}, '{label}', is not in the template; remove it or check the template version."));
+                ? new TemplateError(ErrorCodes.IncorrectLabel, null, sameSpot.Name, shown,
+                    $"第{column + 1}列表头“{shown}”不正确，应为“{sameSpot.Title}”（{sameSpot.Name}）。",
+                    $"Column {column + 1} is headed '{shown}'; it should be '{sameSpot.Name}' ({sameSpot.TitleEn}).")
+                : new TemplateError(ErrorCodes.ExtraLabel, null, null, shown,
+                    $"第{column + 1}列表头“{shown}”不在模板中，请删除该列或核对模板版本。",
+                    $"Column {column + 1}, '{shown}', is not in the template; remove it or check the template version."));
         }
         for (var field = 0; field < template.FieldCount; field++)
         {
@@ -146,7 +148,8 @@ public sealed class FileValidation
         return true;
     }
 
-    private static bool IsBlank(IRowSource cells)
+    /// <summary>A row with no cell, or with only empty and white-space cells.</summary>
+    public static bool IsBlank(IRowSource cells)
     {
         for (var i = 0; i < cells.Count; i++)
         {
