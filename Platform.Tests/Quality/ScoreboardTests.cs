@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Platform.Api.Auth;
 using Platform.Ingest.Quality;
 using Platform.Ingest.Submissions;
@@ -80,5 +81,31 @@ public sealed class ScoreboardTests(PlatformFactory platform) : IClassFixture<Pl
         Assert.True(body.Contains("\"data\"", StringComparison.Ordinal), body);
         var line = JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("scoreboard")[0].GetProperty("lines")[0];
         Assert.Equal("LATE", line.GetProperty("timeliness").GetString());
+    }
+
+    [Fact]
+    public async Task A_range_beyond_the_limits_is_a_validation_problem_that_says_what_to_fix()
+    {
+        var leader = await platform.ClientForAsync(Roles.Leader);
+        async Task<string> Refusal(string url, string argument)
+        {
+            using var response = await leader.GetAsync(url);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>();
+            return Assert.Single(problem!.Errors[argument]);
+        }
+
+        Assert.Contains("2000-01 to 2100-12", await Refusal("/api/scoreboard?from=0001-01&to=9999-12", "from"), StringComparison.Ordinal);
+        Assert.Contains("2000-01 to 2100-12", await Refusal("/api/scoreboard?from=9999-01&to=9999-12", "from"), StringComparison.Ordinal);
+        Assert.Contains("at most 120", await Refusal("/api/scoreboard?from=2001-01&to=2024-12", "to"), StringComparison.Ordinal);
+        Assert.Contains("year and month", await Refusal("/api/scoreboard?from=2024-13", "from"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await leader.GetAsync("/api/scoreboard?from=2015-01&to=2024-12")).StatusCode);
+
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(HttpStatusCode.BadRequest, (await regulator.GetAsync("/api/agencies/market-regulator/scoreboard?from=0001-01&to=9999-12")).StatusCode);
+
+        using var graph = await leader.PostAsJsonAsync("/graphql", new { query = "{ scoreboard(from: \"0001-01\", to: \"9999-12\") { agency } }" });
+        var body = await graph.Content.ReadAsStringAsync();
+        Assert.Contains("2000-01 to 2100-12", body, StringComparison.Ordinal);
     }
 }
