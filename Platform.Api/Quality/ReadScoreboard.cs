@@ -25,7 +25,7 @@ public static class ReadScoreboard
     {
         var templates = (await session.Query<Template>().ToListAsync(ct))
             .Where(t => agency is null || t.Agency == agency)
-            .Select(t => (Template: t, Version: t.Active ?? t.Versions.LastOrDefault(v => !v.IsPending)))
+            .Select(t => (Template: t, Version: t.Active ?? t.Versions.LastOrDefault(v => !v.IsPending), InForce: Scoreboard.InForce(t.Versions)))
             .Where(t => t.Version is not null)
             .ToList();
         // Only the asked periods' submissions are read (by the indexed period column), not the whole history.
@@ -53,7 +53,7 @@ public static class ReadScoreboard
                         Scoreboard.Periods(t.Version!.Schema.Schedule, from, to).Select(period =>
                         {
                             var sent = submissions[(t.Template.Id, period.ToString("yyyy-MM", CultureInfo.InvariantCulture))].ToList();
-                            return Scoreboard.Line(byAgency.Key, t.Template.Id, t.Version.Schema.Schedule,
+                            return Scoreboard.Line(byAgency.Key, t.Template.Id, t.Version.Schema.Schedule, t.InForce,
                                 t.Version.Schema.Fields.Count(f => f.Constraints.Required), period, sent,
                                 sent.Sum(s => missing.GetValueOrDefault(s.Id)), today);
                         })),
