@@ -10,6 +10,9 @@ internal sealed class XlsxRowReader : IRowReader
     private readonly IExcelDataReader reader;
     private readonly StringRow row = new();
 
+    // ExcelDataReader asks for code page 1252 when it opens a workbook; .NET has it only through this provider.
+    static XlsxRowReader() => System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+
     public XlsxRowReader(string path)
     {
         file = File.OpenRead(path);
