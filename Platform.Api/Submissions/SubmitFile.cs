@@ -114,7 +114,7 @@ public static class SubmitFile
 
         var mediaType = RowReaders.Sniff(declaredType, fileName, upload.FirstBytes);
         var received = new SubmissionReceived(id, agency, values.Template!, version, values.Period!, mode, fileName, mediaType, upload.Sha256,
-            upload.Size, upload.IsUtf8, upload.Path, idempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
+            upload.Size, upload.IsUtf8, upload.StoredPath, idempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
         var refusal = await RefusalAsync(session, agency, values.Template!, version, period, now, ct);
         session.Events.StartStream<Submission>(id, refusal is null
             ? [received]
