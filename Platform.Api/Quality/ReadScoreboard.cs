@@ -1,4 +1,5 @@
 using System.Globalization;
+using static System.FormattableString;
 using System.Security.Claims;
 using GraphQL;
 using GraphQL.Types;
@@ -24,7 +25,7 @@ public static class ReadScoreboard
     {
         var templates = (await session.Query<Template>().ToListAsync(ct))
             .Where(t => agency is null || t.Agency == agency)
-            .Select(t => (Template: t, Version: t.Active ?? t.Versions.LastOrDefault(v => !v.IsPending)))
+            .Select(t => (Template: t, Version: t.Active ?? t.Versions.LastOrDefault(v => !v.IsPending), InForce: Scoreboard.InForce(t.Versions)))
             .Where(t => t.Version is not null)
             .ToList();
         // Only the asked periods' submissions are read (by the indexed period column), not the whole history.
@@ -52,7 +53,7 @@ public static class ReadScoreboard
                         Scoreboard.Periods(t.Version!.Schema.Schedule, from, to).Select(period =>
                         {
                             var sent = submissions[(t.Template.Id, period.ToString("yyyy-MM", CultureInfo.InvariantCulture))].ToList();
-                            return Scoreboard.Line(byAgency.Key, t.Template.Id, t.Version.Schema.Schedule,
+                            return Scoreboard.Line(byAgency.Key, t.Template.Id, t.Version.Schema.Schedule, t.InForce,
                                 t.Version.Schema.Fields.Count(f => f.Constraints.Required), period, sent,
                                 sent.Sum(s => missing.GetValueOrDefault(s.Id)), today);
                         })),
@@ -74,21 +75,45 @@ public static class ReadScoreboard
         return counts;
     }
 
-    /// <summary>The periods asked for: <c>from</c>..<c>to</c> as yyyy-MM, by default the twelve months before this one.</summary>
-    public static bool TryRange(string? from, string? to, DateOnly today, out DateOnly first, out DateOnly last)
+    /// <summary>
+    /// The periods asked for: <c>from</c>..<c>to</c> as yyyy-MM, by default the twelve months before this one. Null when
+    /// they can be answered, else which argument is wrong and what to fix.
+    /// </summary>
+    public static RangeProblem? CheckRange(string? from, string? to, DateOnly today, ScoreboardOptions limits, out DateOnly first, out DateOnly last)
     {
         var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
         last = lastMonth;
-        first = lastMonth.AddMonths(-11);
-        return (to is null || DateOnly.TryParseExact(to + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out last)) &
-               (from is null || DateOnly.TryParseExact(from + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first)) &&
-               first <= last;
+        first = lastMonth.AddMonths(1 - Math.Clamp(limits.MaxMonths, 1, 12));
+        if (to is not null && !DateOnly.TryParseExact(to + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out last))
+        {
+            return new RangeProblem("to", $"Give to as year and month (2024-01), not '{to}'.");
+        }
+        if (from is not null && !DateOnly.TryParseExact(from + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first))
+        {
+            return new RangeProblem("from", $"Give from as year and month (2024-01), not '{from}'.");
+        }
+        foreach (var (name, month) in new[] { ("from", first), ("to", last) })
+        {
+            if (month.Year < limits.FirstYear || month.Year > limits.LastYear)
+            {
+                return new RangeProblem(name, Invariant($"Periods run from {limits.FirstYear}-01 to {limits.LastYear}-12; {name} {month:yyyy-MM} is outside them."));
+            }
+        }
+        if (first > last)
+        {
+            return new RangeProblem("from", Invariant($"from {first:yyyy-MM} is after to {last:yyyy-MM}."));
+        }
+        var months = ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
+        return months > limits.MaxMonths
+            ? new RangeProblem("to", Invariant($"from {first:yyyy-MM} to {last:yyyy-MM} spans {months} months; ask for at most {limits.MaxMonths} at a time."))
+            : null;
     }
 
     public static void MapReadScoreboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/scoreboard", (string? from, string? to, IQuerySession session, NpgsqlDataSource database, TimeProvider time, CancellationToken ct) =>
-                Respond(session, database, time, null, from, to, all => Results.Ok(all), ct))
+        app.MapGet("/api/scoreboard", (string? from, string? to, IQuerySession session, NpgsqlDataSource database, TimeProvider time,
+                ScoreboardOptions limits, CancellationToken ct) =>
+                Respond(session, database, time, limits, null, from, to, all => Results.Ok(all), ct))
             .RequireAnyRole(Roles.Analyst, Roles.Admin, Roles.Leader)
             .WithTags("Data quality")
             .WithSummary("Every agency's timeliness and quality by template and period (from, to: yyyy-MM; default the last 12 months)")
@@ -96,34 +121,35 @@ public static class ReadScoreboard
             .ProducesValidationProblem();
 
         app.MapGet("/api/agencies/{id}/scoreboard", (string id, string? from, string? to, IQuerySession session, NpgsqlDataSource database,
-                TimeProvider time, ClaimsPrincipal user, CancellationToken ct) =>
+                TimeProvider time, ScoreboardOptions limits, ClaimsPrincipal user, CancellationToken ct) =>
                 user.ConfinedToAgency() is { } own && own != id
                     ? Task.FromResult(Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another agency's record",
                         detail: $"You may read the scoreboard of your own agency ({own}) only."))
-                    : Respond(session, database, time, id, from, to, all => all.Count == 0
+                    : Respond(session, database, time, limits, id, from, to, all => all.Count == 0
                         ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No templates", detail: $"Agency '{id}' has no agreed templates.")
                         : Results.Ok(all[0]), ct))
             .WithTags("Data quality")
             .WithSummary("One agency's own record: timeliness and quality by template and period")
             .Produces<AgencyScore>()
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Respond(IQuerySession session, NpgsqlDataSource database, TimeProvider time, string? agency, string? from,
-        string? to, Func<IReadOnlyList<AgencyScore>, IResult> respond, CancellationToken ct)
+    private static async Task<IResult> Respond(IQuerySession session, NpgsqlDataSource database, TimeProvider time, ScoreboardOptions limits,
+        string? agency, string? from, string? to, Func<IReadOnlyList<AgencyScore>, IResult> respond, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        if (!TryRange(from, to, today, out var first, out var last))
+        if (CheckRange(from, to, today, limits, out var first, out var last) is { } problem)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["from"] = ["Give from and to as year and month (2024-01), with from not after to."],
-            });
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [problem.Argument] = [problem.Message] });
         }
         return respond(await QueryAsync(session, database, today, agency, first, last, ct));
     }
 }
+
+/// <summary>What is wrong with a requested range: the argument (<c>from</c> or <c>to</c>) and what to fix.</summary>
+public sealed record RangeProblem(string Argument, string Message);
 
 public sealed class ScoreboardQueryFields : IQueryFields
 {
@@ -137,9 +163,10 @@ public sealed class ScoreboardQueryFields : IQueryFields
             {
                 var services = context.RequestServices!;
                 var today = DateOnly.FromDateTime(services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);
-                if (!ReadScoreboard.TryRange(context.GetArgument<string?>("from"), context.GetArgument<string?>("to"), today, out var first, out var last))
+                if (ReadScoreboard.CheckRange(context.GetArgument<string?>("from"), context.GetArgument<string?>("to"), today,
+                        services.GetRequiredService<ScoreboardOptions>(), out var first, out var last) is { } problem)
                 {
-                    throw new ExecutionError("Give from and to as year and month (2024-01), with from not after to.");
+                    throw new ExecutionError(problem.Message);
                 }
                 var agency = context.User!.ConfinedToAgency() ?? context.GetArgument<string?>("agency");
                 return await ReadScoreboard.QueryAsync(services.GetRequiredService<IQuerySession>(), services.GetRequiredService<NpgsqlDataSource>(),

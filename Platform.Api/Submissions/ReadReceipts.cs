@@ -144,14 +144,14 @@ public static class ReadReceipts
         }
     }
 
-    private static async Task<IResult> Original(string id, IQuerySession session, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> Original(string id, IQuerySession session, Platform.Ingest.Storage.UploadStore uploads, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
     {
         if (await FindAsync(session, user, id, ct) is not { } submission)
         {
             return NotFound(id);
         }
         response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(submission.Sha256))}:";
-        return Results.Stream(File.OpenRead(submission.StoredPath), submission.MediaType, submission.FileName);
+        return Results.Stream(File.OpenRead(uploads.Resolve(submission.StoredPath)), submission.MediaType, submission.FileName);
     }
 
     private static async Task<IResult> List(string? template, string? period, string? status, int? limit, IQuerySession session,

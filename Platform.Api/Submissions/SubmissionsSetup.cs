@@ -3,6 +3,7 @@ using Marten;
 using Platform.Api.Quality;
 using Platform.Api.Taxpayers;
 using Platform.Ingest;
+using Platform.Ingest.Quality;
 
 namespace Platform.Api.Submissions;
 
@@ -12,6 +13,7 @@ public static class SubmissionsSetup
     {
         var platform = PlatformOptions.From(builder.Configuration);
         builder.Services.AddIngest(builder.Configuration, platform.DataPath("uploads"));
+        builder.Services.AddSingleton(builder.Configuration.GetSection(ScoreboardOptions.Section).Get<ScoreboardOptions>() ?? new ScoreboardOptions());
         builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, Quality.ScoreboardQueryFields>();
         builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, TaxpayerQueryFields>();
         builder.Services.ConfigureMarten(options => options.Schema.For<Taxpayers.AccessAudit>().DocumentAlias("access_audit").Duplicate(a => a.Subject));

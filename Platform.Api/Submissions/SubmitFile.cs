@@ -117,7 +117,7 @@ public static class SubmitFile
 
         var mediaType = RowReaders.Sniff(declaredType, fileName, upload.FirstBytes);
         var received = new SubmissionReceived(id, agency, request.Template, version, request.Period, mode, fileName, mediaType, upload.Sha256,
-            upload.Size, upload.IsUtf8, upload.Path, request.IdempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
+            upload.Size, upload.IsUtf8, upload.StoredPath, request.IdempotencyKey, user.GetClaim(Claims.Subject) ?? "", now);
         session.Events.StartStream<Submission>(id, refusal is null
             ? [received]
             : [received, new SubmissionRejected(id, refusal.Value.Zh, refusal.Value.En, [], now)]);

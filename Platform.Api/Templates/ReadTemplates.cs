@@ -73,15 +73,16 @@ public static class ReadTemplates
             .Produces<string>(contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        version.MapGet("/example.csv", (string id, int version, [AsParameters] TemplateReader reader) =>
-                reader.WithVersion(id, version, (t, v) => Csv(ExampleFile.ExampleCsv(v.Schema), $"{t.Id}-v{v.Version}-example.csv")))
+        version.MapGet("/example.csv", (string id, int version, [AsParameters] TemplateReader reader, TimeProvider time) =>
+                reader.WithVersion(id, version, (t, v) => Csv(ExampleFile.ExampleCsv(v.Schema, ExampleFile.PeriodFor(v.Schema.Schedule, time.GetUtcNow())),
+                    $"{t.Id}-v{v.Version}-example.csv")))
             .WithSummary("An example file valid against this version, to open in Excel")
             .Produces<string>(contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        version.MapGet("/example.xlsx", (string id, int version, [AsParameters] TemplateReader reader) =>
+        version.MapGet("/example.xlsx", (string id, int version, [AsParameters] TemplateReader reader, TimeProvider time) =>
                 reader.WithVersion(id, version, (t, v) => Spreadsheets.Xlsx(t.Title,
-                    [[.. v.Schema.Fields.Select(f => f.Title)], [.. v.Schema.Fields.Select(f => ExampleFile.ExampleValue(f, v.Schema))]],
+                    [[.. v.Schema.Fields.Select(f => f.Title)], [.. ExampleFile.ExampleRow(v.Schema, ExampleFile.PeriodFor(v.Schema.Schedule, time.GetUtcNow()))]],
                     $"{t.Id}-v{v.Version}-example.xlsx")))
             .WithSummary("The same example as an Excel workbook: Chinese column titles, every cell as text (codes keep their digits)")
             .Produces<byte[]>(contentType: Spreadsheets.MediaType)

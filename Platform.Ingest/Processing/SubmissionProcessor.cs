@@ -20,7 +20,7 @@ namespace Platform.Ingest.Processing;
 /// in flight and a rerun resumes after the last committed one. The records count only from the final transaction that
 /// also records the submission as accepted (<see cref="RecordTables.AcceptAsync"/>): nothing half-written stands.
 /// </summary>
-public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource dataSource, IngestOptions options, TimeProvider time)
+public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource dataSource, IngestOptions options, TimeProvider time, Storage.UploadStore uploads)
 {
     private readonly ConcurrentDictionary<(string, int), CompiledTemplate> compiled = new();
 
@@ -56,7 +56,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
 
         try
         {
-            using var reader = RowReaders.Open(submission.StoredPath, submission.MediaType, submission.IsUtf8, options);
+            using var reader = RowReaders.Open(uploads.Resolve(submission.StoredPath), submission.MediaType, submission.IsUtf8, options);
             await CheckRowsAsync(claim.Connection, submission, version.Schema, reader, ct);
         }
         catch (FileProblemException problem)

@@ -1,4 +1,5 @@
 using Platform.Ingest.Submissions;
+using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
 
 namespace Platform.Ingest.Quality;
@@ -14,6 +15,12 @@ public enum Timeliness
 
     /// <summary>The template is sent on demand: there is no due date to keep.</summary>
     OnDemand,
+
+    /// <summary>
+    /// The template was not in force from the period's start to its due date (activated later, or retired before the
+    /// data was due): nothing was owed for the period, so it is not assessed.
+    /// </summary>
+    NotInForce,
 }
 
 /// <summary>
@@ -33,6 +40,9 @@ public sealed record ScoreboardLine(
     int RowsRejected,
     double? RequiredCompleteness);
 
+/// <summary>A stretch of time during which a template had an active version; <c>Until</c> is null while it still has one.</summary>
+public sealed record InForce(DateTimeOffset From, DateTimeOffset? Until);
+
 /// <summary>An agency's record over the periods assessed.</summary>
 public sealed record AgencyScore(string Agency, int Due, int OnTime, int Late, int Missing, double? OnTimeRate, int RowsAccepted, int RowsRejected,
     double? RequiredCompleteness, IReadOnlyList<ScoreboardLine> Lines);
@@ -49,6 +59,64 @@ public static class Scoreboard
         _ => null,
     };
 
+    /// <summary>
+    /// When a template was in force: from a version's activation until the template had no active version left (its
+    /// active version retired). A new version supersedes the old one at the moment it is activated, so the template
+    /// stays in force across versions.
+    /// </summary>
+    public static IReadOnlyList<InForce> InForce(IEnumerable<TemplateVersion> versions)
+    {
+        var merged = new List<InForce>();
+        foreach (var span in versions.SelectMany(Spans).OrderBy(s => s.From))
+        {
+            if (merged.Count == 0 || merged[^1].Until is { } until && span.From > until)
+            {
+                merged.Add(span);
+            }
+            else if (merged[^1].Until is { } end && (span.Until is null || span.Until > end))
+            {
+                merged[^1] = merged[^1] with { Until = span.Until };
+            }
+        }
+        return merged;
+    }
+
+    private static IEnumerable<InForce> Spans(TemplateVersion version)
+    {
+        DateTimeOffset? from = null;
+        foreach (var step in version.History)
+        {
+            if (step.Step == "activated")
+            {
+                from = step.At;
+            }
+            else if (from is { } activated && step.Step is "superseded" or "retired")
+            {
+                yield return new InForce(activated, step.At);
+                from = null;
+            }
+        }
+        if (from is { } open)
+        {
+            yield return new InForce(open, null);
+        }
+    }
+
+    /// <summary>
+    /// Whether an agency owes a period, which is what it is judged by, so it must be fair: the template was in force
+    /// from the period's first day (a quarter's first day for a quarterly template) to its due date. A template
+    /// activated during a period is first owed for the next one (activated on 15 November: December, due in
+    /// January); a period whose due date falls on or after the day the template was retired is not owed, as the
+    /// retired version no longer accepts it. Days are UTC days, as due dates are.
+    /// </summary>
+    public static bool Owed(Schedule schedule, DateOnly period, DateOnly due, IReadOnlyList<InForce> inForce)
+    {
+        var start = new DateOnly(period.Year, period.Month, 1).AddMonths(schedule.Kind == ScheduleKind.Quarterly ? -2 : 0);
+        return inForce.Any(s => Day(s.From) <= start && (s.Until is not { } until || due < Day(until)));
+    }
+
+    private static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
+
     /// <summary>The periods a template is assessed for: monthly every month, quarterly every quarter's last month.</summary>
     public static IEnumerable<DateOnly> Periods(Schedule schedule, DateOnly from, DateOnly to)
     {
@@ -62,20 +130,24 @@ public static class Scoreboard
     }
 
     /// <summary>
-    /// One template and period: <paramref name="submissions"/> are the agency's for it, any status;
-    /// <paramref name="requiredMissing"/> counts the required cells found empty across them.
+    /// One template and period: <paramref name="inForce"/> is when the template was in force (see <see cref="Owed"/>);
+    /// <paramref name="submissions"/> are the agency's for it, any status; <paramref name="requiredMissing"/> counts the
+    /// required cells found empty across them.
     /// </summary>
-    public static ScoreboardLine Line(string agency, string templateId, Schedule schedule, int requiredFields, DateOnly period,
-        IReadOnlyList<Submission> submissions, int requiredMissing, DateOnly today)
+    public static ScoreboardLine Line(string agency, string templateId, Schedule schedule, IReadOnlyList<InForce> inForce, int requiredFields,
+        DateOnly period, IReadOnlyList<Submission> submissions, int requiredMissing, DateOnly today)
     {
         var due = DueDate(schedule, period);
+        var owed = due is not { } day || Owed(schedule, period, day, inForce);
+        due = owed ? due : null;
         var firstAccepted = submissions
             .Where(s => s.Status is SubmissionStatus.Accepted or SubmissionStatus.AcceptedWithErrors && s.Mode is SubmissionMode.New or SubmissionMode.Replace)
             .Select(s => (DateTimeOffset?)s.ReceivedAt)
             .Min();
         var (timeliness, daysLate) = (due, firstAccepted) switch
         {
-            (null, _) => (Timeliness.OnDemand, (int?)null),
+            _ when !owed => (Timeliness.NotInForce, (int?)null),
+            (null, _) => (Timeliness.OnDemand, null),
             ({ } d, { } at) when DateOnly.FromDateTime(at.UtcDateTime) <= d => (Timeliness.OnTime, null),
             ({ } d, { } at) => (Timeliness.Late, DateOnly.FromDateTime(at.UtcDateTime).DayNumber - d.DayNumber),
             ({ } d, null) when d < today => (Timeliness.Missing, today.DayNumber - d.DayNumber),

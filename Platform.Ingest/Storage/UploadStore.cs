@@ -3,8 +3,11 @@ using System.Text;
 
 namespace Platform.Ingest.Storage;
 
-/// <summary>A file as received: where it is kept, its SHA-256, its size, and whether its bytes are valid UTF-8.</summary>
-public sealed record StoredUpload(string Path, string Sha256, long Size, bool IsUtf8, byte[] FirstBytes);
+/// <summary>
+/// A file as received: where it is kept on this host (<c>Path</c>) and relative to the data directory
+/// (<c>StoredPath</c>, what a submission records), its SHA-256, its size, and whether its bytes are valid UTF-8.
+/// </summary>
+public sealed record StoredUpload(string Path, string StoredPath, string Sha256, long Size, bool IsUtf8, byte[] FirstBytes);
 
 public sealed class UploadTooLargeException(long limit) : Exception($"The file is larger than the limit of {limit / 1024 / 1024} MB.")
 {
@@ -14,9 +17,16 @@ public sealed class UploadTooLargeException(long limit) : Exception($"The file i
 /// <summary>
 /// Keeps every upload exactly as received under <c>&lt;data&gt;/uploads/yyyy/MM/</c>, streamed: the file is hashed
 /// and its encoding sniffed while it is written, never held whole in memory. Files are read-only once stored.
+/// Submissions record where a file is relative to the data directory (the parent of <paramref name="root"/>), so a
+/// database and data directory restored on another host, under another path, still find their files.
 /// </summary>
 public sealed class UploadStore(string root, long maxBytes)
 {
+    private readonly string dataDirectory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(root))!;
+
+    /// <summary>Where a recorded file is on this host: relative paths are taken from the data directory.</summary>
+    public string Resolve(string storedPath) => System.IO.Path.Combine(dataDirectory, storedPath);
+
     public async Task<StoredUpload> SaveAsync(Stream body, string id, DateTimeOffset now, CancellationToken ct)
     {
         var folder = System.IO.Path.Combine(root, now.ToString("yyyy", System.Globalization.CultureInfo.InvariantCulture),
@@ -82,7 +92,8 @@ public sealed class UploadStore(string root, long maxBytes)
             File.Delete(temporary);
             throw;
         }
-        return new StoredUpload(path, Convert.ToHexStringLower(sha.GetHashAndReset()), size, isUtf8, [.. first]);
+        var storedPath = System.IO.Path.GetRelativePath(dataDirectory, path).Replace(System.IO.Path.DirectorySeparatorChar, '/');
+        return new StoredUpload(path, storedPath, Convert.ToHexStringLower(sha.GetHashAndReset()), size, isUtf8, [.. first]);
     }
 
     /// <summary>Removes a stored upload that turned out to repeat an earlier one.</summary>

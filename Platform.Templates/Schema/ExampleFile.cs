@@ -4,19 +4,34 @@ namespace Platform.Templates.Schema;
 
 /// <summary>
 /// Files an agency can open in Excel: the header alone, or the header with an example row that is valid against the
-/// template. UTF-8 with a byte-order mark, which Excel needs to show Chinese text.
+/// template for a period it could send now, and describes one coherent record of that period (dates within it; a
+/// field the template author left blank in the example, such as the deregistration date of a business in existence,
+/// stays blank). UTF-8 with a byte-order mark, which Excel needs to show Chinese text.
 /// </summary>
 public static class ExampleFile
 {
     public static string HeaderCsv(TemplateSchema schema) => CsvText.Line(schema.Fields.Select(f => f.Name));
 
-    public static string ExampleCsv(TemplateSchema schema) =>
-        HeaderCsv(schema) + CsvText.Line(schema.Fields.Select(f => ExampleValue(f, schema)));
+    public static string ExampleCsv(TemplateSchema schema, DateOnly period) => HeaderCsv(schema) + CsvText.Line(ExampleRow(schema, period));
+
+    public static IEnumerable<string> ExampleRow(TemplateSchema schema, DateOnly period) => schema.Fields.Select(f => ExampleValue(f, period));
+
+    /// <summary>
+    /// The period an example is for: the latest an agency can send at <paramref name="now"/>, last month, or for a
+    /// quarterly template the last month of the last quarter that has ended.
+    /// </summary>
+    public static DateOnly PeriodFor(Schedule schedule, DateTimeOffset now)
+    {
+        var lastMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1).AddMonths(-1);
+        return schedule.Kind == ScheduleKind.Quarterly ? lastMonth.AddMonths(-(lastMonth.Month % 3)) : lastMonth;
+    }
 
     public static byte[] Bytes(string csv) => CsvText.Utf8WithBom(csv);
 
-    public static string ExampleValue(TemplateField field, TemplateSchema schema)
+    /// <summary>A field's value in the example for <paramref name="period"/>; dates fall on the period's last day.</summary>
+    public static string ExampleValue(TemplateField field, DateOnly period)
     {
+        var lastDay = new DateOnly(period.Year, period.Month, 1).AddMonths(1).AddDays(-1);
         if (field.Example is not null)
         {
             return field.Example;
@@ -38,10 +53,10 @@ public static class ExampleFile
                 FieldType.Integer => Bounded(field, 1m),
                 FieldType.Number => Bounded(field, 100.5m),
                 FieldType.Boolean => "true",
-                FieldType.Date => field.Constraints.Minimum ?? "2024-03-31",
-                FieldType.Datetime => field.Constraints.Minimum ?? "2024-03-31T09:30:00",
-                FieldType.Year => field.Constraints.Minimum ?? "2024",
-                FieldType.YearMonth => field.Constraints.Minimum ?? "2024-03",
+                FieldType.Date => field.Constraints.Minimum ?? lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                FieldType.Datetime => field.Constraints.Minimum ?? lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T09:30:00",
+                FieldType.Year => field.Constraints.Minimum ?? period.Year.ToString(CultureInfo.InvariantCulture),
+                FieldType.YearMonth => field.Constraints.Minimum ?? period.ToString("yyyy-MM", CultureInfo.InvariantCulture),
                 _ => TextExample(field),
             },
         };

@@ -41,7 +41,7 @@ public sealed class IngestLimitsTests
 
         await using (var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession())
         {
-            var stored = (await session.LoadAsync<Submission>(receipt.Id))!.StoredPath;
+            var stored = platform.Services.GetRequiredService<Platform.Ingest.Storage.UploadStore>().Resolve((await session.LoadAsync<Submission>(receipt.Id))!.StoredPath);
             File.SetAttributes(stored, FileAttributes.Normal);
             File.Delete(stored); // the kept upload is gone: not something a retry can mend
         }

@@ -29,12 +29,14 @@ public sealed class StandardTemplatesTests
         Assert.NotNull(template.Schema.PeriodField);
     }
 
+    private static readonly DateOnly November = new(2026, 11, 1);
+
     [Theory]
     [MemberData(nameof(Ids))]
     public void A_standard_templates_example_file_is_valid_against_it(string id)
     {
         var schema = Get(id).Schema;
-        var lines = ExampleFile.ExampleCsv(schema).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var lines = ExampleFile.ExampleCsv(schema, November).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.DoesNotContain('"', lines[1]);
         var validation = CompiledTemplate.Compile(schema).Begin(lines[0].Split(','));
@@ -42,6 +44,50 @@ public sealed class StandardTemplatesTests
         var errors = new List<TemplateError>();
         Assert.True(validation.ValidateRow(2, new Rows(lines[1].Split(',')), new Cell[schema.Fields.Count], errors),
             string.Join("; ", errors.Select(e => e.MessageEn)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void A_standard_templates_example_is_one_coherent_record_of_its_period(string id)
+    {
+        var schema = Get(id).Schema;
+        var row = schema.Fields.ToDictionary(f => f.Name, f => ExampleFile.ExampleValue(f, November));
+        Assert.Equal("2026-11", row[schema.PeriodField!]);
+        foreach (var date in schema.Fields.Where(f => f.Type == FieldType.Date && row[f.Name].Length > 0))
+        {
+            Assert.StartsWith("2026-11-", row[date.Name], StringComparison.Ordinal); // the record's dates fall in its period
+        }
+        if (row.TryGetValue("deregistered", out var deregistered))
+        {
+            Assert.Equal(("存续", ""), (row["status"], deregistered)); // a business in existence has no deregistration date
+        }
+        if (row.TryGetValue("buyer_uscc", out var buyer))
+        {
+            Assert.NotEqual(row["seller_uscc"], buyer); // no business invoices itself
+            Assert.True(Money(row["tax"]) < Money(row["amount"]));
+        }
+        if (row.TryGetValue("vat_paid", out var vat))
+        {
+            Assert.True(Money(vat) < Money(row["revenue"]));
+        }
+        if (row.TryGetValue("urban_maintenance_tax", out var urban))
+        {
+            // 7% (urban district), 3% and 2% of the same VAT and consumption tax paid, to the cent
+            Assert.Equal("市区", row["location"]);
+            Assert.InRange(Money(row["education_surcharge"]) * 7 - (Money(urban) * 3), -0.05m, 0.05m);
+            Assert.InRange(Money(row["local_education_surcharge"]) * 3 - (Money(row["education_surcharge"]) * 2), -0.05m, 0.05m);
+        }
+    }
+
+    private static decimal Money(string value) => decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void An_examples_period_is_the_latest_that_can_be_sent()
+    {
+        var now = new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new DateOnly(2026, 10, 1), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Monthly, 10), now));
+        Assert.Equal(new DateOnly(2026, 9, 1), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Quarterly, 15), now));
+        Assert.Equal(new DateOnly(2026, 12, 1), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Quarterly, 15), now.AddMonths(2)));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -91,20 +92,51 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    public static TheoryData<string> StandardIds => [.. StandardTemplates.All.Select(t => t.Descriptor.Id)];
+
     [Fact]
-    public async Task The_example_workbook_has_chinese_titles_keeps_codes_as_text_and_is_accepted_when_sent_back()
+    public async Task The_example_workbook_has_chinese_titles_and_keeps_codes_as_text()
     {
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         using var download = await regulator.GetAsync("/api/templates/business-registrations/versions/1/example.xlsx");
         Assert.Equal(Spreadsheets.MediaType, download.Content.Headers.ContentType?.MediaType);
-        var workbook = await download.Content.ReadAsByteArrayAsync();
-
-        var sheet = Files.XlsxCells(workbook);
+        var sheet = Files.XlsxCells(await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("统一社会信用代码", sheet[0][0]);
         Assert.Equal("914403001922038216", sheet[1][0]);
+    }
 
-        var receipt = await regulator.SubmitAsync(workbook, period: "2024-03", mediaType: Spreadsheets.MediaType);
-        Assert.Equal((SubmissionStatus.Accepted, 1), (receipt.Status, receipt.RowsAccepted));
+    [Theory]
+    [MemberData(nameof(StandardIds))]
+    public async Task The_example_workbook_sent_back_for_last_month_is_accepted_without_errors(string id)
+    {
+        var agency = StandardTemplates.All.Single(t => t.Descriptor.Id == id).Descriptor.Agency;
+        var client = await platform.ClientForAsync(Roles.Agency, agency);
+        var workbook = await client.GetByteArrayAsync($"/api/templates/{id}/versions/1/example.xlsx");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+        var receipt = await client.SubmitAsync(workbook, template: id, period: lastMonth, mediaType: Spreadsheets.MediaType);
+        Assert.True(receipt.Status == SubmissionStatus.Accepted,
+            string.Join("; ", (await client.ErrorsAsync(receipt.Id)).Select(e => e.MessageEn)) + receipt.ReasonEn);
+        Assert.Equal((1, 0), (receipt.RowsAccepted, receipt.RowsRejected));
+    }
+
+    [Fact]
+    public async Task The_example_file_describes_one_coherent_record_of_last_month()
+    {
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        var example = Encoding.UTF8.GetString((await regulator.GetByteArrayAsync("/api/templates/business-registrations/versions/1/example.csv"))[3..]);
+        var lines = example.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var row = lines[0].Split(',').Zip(lines[1].Split(',')).ToDictionary(p => p.First, p => p.Second);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+
+        Assert.Equal("存续", row["status"]);
+        Assert.Equal("", row["deregistered"]); // a business still in existence has no deregistration date
+        Assert.Equal(lastMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture), row["period"]);
+        var established = DateOnly.ParseExact(row["established"], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal((lastMonth.Year, lastMonth.Month), (established.Year, established.Month));
+        Assert.True(DateOnly.ParseExact(row["changed"], "yyyy-MM-dd", CultureInfo.InvariantCulture) >= established);
     }
 
     [Fact]
