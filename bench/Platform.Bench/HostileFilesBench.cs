@@ -74,14 +74,16 @@ public static class HostileFilesBench
         JsonElement receipt;
         double peak;
         double start;
-        await using (var rss = new RssWatch(server.Process.Id))
+        double cpu;
+        await using (var observed = new ServerWatch(server.Process.Id))
         {
             var id = await server.UploadAsync(file.Path, file.Period);
             receipt = await server.FinalReceiptAsync(id);
             watch.Stop();
-            peak = rss.PeakMb;
-            start = rss.StartMb;
-            if (!rss.IsExact)
+            peak = observed.PeakMb;
+            start = observed.StartMb;
+            cpu = observed.CpuSeconds();
+            if (!observed.IsExact)
             {
                 Console.WriteLine("  (VmHWM could not be reset: peak RSS is VmRSS sampled every 50 ms)");
             }
@@ -95,7 +97,7 @@ public static class HostileFilesBench
             grew, []);
         Console.WriteLine($"  receipt: {figures.Status}, {receipt.GetProperty("rowsAccepted").GetInt32():N0} accepted, " +
                           $"{receipt.GetProperty("rowsRejected").GetInt32():N0} rejected, {figures.Problems:N0} problems ({figures.Listed:N0} listed) " +
-                          $"in {figures.Seconds:F1} s from the first byte sent");
+                          $"in {figures.Seconds:F1} s from the first byte sent (server CPU {cpu:F1} s)");
         Console.WriteLine($"  server peak RSS: {peak:F0} MB (from {start:F0} MB); database grew {figures.GrowthMb:F1} MB " +
                           $"(platform tables {figures.PlatformTablesGrowthMb:F1} MB: {string.Join(", ", grew.Select(g => $"{g.Table} {g.Mb:F1}"))})");
 
@@ -112,7 +114,7 @@ public static class HostileFilesBench
     /// <summary>The whole report read as a stream and counted, not kept.</summary>
     private static async Task<ReportFigures> GetReport(PlatformServer server, string url, string format)
     {
-        await using var rss = new RssWatch(server.Process.Id);
+        await using var observed = new ServerWatch(server.Process.Id);
         var watch = Stopwatch.StartNew();
         using var response = await server.Client.GetAsync(format == "json" ? url : $"{url}?format={format}", HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
@@ -125,7 +127,7 @@ public static class HostileFilesBench
             bytes += read;
         }
         watch.Stop();
-        return new ReportFigures(format, watch.Elapsed.TotalSeconds, bytes, rss.PeakMb);
+        return new ReportFigures(format, watch.Elapsed.TotalSeconds, bytes, observed.PeakMb);
     }
 
     /// <summary>The database's size on disk after a checkpoint, and each table's in the platform schema (with indexes and TOAST).</summary>
