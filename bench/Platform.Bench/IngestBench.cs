@@ -1,12 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
-using Platform.Api.Auth;
 using Sylvan.Data.Csv;
 
 namespace Platform.Bench;
@@ -18,7 +14,7 @@ namespace Platform.Bench;
 /// </summary>
 public static class IngestBench
 {
-    private const string Header =
+    internal const string Header =
         "uscc,name,legal_rep,legal_rep_id,established,status,deregistered,changed,address_division,address,industry,registered_capital,period";
 
     public static async Task<int> RunAsync(int rows)
@@ -39,51 +35,23 @@ public static class IngestBench
             copyRate = Math.Max(copyRate, await CopyReference(connectionString, path, rows));
         }
 
-        var data = Directory.CreateTempSubdirectory("platform-bench-data-");
-        using var server = StartServer(connectionString, data.FullName, out var baseAddress);
-        try
-        {
-            return await MeasureAsync(server, baseAddress, path, rows, copyRate);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-            data.Delete(recursive: true);
-        }
+        await using var server = await PlatformServer.StartAsync(connectionString);
+        return await MeasureAsync(server, path, rows, copyRate);
     }
 
-    private static async Task<int> MeasureAsync(Process server, Uri baseAddress, string path, int rows, double copyRate)
+    private static async Task<int> MeasureAsync(PlatformServer server, string path, int rows, double copyRate)
     {
-        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromHours(1) };
-        await WaitUntilReady(client, server);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await Token(client, server.StartInfo.Environment["Platform__DataDirectory"]!));
-
-        await WarmUp(client, int.TryParse(Environment.GetEnvironmentVariable("PLATFORM_BENCH_WARMUP"), out var w) ? w : Math.Min(rows, WarmUpRows));
+        await WarmUp(server, int.TryParse(Environment.GetEnvironmentVariable("PLATFORM_BENCH_WARMUP"), out var w) ? w : Math.Min(rows, WarmUpRows));
         var watch = Stopwatch.StartNew();
-        await using (var file = File.OpenRead(path))
-        {
-            using var content = new StreamContent(file, 1 << 16);
-            content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-            using var sent = await client.PostAsync("/api/submissions?template=business-registrations&version=1&period=2024-03", content);
-            sent.EnsureSuccessStatusCode();
-            Console.WriteLine($"upload stored and receipted in {watch.Elapsed.TotalSeconds:F2} s (server peak RSS so far {Options.PeakRssMb(server.Id):F0} MB)");
-            var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-            JsonElement receipt;
-            do
-            {
-                await Task.Delay(50);
-                receipt = await client.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
-            }
-            while (receipt.GetProperty("status").GetString() is "received" or "validating");
-            watch.Stop();
-            Console.WriteLine($"receipt: {receipt.GetProperty("status").GetString()}, {receipt.GetProperty("rowsAccepted").GetInt32():N0} accepted, " +
-                              $"{receipt.GetProperty("rowsRejected").GetInt32():N0} rejected, checked and applied in " +
-                              $"{receipt.GetProperty("processingSeconds").GetDouble():F1} s after the upload was stored");
-        }
+        var id = await server.UploadAsync(path, "2024-03");
+        Console.WriteLine($"upload stored and receipted in {watch.Elapsed.TotalSeconds:F2} s (server peak RSS so far {Options.PeakRssMb(server.Process.Id):F0} MB)");
+        var receipt = await server.FinalReceiptAsync(id);
+        watch.Stop();
+        Console.WriteLine($"receipt: {receipt.GetProperty("status").GetString()}, {receipt.GetProperty("rowsAccepted").GetInt32():N0} accepted, " +
+                          $"{receipt.GetProperty("rowsRejected").GetInt32():N0} rejected, checked and applied in " +
+                          $"{receipt.GetProperty("processingSeconds").GetDouble():F1} s after the upload was stored");
         var ingestRate = rows / watch.Elapsed.TotalSeconds;
-        var peak = Options.PeakRssMb(server.Id);
+        var peak = Options.PeakRssMb(server.Process.Id);
 
         Console.WriteLine($"platform ingest (upload to accepted): {ingestRate,10:N0} rows/s  ({watch.Elapsed.TotalSeconds:F1} s)");
         Console.WriteLine($"raw binary COPY (reference, best of 3): {copyRate,8:N0} rows/s");
@@ -94,66 +62,6 @@ public static class IngestBench
         return 0;
     }
 
-    /// <summary>The platform as deployed: its own process (Platform.Api.dll beside this bench), on a free loopback port.</summary>
-    private static Process StartServer(string connectionString, string dataDirectory, out Uri baseAddress)
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Platform.Api.dll"), "--urls", baseAddress.ToString()])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment =
-            {
-                ["PLATFORM_DB"] = connectionString,
-                ["Platform__DataDirectory"] = dataDirectory,
-                ["Platform__ApplySchemaOnStart"] = "true",
-                ["Platform__SeedDemoData"] = "true",
-                ["Platform__AllowHttp"] = "true",
-                ["Logging__LogLevel__Default"] = "Error",
-                ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "None",
-                ["Ingest__PollInterval"] = "00:00:00.100",
-            },
-        };
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("PLATFORM_SERVER_", StringComparison.Ordinal)))
-        {
-            start.Environment[name["PLATFORM_SERVER_".Length..]] = Environment.GetEnvironmentVariable(name);
-        }
-        var server = Process.Start(start)!;
-        server.OutputDataReceived += (_, _) => { };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine(e.Data); } };
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        return server;
-    }
-
-    private static async Task WaitUntilReady(HttpClient client, Process server)
-    {
-        for (var attempt = 0; attempt < 600; attempt++)
-        {
-            if (server.HasExited)
-            {
-                throw new InvalidOperationException("The platform exited during start-up.");
-            }
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The platform did not become ready in a minute.");
-    }
-
     private const int WarmUpRows = 50_000;
 
     /// <summary>
@@ -161,7 +69,7 @@ public static class IngestBench
     /// while has compiled its hot paths to optimised code (tiered JIT); measured cold, about a fifth of the run went to
     /// the JIT. The figure is what a running platform does, the warm-up what its first file costs.
     /// </summary>
-    private static async Task WarmUp(HttpClient client, int rows)
+    internal static async Task WarmUp(PlatformServer server, int rows)
     {
         var path = Path.Combine(Path.GetTempPath(), $"platform-bench-warmup-{rows}.csv");
         if (!File.Exists(path))
@@ -169,33 +77,9 @@ public static class IngestBench
             await Generate(path, rows, "2024-02");
         }
         var watch = Stopwatch.StartNew();
-        await using var file = File.OpenRead(path);
-        using var content = new StreamContent(file, 1 << 16);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        using var sent = await client.PostAsync("/api/submissions?template=business-registrations&version=1&period=2024-02", content);
-        sent.EnsureSuccessStatusCode();
-        var id = (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        string? status;
-        while ((status = (await client.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}")).GetProperty("status").GetString()) is "received" or "validating")
-        {
-            await Task.Delay(20);
-        }
+        var id = await server.UploadAsync(path, "2024-02");
+        var status = (await server.FinalReceiptAsync(id, 20)).GetProperty("status").GetString();
         Console.WriteLine($"warm-up: {rows:N0} rows of another period, {status}, in {watch.Elapsed.TotalSeconds:F1} s (cold server: {rows / watch.Elapsed.TotalSeconds:N0} rows/s)");
-    }
-
-    private static async Task<string> Token(HttpClient client, string dataDirectory)
-    {
-        var credentials = JsonSerializer.Deserialize<DemoCredentials>(
-            await File.ReadAllTextAsync(Path.Combine(dataDirectory, "demo-credentials.json")), JsonSerializerOptions.Web)!;
-        var agency = credentials.Clients.First(c => c.Agency == "market-regulator");
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = agency.ClientId,
-            ["client_secret"] = agency.ClientSecret,
-        }));
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
     /// <summary>The same cells, parsed by the same CSV reader, binary-COPied as text into a plain unindexed table.</summary>
@@ -232,7 +116,7 @@ public static class IngestBench
         return rows / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task Generate(string path, int rows, string period)
+    internal static async Task Generate(string path, int rows, string period)
     {
         await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         await writer.WriteLineAsync(Header);

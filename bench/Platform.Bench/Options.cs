@@ -11,13 +11,18 @@ public static class Options
     }
 
     /// <summary>Peak resident set size (VmHWM) of this process or another, in MB.</summary>
-    public static double PeakRssMb(int? processId = null)
+    public static double PeakRssMb(int? processId = null) => StatusMb(processId, "VmHWM:");
+
+    /// <summary>Resident set size now (VmRSS) of this process or another, in MB.</summary>
+    public static double RssMb(int? processId = null) => StatusMb(processId, "VmRSS:");
+
+    private static double StatusMb(int? processId, string name)
     {
         foreach (var line in File.ReadLines(processId is { } pid ? $"/proc/{pid}/status" : "/proc/self/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(name, StringComparison.Ordinal))
             {
-                return double.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
+                return double.Parse(line[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024;
             }
         }
         return double.NaN;

@@ -6,12 +6,13 @@ public static class BenchProgram
     {
         ["validate", .. var rest] => await ValidateBench.RunAsync(Options.Rows(rest, 1_000_000)),
         ["ingest", .. var rest] => await IngestBench.RunAsync(Options.Rows(rest, 100_000)),
+        ["hostile", .. var rest] => await HostileFilesBench.RunAsync(Options.Rows(rest, 200_000)),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N]");
         return 2;
     }
 }
