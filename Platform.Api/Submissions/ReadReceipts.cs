@@ -16,7 +16,7 @@ namespace Platform.Api.Submissions;
 /// The error report as JSON: the totals, every problem counted by field and code, and the problems listed in full (the
 /// first <c>Ingest:MaxErrorsKept</c>); <c>Truncated</c> says more were found than are listed.
 /// </summary>
-public sealed record ErrorReportDocument(string SubmissionId, int Problems, int Listed, bool Truncated, IReadOnlyList<ErrorCount> Counts,
+public sealed record ErrorReportDocument(string SubmissionId, long Problems, int Listed, bool Truncated, IReadOnlyList<ErrorCount> Counts,
     IReadOnlyList<ErrorLine> Errors);
 
 /// <summary>Receipts and error reports. An agency reads its own submissions; the bureau's roles read all.</summary>

@@ -94,7 +94,7 @@ public static class RecordTables
         errorCount.AddColumn("field", "text").AsPrimaryKey();
         errorCount.AddColumn("code", "text").AsPrimaryKey();
         errorCount.AddColumn("severity", "text").AsPrimaryKey();
-        errorCount.AddColumn("count", "integer").NotNull();
+        errorCount.AddColumn("count", "bigint").NotNull();
         yield return errorCount;
 
         // A record's values by field name, for readers that want them so (the standing_record view's "record").
@@ -188,7 +188,7 @@ public static class RecordTables
         var counts = tally.Counts.ToArray();
         await using var command = new NpgsqlCommand("""
             insert into platform.ingest_error_count (submission_id, field, code, severity, count)
-            select $1, f, c, s, n from unnest($2::text[], $3::text[], $4::text[], $5::integer[]) t(f, c, s, n)
+            select $1, f, c, s, n from unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) t(f, c, s, n)
             on conflict (submission_id, field, code, severity) do update set count = ingest_error_count.count + excluded.count
             """, connection)
         {
@@ -198,7 +198,7 @@ public static class RecordTables
                 new() { Value = counts.Select(c => c.Key.Field).ToArray() },
                 new() { Value = counts.Select(c => c.Key.Code).ToArray() },
                 new() { Value = counts.Select(c => c.Key.Severity).ToArray() },
-                new() { Value = counts.Select(c => c.Value).ToArray() },
+                new() { Value = counts.Select(c => (long)c.Value).ToArray() },
             },
         };
         await command.ExecuteNonQueryAsync(ct);

@@ -12,7 +12,7 @@ public sealed record ErrorLine(int? Row, string? Field, string Code, string Seve
 }
 
 /// <summary>How many problems of one code a field had in a submission, listed or not.</summary>
-public sealed record ErrorCount(string? Field, string Code, string Severity, int Count);
+public sealed record ErrorCount(string? Field, string Code, string Severity, long Count);
 
 /// <summary>
 /// A submission's error report as kept: the first <c>Ingest:MaxErrorsKept</c> problems in full (<see cref="ListedAsync"/>)
@@ -31,7 +31,7 @@ public static class ErrorReport
         while (await reader.ReadAsync(ct))
         {
             var field = reader.GetString(0);
-            counts.Add(new ErrorCount(field.Length == 0 ? null : field, reader.GetString(1), reader.GetString(2), reader.GetInt32(3)));
+            counts.Add(new ErrorCount(field.Length == 0 ? null : field, reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
         }
         return counts;
     }
