@@ -31,6 +31,11 @@ public static class ApiDocumentation
                     },
                 },
             });
+            // A period is its text in JSON (PeriodJsonConverter), not the struct's properties.
+            options.MapType<Platform.Templates.Schema.Period>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$", Description = "A period: year and month, such as 2024-03",
+            });
             options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference(SchemeName, document)] = [],

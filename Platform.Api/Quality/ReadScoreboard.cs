@@ -1,4 +1,3 @@
-using System.Globalization;
 using static System.FormattableString;
 using System.Security.Claims;
 using GraphQL;
@@ -10,6 +9,7 @@ using Platform.Api.GraphQL;
 using Platform.Ingest.Quality;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
+using Platform.Templates.Schema;
 
 namespace Platform.Api.Quality;
 
@@ -21,7 +21,7 @@ namespace Platform.Api.Quality;
 public static class ReadScoreboard
 {
     public static async Task<IReadOnlyList<AgencyScore>> QueryAsync(IQuerySession session, NpgsqlDataSource database, DateOnly today,
-        string? agency, DateOnly from, DateOnly to, CancellationToken ct)
+        string? agency, Period from, Period to, CancellationToken ct)
     {
         var templates = (await session.Query<Template>().ToListAsync(ct))
             .Where(t => agency is null || t.Agency == agency)
@@ -30,9 +30,9 @@ public static class ReadScoreboard
             .ToList();
         // Only the asked periods' submissions are read (by the indexed period column), not the whole history.
         var periods = new List<string>();
-        for (var month = from; month <= to; month = month.AddMonths(1))
+        for (var month = from; month <= to; month = month.Next)
         {
-            periods.Add(month.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            periods.Add(month.ToString());
         }
         var query = session.Query<Submission>().Where(s => periods.Contains(s.Period));
         if (agency is not null)
@@ -52,7 +52,7 @@ public static class ReadScoreboard
                     .. byAgency.OrderBy(t => t.Template.Id, StringComparer.Ordinal).SelectMany(t =>
                         Scoreboard.Periods(t.Version!.Schema.Schedule, from, to).Select(period =>
                         {
-                            var sent = submissions[(t.Template.Id, period.ToString("yyyy-MM", CultureInfo.InvariantCulture))].ToList();
+                            var sent = submissions[(t.Template.Id, period.ToString())].ToList();
                             return Scoreboard.Line(byAgency.Key, t.Template.Id, t.Version.Schema.Schedule, t.InForce,
                                 t.Version.Schema.Fields.Count(f => f.Constraints.Required), period, sent,
                                 sent.Sum(s => missing.GetValueOrDefault(s.Id)), today);
@@ -79,16 +79,16 @@ public static class ReadScoreboard
     /// The periods asked for: <c>from</c>..<c>to</c> as yyyy-MM, by default the twelve months before this one. Null when
     /// they can be answered, else which argument is wrong and what to fix.
     /// </summary>
-    public static RangeProblem? CheckRange(string? from, string? to, DateOnly today, ScoreboardOptions limits, out DateOnly first, out DateOnly last)
+    public static RangeProblem? CheckRange(string? from, string? to, DateOnly today, ScoreboardOptions limits, out Period first, out Period last)
     {
-        var lastMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var lastMonth = Period.Of(today).AddMonths(-1);
         last = lastMonth;
         first = lastMonth.AddMonths(1 - Math.Clamp(limits.MaxMonths, 1, 12));
-        if (to is not null && !DateOnly.TryParseExact(to + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out last))
+        if (to is not null && !Period.TryParse(to, out last))
         {
             return new RangeProblem("to", $"Give to as year and month (2024-01), not '{to}'.");
         }
-        if (from is not null && !DateOnly.TryParseExact(from + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out first))
+        if (from is not null && !Period.TryParse(from, out first))
         {
             return new RangeProblem("from", $"Give from as year and month (2024-01), not '{from}'.");
         }
@@ -96,16 +96,16 @@ public static class ReadScoreboard
         {
             if (month.Year < limits.FirstYear || month.Year > limits.LastYear)
             {
-                return new RangeProblem(name, Invariant($"Periods run from {limits.FirstYear}-01 to {limits.LastYear}-12; {name} {month:yyyy-MM} is outside them."));
+                return new RangeProblem(name, Invariant($"Periods run from {limits.FirstYear}-01 to {limits.LastYear}-12; {name} {month} is outside them."));
             }
         }
         if (first > last)
         {
-            return new RangeProblem("from", Invariant($"from {first:yyyy-MM} is after to {last:yyyy-MM}."));
+            return new RangeProblem("from", Invariant($"from {first} is after to {last}."));
         }
-        var months = ((last.Year - first.Year) * 12) + last.Month - first.Month + 1;
+        var months = last.MonthsSince(first) + 1;
         return months > limits.MaxMonths
-            ? new RangeProblem("to", Invariant($"from {first:yyyy-MM} to {last:yyyy-MM} spans {months} months; ask for at most {limits.MaxMonths} at a time."))
+            ? new RangeProblem("to", Invariant($"from {first} to {last} spans {months} months; ask for at most {limits.MaxMonths} at a time."))
             : null;
     }
 
@@ -199,7 +199,7 @@ public sealed class ScoreboardLineGraphType : ObjectGraphType<ScoreboardLine>
         Name = "ScoreboardLine";
         Field(l => l.Agency);
         Field(l => l.TemplateId);
-        Field(l => l.Period);
+        Field<NonNullGraphType<StringGraphType>>("period").Description("yyyy-MM").Resolve(c => c.Source.Period.ToString());
         Field<DateOnlyGraphType>("dueDate").Resolve(c => c.Source.DueDate);
         Field<NonNullGraphType<EnumerationGraphType<Timeliness>>>("timeliness").Resolve(c => c.Source.Timeliness);
         Field(l => l.DaysLate, nullable: true);

@@ -163,9 +163,9 @@ public static class ReadReceipts
         {
             problems["status"] = [$"Use one of: {string.Join(", ", statuses.Keys)}."];
         }
-        if (period is not null && !DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        if (period is not null && !Period.TryParse(period, out _))
         {
-            problems["period"] = ["Give the period as year and month, such as 2024-03."];
+            problems["period"] = [Period.Expected];
         }
         if (problems.Count > 0)
         {

@@ -25,7 +25,7 @@ public static class SubmitFile
 {
     public sealed record Values(string? Template, string? Version, string? Period, string? Mode)
     {
-        public Dictionary<string, string[]> Problems(out int version, out DateOnly period, out SubmissionMode mode)
+        public Dictionary<string, string[]> Problems(out int version, out Period period, out SubmissionMode mode)
         {
             var problems = new Dictionary<string, string[]>();
             version = 0;
@@ -39,9 +39,9 @@ public static class SubmitFile
             {
                 problems["version"] = ["Give the template version as a number, such as version=1."];
             }
-            if (!DateOnly.TryParseExact((Period ?? "") + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out period))
+            if (!Platform.Templates.Schema.Period.TryParse(Period, out period))
             {
-                problems["period"] = ["Give the period as year and month, such as period=2024-03."];
+                problems["period"] = [Platform.Templates.Schema.Period.Expected];
             }
             if (Mode is not null && !Enum.TryParse(Mode, ignoreCase: true, out mode) || Mode is not null && int.TryParse(Mode, out _))
             {
@@ -102,7 +102,7 @@ public static class SubmitFile
         }
 
         var agency = user.GetClaim(PlatformClaims.Agency) ?? "";
-        var request = new SameRequest(agency, values.Template!, version, values.Period!, mode, upload.Sha256,
+        var request = new SameRequest(agency, values.Template!, version, period.ToString(), mode, upload.Sha256,
             http.Request.Headers["Idempotency-Key"].FirstOrDefault());
         // Ownership first: a template that is not the caller's is refused before anything else is looked up, so no
         // agency learns of, or answers for, another's submissions.
@@ -180,7 +180,7 @@ public static class SubmitFile
         : null;
 
     /// <summary>File-level refusals known before reading the file, besides ownership: the template version and the period.</summary>
-    private static (string Zh, string En)? Refusal(Template template, int version, DateOnly period, DateTimeOffset now)
+    private static (string Zh, string En)? Refusal(Template template, int version, Period period, DateTimeOffset now)
     {
         var templateId = template.Id;
         var found = template.Version(version);
@@ -191,15 +191,14 @@ public static class SubmitFile
                 $"Version {version} of '{templateId}' {(found is null ? "does not exist" : $"is {found.Status.ToString().ToLowerInvariant()} and accepts no submissions")}; " +
                 (active is null ? "the template has no active version now." : $"send the file for version {active}."));
         }
-        var thisMonth = new DateOnly(now.Year, now.Month, 1);
-        if (period > thisMonth)
+        if (period > Period.Of(now))
         {
-            return ($"所属期 {period:yyyy-MM} 尚未到来。", $"The period {period:yyyy-MM} has not begun yet.");
+            return ($"所属期 {period} 尚未到来。", $"The period {period} has not begun yet.");
         }
-        if (found.Schema.Schedule.Kind == ScheduleKind.Quarterly && period.Month % 3 != 0)
+        if (found.Schema.Schedule.Kind == ScheduleKind.Quarterly && !period.IsQuarterEnd)
         {
-            return ($"该模板按季报送，所属期应为季末月份（03、06、09、12），而不是 {period:yyyy-MM}。",
-                $"This template is quarterly: the period is the quarter's last month (03, 06, 09 or 12), not {period:yyyy-MM}.");
+            return ($"该模板按季报送，所属期应为季末月份（03、06、09、12），而不是 {period}。",
+                $"This template is quarterly: the period is the quarter's last month (03, 06, 09 or 12), not {period}.");
         }
         return null;
     }

@@ -30,7 +30,7 @@ public enum Timeliness
 public sealed record ScoreboardLine(
     string Agency,
     string TemplateId,
-    string Period,
+    Period Period,
     DateOnly? DueDate,
     Timeliness Timeliness,
     int? DaysLate,
@@ -49,16 +49,6 @@ public sealed record AgencyScore(string Agency, int Due, int OnTime, int Late, i
 
 public static class Scoreboard
 {
-    /// <summary>
-    /// When a period's data is due: a monthly template by day N of the next month; a quarterly one (period = the
-    /// quarter's last month) by day N of the month after the quarter; on-demand never.
-    /// </summary>
-    public static DateOnly? DueDate(Schedule schedule, DateOnly period) => schedule.Kind switch
-    {
-        ScheduleKind.Monthly or ScheduleKind.Quarterly => new DateOnly(period.Year, period.Month, 1).AddMonths(1).AddDays((schedule.Day ?? 1) - 1),
-        _ => null,
-    };
-
     /// <summary>
     /// When a template was in force: from a version's activation until the template had no active version left (its
     /// active version retired). A new version supersedes the old one at the moment it is activated, so the template
@@ -109,20 +99,20 @@ public static class Scoreboard
     /// January); a period whose due date falls on or after the day the template was retired is not owed, as the
     /// retired version no longer accepts it. Days are UTC days, as due dates are.
     /// </summary>
-    public static bool Owed(Schedule schedule, DateOnly period, DateOnly due, IReadOnlyList<InForce> inForce)
+    public static bool Owed(Schedule schedule, Period period, DateOnly due, IReadOnlyList<InForce> inForce)
     {
-        var start = new DateOnly(period.Year, period.Month, 1).AddMonths(schedule.Kind == ScheduleKind.Quarterly ? -2 : 0);
+        var start = period.CoversFrom(schedule);
         return inForce.Any(s => Day(s.From) <= start && (s.Until is not { } until || due < Day(until)));
     }
 
     private static DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.UtcDateTime);
 
     /// <summary>The periods a template is assessed for: monthly every month, quarterly every quarter's last month.</summary>
-    public static IEnumerable<DateOnly> Periods(Schedule schedule, DateOnly from, DateOnly to)
+    public static IEnumerable<Period> Periods(Schedule schedule, Period from, Period to)
     {
-        for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
+        for (var month = from; month <= to; month = month.Next)
         {
-            if (schedule.Kind != ScheduleKind.Quarterly || month.Month % 3 == 0)
+            if (schedule.Kind != ScheduleKind.Quarterly || month.IsQuarterEnd)
             {
                 yield return month;
             }
@@ -135,9 +125,9 @@ public static class Scoreboard
     /// required cells found empty across them.
     /// </summary>
     public static ScoreboardLine Line(string agency, string templateId, Schedule schedule, IReadOnlyList<InForce> inForce, int requiredFields,
-        DateOnly period, IReadOnlyList<Submission> submissions, int requiredMissing, DateOnly today)
+        Period period, IReadOnlyList<Submission> submissions, int requiredMissing, DateOnly today)
     {
-        var due = DueDate(schedule, period);
+        var due = period.DueDate(schedule);
         var owed = due is not { } day || Owed(schedule, period, day, inForce);
         due = owed ? due : null;
         var firstAccepted = submissions
@@ -157,7 +147,7 @@ public static class Scoreboard
         double? completeness = rowsRead == 0 || requiredFields == 0
             ? null
             : Math.Round(1 - ((double)requiredMissing / ((long)rowsRead * requiredFields)), 4);
-        return new ScoreboardLine(agency, templateId, period.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), due, timeliness,
+        return new ScoreboardLine(agency, templateId, period, due, timeliness,
             daysLate, firstAccepted, submissions.Count, submissions.Sum(s => s.RowsAccepted), submissions.Sum(s => s.RowsRejected), completeness);
     }
 

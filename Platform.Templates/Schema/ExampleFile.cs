@@ -12,26 +12,26 @@ public static class ExampleFile
 {
     public static string HeaderCsv(TemplateSchema schema) => CsvText.Line(schema.Fields.Select(f => f.Name));
 
-    public static string ExampleCsv(TemplateSchema schema, DateOnly period) => HeaderCsv(schema) + CsvText.Line(ExampleRow(schema, period));
+    public static string ExampleCsv(TemplateSchema schema, Period period) => HeaderCsv(schema) + CsvText.Line(ExampleRow(schema, period));
 
-    public static IEnumerable<string> ExampleRow(TemplateSchema schema, DateOnly period) => schema.Fields.Select(f => ExampleValue(f, period));
+    public static IEnumerable<string> ExampleRow(TemplateSchema schema, Period period) => schema.Fields.Select(f => ExampleValue(f, period));
 
     /// <summary>
     /// The period an example is for: the latest an agency can send at <paramref name="now"/>, last month, or for a
     /// quarterly template the last month of the last quarter that has ended.
     /// </summary>
-    public static DateOnly PeriodFor(Schedule schedule, DateTimeOffset now)
+    public static Period PeriodFor(Schedule schedule, DateTimeOffset now)
     {
-        var lastMonth = new DateOnly(now.UtcDateTime.Year, now.UtcDateTime.Month, 1).AddMonths(-1);
+        var lastMonth = Period.Of(now).AddMonths(-1);
         return schedule.Kind == ScheduleKind.Quarterly ? lastMonth.AddMonths(-(lastMonth.Month % 3)) : lastMonth;
     }
 
     public static byte[] Bytes(string csv) => CsvText.Utf8WithBom(csv);
 
     /// <summary>A field's value in the example for <paramref name="period"/>; dates fall on the period's last day.</summary>
-    public static string ExampleValue(TemplateField field, DateOnly period)
+    public static string ExampleValue(TemplateField field, Period period)
     {
-        var lastDay = new DateOnly(period.Year, period.Month, 1).AddMonths(1).AddDays(-1);
+        var lastDay = period.LastDay;
         if (field.Example is not null)
         {
             return field.Example;
@@ -56,7 +56,7 @@ public static class ExampleFile
                 FieldType.Date => field.Constraints.Minimum ?? lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 FieldType.Datetime => field.Constraints.Minimum ?? lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T09:30:00",
                 FieldType.Year => field.Constraints.Minimum ?? period.Year.ToString(CultureInfo.InvariantCulture),
-                FieldType.YearMonth => field.Constraints.Minimum ?? period.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+                FieldType.YearMonth => field.Constraints.Minimum ?? period.ToString(),
                 _ => TextExample(field),
             },
         };

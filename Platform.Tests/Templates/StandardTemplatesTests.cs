@@ -29,7 +29,7 @@ public sealed class StandardTemplatesTests
         Assert.NotNull(template.Schema.PeriodField);
     }
 
-    private static readonly DateOnly November = new(2026, 11, 1);
+    private static readonly Period November = Period.Parse("2026-11");
 
     [Theory]
     [MemberData(nameof(Ids))]
@@ -85,9 +85,9 @@ public sealed class StandardTemplatesTests
     public void An_examples_period_is_the_latest_that_can_be_sent()
     {
         var now = new DateTimeOffset(2026, 11, 30, 23, 0, 0, TimeSpan.Zero);
-        Assert.Equal(new DateOnly(2026, 10, 1), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Monthly, 10), now));
-        Assert.Equal(new DateOnly(2026, 9, 1), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Quarterly, 15), now));
-        Assert.Equal(new DateOnly(2026, 12, 1), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Quarterly, 15), now.AddMonths(2)));
+        Assert.Equal(Period.Of(new DateOnly(2026, 10, 1)), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Monthly, 10), now));
+        Assert.Equal(Period.Of(new DateOnly(2026, 9, 1)), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Quarterly, 15), now));
+        Assert.Equal(Period.Of(new DateOnly(2026, 12, 1)), ExampleFile.PeriodFor(new Schedule(ScheduleKind.Quarterly, 15), now.AddMonths(2)));
     }
 
     [Theory]
