@@ -17,6 +17,7 @@ public static class IngestSetup
         services.AddSingleton(options);
         services.AddSingleton(new UploadStore(uploadDirectory, options.MaxFileBytes));
         services.AddSingleton<IngestSignal>();
+        services.AddSingleton<Records.IngestRecords>();
         services.AddSingleton<SubmissionProcessor>();
         services.AddSingleton<IngestWorker>();
         if (options.RunWorker)

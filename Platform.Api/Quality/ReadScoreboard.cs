@@ -3,10 +3,10 @@ using System.Security.Claims;
 using GraphQL;
 using GraphQL.Types;
 using Marten;
-using Npgsql;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Ingest.Quality;
+using Platform.Ingest.Records;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
@@ -20,7 +20,7 @@ namespace Platform.Api.Quality;
 /// </summary>
 public static class ReadScoreboard
 {
-    public static async Task<IReadOnlyList<AgencyScore>> QueryAsync(IQuerySession session, NpgsqlDataSource database, DateOnly today,
+    public static async Task<IReadOnlyList<AgencyScore>> QueryAsync(IQuerySession session, IngestRecords records, DateOnly today,
         string? agency, Period from, Period to, CancellationToken ct)
     {
         var templates = (await session.Query<Template>().ToListAsync(ct))
@@ -40,7 +40,7 @@ public static class ReadScoreboard
             query = query.Where(s => s.Agency == agency);
         }
         var submissions = (await query.ToListAsync(ct)).ToLookup(s => (s.TemplateId, s.Period));
-        var missing = await RequiredMissingAsync(database, [.. submissions.SelectMany(g => g).Select(s => s.Id)], ct);
+        var missing = await records.RequiredCellsMissingAsync([.. submissions.SelectMany(g => g).Select(s => s.Id)], ct);
 
         return
         [
@@ -59,20 +59,6 @@ public static class ReadScoreboard
                         })),
                 ])),
         ];
-    }
-
-    private static async Task<Dictionary<string, int>> RequiredMissingAsync(NpgsqlDataSource database, string[] submissionIds, CancellationToken ct)
-    {
-        var counts = new Dictionary<string, int>();
-        await using var command = database.CreateCommand(
-            "select submission_id, count(*) from platform.ingest_error where constraint_name = 'required' and submission_id = any($1) group by submission_id");
-        command.Parameters.Add(new NpgsqlParameter { Value = submissionIds });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            counts[reader.GetString(0)] = (int)reader.GetInt64(1);
-        }
-        return counts;
     }
 
     /// <summary>
@@ -111,21 +97,21 @@ public static class ReadScoreboard
 
     public static void MapReadScoreboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/scoreboard", (string? from, string? to, IQuerySession session, NpgsqlDataSource database, TimeProvider time,
+        app.MapGet("/api/scoreboard", (string? from, string? to, IQuerySession session, IngestRecords records, TimeProvider time,
                 ScoreboardOptions limits, CancellationToken ct) =>
-                Respond(session, database, time, limits, null, from, to, all => Results.Ok(all), ct))
+                Respond(session, records, time, limits, null, from, to, all => Results.Ok(all), ct))
             .RequireAnyRole(Roles.Analyst, Roles.Admin, Roles.Leader)
             .WithTags("Data quality")
             .WithSummary("Every agency's timeliness and quality by template and period (from, to: yyyy-MM; default the last 12 months)")
             .Produces<List<AgencyScore>>()
             .ProducesValidationProblem();
 
-        app.MapGet("/api/agencies/{id}/scoreboard", (string id, string? from, string? to, IQuerySession session, NpgsqlDataSource database,
+        app.MapGet("/api/agencies/{id}/scoreboard", (string id, string? from, string? to, IQuerySession session, IngestRecords records,
                 TimeProvider time, ScoreboardOptions limits, ClaimsPrincipal user, CancellationToken ct) =>
                 user.ConfinedToAgency() is { } own && own != id
                     ? Task.FromResult(Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another agency's record",
                         detail: $"You may read the scoreboard of your own agency ({own}) only."))
-                    : Respond(session, database, time, limits, id, from, to, all => all.Count == 0
+                    : Respond(session, records, time, limits, id, from, to, all => all.Count == 0
                         ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No templates", detail: $"Agency '{id}' has no agreed templates.")
                         : Results.Ok(all[0]), ct))
             .WithTags("Data quality")
@@ -136,7 +122,7 @@ public static class ReadScoreboard
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Respond(IQuerySession session, NpgsqlDataSource database, TimeProvider time, ScoreboardOptions limits,
+    private static async Task<IResult> Respond(IQuerySession session, IngestRecords records, TimeProvider time, ScoreboardOptions limits,
         string? agency, string? from, string? to, Func<IReadOnlyList<AgencyScore>, IResult> respond, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -144,7 +130,7 @@ public static class ReadScoreboard
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { [problem.Argument] = [problem.Message] });
         }
-        return respond(await QueryAsync(session, database, today, agency, first, last, ct));
+        return respond(await QueryAsync(session, records, today, agency, first, last, ct));
     }
 }
 
@@ -169,7 +155,7 @@ public sealed class ScoreboardQueryFields : IQueryFields
                     throw new ExecutionError(problem.Message);
                 }
                 var agency = context.User!.ConfinedToAgency() ?? context.GetArgument<string?>("agency");
-                return await ReadScoreboard.QueryAsync(services.GetRequiredService<IQuerySession>(), services.GetRequiredService<NpgsqlDataSource>(),
+                return await ReadScoreboard.QueryAsync(services.GetRequiredService<IQuerySession>(), services.GetRequiredService<IngestRecords>(),
                     today, agency, first, last, context.CancellationToken);
             });
 }

@@ -27,8 +27,8 @@ public static class PlatformStore
         builder.Services.AddMarten(options =>
             {
                 options.Connection(dataSource);
-                options.DatabaseSchemaName = "platform";
-                options.Events.DatabaseSchemaName = "platform";
+                options.DatabaseSchemaName = Platform.Ingest.StoreSchema.Name;
+                options.Events.DatabaseSchemaName = Platform.Ingest.StoreSchema.Name;
                 options.Events.AppendMode = EventAppendMode.Quick;
                 // Streams are keyed by domain codes: a template's id, a submission's id, a taxpayer's credit code.
                 options.Events.StreamIdentity = StreamIdentity.AsString;

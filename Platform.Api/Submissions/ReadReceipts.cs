@@ -4,7 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Marten;
-using Npgsql;
+using Platform.Ingest.Records;
 using Platform.Api.Auth;
 using Platform.Api.Hosting;
 using Platform.Ingest.Submissions;
@@ -58,19 +58,19 @@ public static class ReadReceipts
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Errors(string id, string? format, HttpRequest request, IQuerySession session, NpgsqlDataSource dataSource,
+    private static async Task<IResult> Errors(string id, string? format, HttpRequest request, IQuerySession session, IngestRecords records,
         ClaimsPrincipal user, CancellationToken ct)
     {
         if (await FindAsync(session, user, id, ct) is not { } submission)
         {
             return NotFound(id);
         }
-        var counts = await ErrorReport.CountsAsync(dataSource, id, ct);
+        var counts = await records.ErrorCountsAsync(id, ct);
         var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
                                                        request.Headers.Accept.Any(a => a?.Contains(mediaType, StringComparison.OrdinalIgnoreCase) == true);
         if (wants("xlsx", Spreadsheets.MediaType))
         {
-            return Spreadsheets.Xlsx("错误 errors", ErrorTable(submission, counts, dataSource), $"{submission.Id}-errors.xlsx");
+            return Spreadsheets.Xlsx("错误 errors", ErrorTable(submission, counts, records), $"{submission.Id}-errors.xlsx");
         }
         if (wants("csv", "text/csv"))
         {
@@ -78,7 +78,7 @@ public static class ReadReceipts
             {
                 await body.WriteAsync(Encoding.UTF8.GetPreamble());
                 await using var text = new StreamWriter(body, new UTF8Encoding(false), 16 * 1024);
-                await foreach (var line in ErrorTable(submission, counts, dataSource).WithCancellation(ct))
+                await foreach (var line in ErrorTable(submission, counts, records).WithCancellation(ct))
                 {
                     await text.WriteAsync(CsvText.Line(line));
                 }
@@ -97,7 +97,7 @@ public static class ReadReceipts
             json.WritePropertyName("counts");
             JsonSerializer.Serialize(json, counts, JsonOptions);
             json.WriteStartArray("errors");
-            await foreach (var line in ErrorReport.ListedAsync(dataSource, id, ct))
+            await foreach (var line in records.ListedErrorsAsync(id, ct))
             {
                 JsonSerializer.Serialize(json, line, JsonOptions);
                 if (buffer.WrittenCount > 16 * 1024)
@@ -123,10 +123,10 @@ public static class ReadReceipts
     /// per field and code saying how many problems of that kind were found in all.
     /// </summary>
     private static async IAsyncEnumerable<IReadOnlyList<string?>> ErrorTable(Submission submission, IReadOnlyList<ErrorCount> counts,
-        NpgsqlDataSource dataSource)
+        IngestRecords records)
     {
         yield return ["行号 row", "字段 field", "代码 code", "级别 severity", "说明", "message", "值 value"];
-        await foreach (var line in ErrorReport.ListedAsync(dataSource, submission.Id, CancellationToken.None))
+        await foreach (var line in records.ListedErrorsAsync(submission.Id, CancellationToken.None))
         {
             yield return [line.Row?.ToString(CultureInfo.InvariantCulture), line.Field, line.Code, line.Severity, line.Message, line.MessageEn, line.Value];
         }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
 using Marten;
-using Npgsql;
+using Platform.Ingest.Records;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 
@@ -27,7 +27,7 @@ public sealed class TaxpayerQueryFields : IQueryFields
                 var subject = context.GetArgument<string>("subject");
                 await AccessAudit.RecordAsync(services.GetRequiredService<IDocumentStore>(), user, services.GetRequiredService<TimeProvider>(),
                     subject, "records", context.CancellationToken);
-                return await TaxpayerFile.QueryAsync(services.GetRequiredService<NpgsqlDataSource>(), subject, context.CancellationToken);
+                return await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, context.CancellationToken);
             });
 }
 
@@ -39,7 +39,7 @@ public sealed class TaxpayerRecordGraphType : ObjectGraphType<TaxpayerRecord>
         Field(r => r.Agency);
         Field(r => r.TemplateId);
         Field(r => r.TemplateVersion);
-        Field<StringGraphType>("period").Resolve(c => c.Source.Period);
+        Field<StringGraphType>("period").Description("yyyy-MM").Resolve(c => c.Source.Period?.ToString());
         Field(r => r.SubmissionId);
         Field(r => r.Row).Description("The row of the submitted file (the header is row 1).");
         Field(r => r.RecordKey);

@@ -30,7 +30,7 @@ public sealed record RecordRow(int Row, string Key, int Start, int Length)
 /// the template version's field names in the order of each record's <c>values</c> array.</item>
 /// <item><c>ingest_error</c>: the first row-level problems of a submission in full, up to <c>Ingest:MaxErrorsKept</c>, and
 /// <c>ingest_error_count</c>: every problem counted by field (empty when none), code and severity. Together, the error
-/// report (<see cref="ErrorReport"/>); a file of millions of wrong rows keeps a few MB.</item>
+/// report (read through <see cref="Records.IngestRecords"/>); a file of millions of wrong rows keeps a few MB.</item>
 /// <item><c>standing_record</c>: a view of the records as they stand (current rows of accepted submissions, voided
 /// ones flagged) with each record's values also by name (<c>record</c>), the one place readers start from.</item>
 /// </list>
@@ -40,14 +40,13 @@ public sealed record RecordRow(int Row, string Key, int Start, int Length)
 /// </summary>
 public static class RecordTables
 {
-    private const string Schema = "platform";
 
     /// <summary>The records as they stand: current rows of accepted submissions (voided ones flagged).</summary>
-    public const string Standing = "platform.standing_record";
+    public const string Standing = StoreSchema.Name + ".standing_record";
 
     public static IEnumerable<ISchemaObject> SchemaObjects()
     {
-        var record = new Table(new PostgresqlObjectName(Schema, "ingest_record", SchemaUtils.IdentifierUsage.General));
+        var record = new Table(new PostgresqlObjectName(StoreSchema.Name, "ingest_record", SchemaUtils.IdentifierUsage.General));
         record.AddColumn("submission_id", "text").AsPrimaryKey();
         record.AddColumn("row_number", "integer").AsPrimaryKey();
         record.AddColumn("template_id", "text").NotNull();
@@ -65,7 +64,7 @@ public static class RecordTables
         record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"] });
         yield return record;
 
-        var accepted = new Table(new PostgresqlObjectName(Schema, "ingest_accepted", SchemaUtils.IdentifierUsage.General));
+        var accepted = new Table(new PostgresqlObjectName(StoreSchema.Name, "ingest_accepted", SchemaUtils.IdentifierUsage.General));
         accepted.AddColumn("submission_id", "text").AsPrimaryKey();
         accepted.AddColumn("agency", "text").NotNull();
         accepted.AddColumn("template_id", "text").NotNull();
@@ -76,7 +75,7 @@ public static class RecordTables
         accepted.AddColumn("accepted_at", "timestamptz").NotNull();
         yield return accepted;
 
-        var error = new Table(new PostgresqlObjectName(Schema, "ingest_error", SchemaUtils.IdentifierUsage.General));
+        var error = new Table(new PostgresqlObjectName(StoreSchema.Name, "ingest_error", SchemaUtils.IdentifierUsage.General));
         error.AddColumn("submission_id", "text").AsPrimaryKey();
         error.AddColumn("seq", "integer").AsPrimaryKey();
         error.AddColumn("row_number", "integer");
@@ -89,7 +88,7 @@ public static class RecordTables
         error.AddColumn("value", "text");
         yield return error;
 
-        var errorCount = new Table(new PostgresqlObjectName(Schema, "ingest_error_count", SchemaUtils.IdentifierUsage.General));
+        var errorCount = new Table(new PostgresqlObjectName(StoreSchema.Name, "ingest_error_count", SchemaUtils.IdentifierUsage.General));
         errorCount.AddColumn("submission_id", "text").AsPrimaryKey();
         errorCount.AddColumn("field", "text").AsPrimaryKey();
         errorCount.AddColumn("code", "text").AsPrimaryKey();
@@ -98,8 +97,8 @@ public static class RecordTables
         yield return errorCount;
 
         // A record's values by field name, for readers that want them so (the standing_record view's "record").
-        yield return Function.ForSql("""
-            create or replace function platform.record_object(fields text[], vals json) returns json
+        yield return Function.ForSql($$"""
+            create or replace function {{StoreSchema.Name}}.record_object(fields text[], vals json) returns json
             language sql immutable parallel safe as $$
               select coalesce(json_object_agg(f.name, v.value), '{}'::json)
                 from unnest(fields) with ordinality f(name, i)
@@ -107,13 +106,13 @@ public static class RecordTables
             $$;
             """);
 
-        yield return new View(new PostgresqlObjectName(Schema, "standing_record", SchemaUtils.IdentifierUsage.General),
-            """
+        yield return new View(new PostgresqlObjectName(StoreSchema.Name, "standing_record", SchemaUtils.IdentifierUsage.General),
+            $"""
             select a.agency, r.template_id, a.template_version, r.period, r.record_key, r.subject_key,
-                   platform.record_object(a.fields, r.values) as record, r.values, a.fields,
+                   {StoreSchema.Name}.record_object(a.fields, r.values) as record, r.values, a.fields,
                    r.voided, r.voided_by, r.submission_id, r.row_number, a.accepted_at
-              from platform.ingest_record r
-              join platform.ingest_accepted a on a.submission_id = r.submission_id
+              from {StoreSchema.Name}.ingest_record r
+              join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
              where r.current
             """);
     }
@@ -135,7 +134,7 @@ public static class RecordTables
             contiguous &= i == 0 || rows[i].Start == rows[i - 1].End;
         }
         await using var copy = await connection.BeginRawBinaryCopyAsync(
-            "COPY platform.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {StoreSchema.Name}.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)", ct);
         await copy.WriteAsync(CopyRows.Header, ct);
         if (contiguous && rows.Count > 0)
         {
@@ -159,7 +158,7 @@ public static class RecordTables
             return;
         }
         await using var copy = await connection.BeginBinaryImportAsync(
-            "COPY platform.ingest_error (submission_id, seq, row_number, field, code, severity, constraint_name, message, message_en, value) FROM STDIN (FORMAT BINARY)", ct);
+            $"COPY {StoreSchema.Name}.ingest_error (submission_id, seq, row_number, field, code, severity, constraint_name, message, message_en, value) FROM STDIN (FORMAT BINARY)", ct);
         var seq = firstSeq;
         foreach (var error in errors)
         {
@@ -186,8 +185,8 @@ public static class RecordTables
             return;
         }
         var counts = tally.Counts.ToArray();
-        await using var command = new NpgsqlCommand("""
-            insert into platform.ingest_error_count (submission_id, field, code, severity, count)
+        await using var command = new NpgsqlCommand($"""
+            insert into {StoreSchema.Name}.ingest_error_count (submission_id, field, code, severity, count)
             select $1, f, c, s, n from unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) t(f, c, s, n)
             on conflict (submission_id, field, code, severity) do update set count = ingest_error_count.count + excluded.count
             """, connection)
@@ -211,9 +210,9 @@ public static class RecordTables
         await using var command = new NpgsqlCommand(
             // A join on the unnested keys rather than "record_key = any($2)": while a large submission is written, the
             // table's statistics lag behind and the planner then scans every current row of the template per batch.
-            """
+            $"""
             select r.record_key, r.voided from unnest($2::text[]) k(key)
-              join platform.ingest_record r on r.template_id = $1 and r.record_key = k.key and r.current
+              join {StoreSchema.Name}.ingest_record r on r.template_id = $1 and r.record_key = k.key and r.current
             """, connection)
         {
             Parameters = { new() { Value = templateId }, new() { Value = keys.ToArray() } },
@@ -237,35 +236,35 @@ public static class RecordTables
         if (submission.Mode == SubmissionMode.Replace)
         {
             // Records of the period that the replacement no longer holds are withdrawn by it.
-            await ExecuteAsync(connection, """
-                update platform.ingest_record o set voided = true, voided_by = $1
+            await ExecuteAsync(connection, $"""
+                update {StoreSchema.Name}.ingest_record o set voided = true, voided_by = $1
                  where o.template_id = $2 and o.period = $3 and o.current and not o.voided
-                   and not exists (select 1 from platform.ingest_record n
+                   and not exists (select 1 from {StoreSchema.Name}.ingest_record n
                                     where n.submission_id = $1 and n.template_id = o.template_id and n.record_key = o.record_key)
                 """, ct, submission.Id, submission.TemplateId, period);
         }
         if (submission.Mode == SubmissionMode.Void)
         {
-            await ExecuteAsync(connection, """
-                update platform.ingest_record o set voided = true, voided_by = $1
-                  from platform.ingest_record n
+            await ExecuteAsync(connection, $"""
+                update {StoreSchema.Name}.ingest_record o set voided = true, voided_by = $1
+                  from {StoreSchema.Name}.ingest_record n
                  where n.submission_id = $1 and o.template_id = n.template_id and o.record_key = n.record_key and o.current
                 """, ct, submission.Id);
         }
         else if (submission.Mode != SubmissionMode.New || submission.Revived > 0)
         {
             // Corrections, replacements and revived voided keys: the earlier version steps down, then this one stands.
-            await ExecuteAsync(connection, """
-                update platform.ingest_record o set current = false
-                  from platform.ingest_record n
+            await ExecuteAsync(connection, $"""
+                update {StoreSchema.Name}.ingest_record o set current = false
+                  from {StoreSchema.Name}.ingest_record n
                  where n.submission_id = $1 and not n.current and o.template_id = n.template_id and o.record_key = n.record_key
                    and o.current
                 """, ct, submission.Id);
-            await ExecuteAsync(connection, "update platform.ingest_record set current = true where submission_id = $1 and not current", ct,
+            await ExecuteAsync(connection, $"update {StoreSchema.Name}.ingest_record set current = true where submission_id = $1 and not current", ct,
                 submission.Id);
         }
-        await ExecuteAsync(connection, """
-            insert into platform.ingest_accepted (submission_id, agency, template_id, template_version, period, mode, fields, accepted_at)
+        await ExecuteAsync(connection, $"""
+            insert into {StoreSchema.Name}.ingest_accepted (submission_id, agency, template_id, template_version, period, mode, fields, accepted_at)
             values ($1, $2, $3, $4, $5, $6, $7, $8)
             """, ct, submission.Id, submission.Agency, submission.TemplateId, submission.TemplateVersion, period,
             submission.Mode.ToString().ToLowerInvariant(), fields, now);
@@ -284,8 +283,8 @@ public static class RecordTables
     /// <summary>Removes what a failed submission wrote, so nothing of it stays behind.</summary>
     public static async Task DiscardAsync(NpgsqlConnection connection, string submissionId, CancellationToken ct)
     {
-        await ExecuteAsync(connection, "delete from platform.ingest_record where submission_id = $1", ct, submissionId);
-        await ExecuteAsync(connection, "delete from platform.ingest_error where submission_id = $1", ct, submissionId);
-        await ExecuteAsync(connection, "delete from platform.ingest_error_count where submission_id = $1", ct, submissionId);
+        await ExecuteAsync(connection, $"delete from {StoreSchema.Name}.ingest_record where submission_id = $1", ct, submissionId);
+        await ExecuteAsync(connection, $"delete from {StoreSchema.Name}.ingest_error where submission_id = $1", ct, submissionId);
+        await ExecuteAsync(connection, $"delete from {StoreSchema.Name}.ingest_error_count where submission_id = $1", ct, submissionId);
     }
 }

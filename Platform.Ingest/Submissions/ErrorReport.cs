@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Npgsql;
 using Platform.Templates.Validation;
 
 namespace Platform.Ingest.Submissions;
@@ -15,44 +13,9 @@ public sealed record ErrorLine(int? Row, string? Field, string Code, string Seve
 public sealed record ErrorCount(string? Field, string Code, string Severity, long Count);
 
 /// <summary>
-/// A submission's error report as kept: the first <c>Ingest:MaxErrorsKept</c> problems in full (<see cref="ListedAsync"/>)
-/// and every problem counted by field and code (<see cref="CountsAsync"/>), like frictionless <c>limitErrors</c> and the
-/// CRS status message. Whatever a file holds, the report is bounded in storage and read as a stream.
-/// </summary>
-public static class ErrorReport
-{
-    public static async Task<IReadOnlyList<ErrorCount>> CountsAsync(NpgsqlDataSource database, string submissionId, CancellationToken ct)
-    {
-        await using var command = database.CreateCommand(
-            "select field, code, severity, count from platform.ingest_error_count where submission_id = $1 order by count desc, field, code");
-        command.Parameters.Add(new NpgsqlParameter { Value = submissionId });
-        var counts = new List<ErrorCount>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            var field = reader.GetString(0);
-            counts.Add(new ErrorCount(field.Length == 0 ? null : field, reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
-        }
-        return counts;
-    }
-
-    public static async IAsyncEnumerable<ErrorLine> ListedAsync(NpgsqlDataSource database, string submissionId, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await using var command = database.CreateCommand(
-            "select row_number, field, code, severity, message, message_en, value from platform.ingest_error where submission_id = $1 order by seq");
-        command.Parameters.Add(new NpgsqlParameter { Value = submissionId });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            yield return new ErrorLine(reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6));
-        }
-    }
-}
-
-/// <summary>
 /// The problems of one batch as they will be kept: every one counted by field, code and severity; the first ones, up to
-/// the submission's limit, in full.
+/// the submission's limit (<c>Ingest:MaxErrorsKept</c>), in full. Like frictionless <c>limitErrors</c> and the CRS status
+/// message, the report is then bounded whatever a file holds; <see cref="Records.IngestRecords"/> reads it back.
 /// </summary>
 public sealed class ErrorTally
 {

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using Npgsql;
 using Platform.Api.Auth;
-using Platform.Api.Taxpayers;
+using Platform.Ingest.Records;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 

@@ -1,0 +1,145 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Npgsql;
+using Platform.Ingest.Submissions;
+using Platform.Templates.Schema;
+
+namespace Platform.Ingest.Records;
+
+/// <summary>
+/// One record about a taxpayer as the one-household file (一户式档案) lists it: which agency sent it, for which
+/// template and period, from which submission and row, its state, and its values by field name. The state is
+/// <c>current</c>, <c>superseded</c> (a later correction or replacement took its place), <c>voided</c> (withdrawn), or
+/// <c>withdrawal</c> (the row of a void submission that withdrew it).
+/// </summary>
+public sealed record TaxpayerRecord(
+    string Agency,
+    string TemplateId,
+    int TemplateVersion,
+    Period? Period,
+    string SubmissionId,
+    int Row,
+    string RecordKey,
+    string State,
+    JsonElement Values);
+
+/// <summary>A record as it stands now (the view <c>standing_record</c>): the current version of an accepted submission's row.</summary>
+public sealed record StandingRecord(
+    string Agency,
+    string TemplateId,
+    int TemplateVersion,
+    Period? Period,
+    string RecordKey,
+    string? SubjectKey,
+    bool Voided,
+    string SubmissionId,
+    int Row,
+    JsonElement Values);
+
+/// <summary>
+/// The one read layer over ingest's tables (<c>ingest_record</c>, <c>ingest_accepted</c>, <c>ingest_error</c>,
+/// <c>ingest_error_count</c> and the view <c>standing_record</c>): every reader outside Platform.Ingest goes through it,
+/// so the tables can change shape without their readers knowing. Access to taxpayer-level data is the caller's to
+/// check and audit; this layer only reads.
+/// </summary>
+public sealed class IngestRecords(NpgsqlDataSource database)
+{
+    /// <summary>
+    /// Everything held about one taxpayer (by the subject key, such as a credit code), across agencies and time, newest
+    /// period first: rows of accepted submissions only, with corrected and voided versions marked.
+    /// </summary>
+    public async Task<IReadOnlyList<TaxpayerRecord>> TaxpayerFileAsync(string subject, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            select a.agency, r.template_id, a.template_version, r.period, r.submission_id, r.row_number, r.record_key,
+                   case when a.mode = 'void' then 'withdrawal'
+                        when not r.current then 'superseded'
+                        when r.voided then 'voided'
+                        else 'current' end,
+                   {StoreSchema.Name}.record_object(a.fields, r.values)::text
+              from {StoreSchema.Name}.ingest_record r
+              join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
+             where r.subject_key = $1
+             order by r.period desc nulls last, r.template_id, r.submission_id desc, r.row_number
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = subject });
+        var records = new List<TaxpayerRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            records.Add(new TaxpayerRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), PeriodAt(reader, 3), reader.GetString(4),
+                reader.GetInt32(5), reader.GetString(6), reader.GetString(7), JsonDocument.Parse(reader.GetString(8)).RootElement));
+        }
+        return records;
+    }
+
+    /// <summary>A template's records as they stand for one period, voided ones included and flagged, in record-key order.</summary>
+    public async IAsyncEnumerable<StandingRecord> StandingAsync(string templateId, Period period, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(
+            $"""
+            select agency, template_id, template_version, period, record_key, subject_key, voided, submission_id, row_number, record::text
+              from {StoreSchema.Name}.standing_record
+             where template_id = $1 and period = $2
+             order by record_key
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = templateId });
+        command.Parameters.Add(new NpgsqlParameter { Value = period.FirstDay });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new StandingRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), PeriodAt(reader, 3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetBoolean(6), reader.GetString(7), reader.GetInt32(8),
+                JsonDocument.Parse(reader.GetString(9)).RootElement);
+        }
+    }
+
+    /// <summary>How many required cells were found empty in each of these submissions (for the scoreboard's completeness).</summary>
+    public async Task<Dictionary<string, int>> RequiredCellsMissingAsync(string[] submissionIds, CancellationToken ct)
+    {
+        var counts = new Dictionary<string, int>();
+        await using var command = database.CreateCommand(
+            $"select submission_id, count(*) from {StoreSchema.Name}.ingest_error where constraint_name = 'required' and submission_id = any($1) group by submission_id");
+        command.Parameters.Add(new NpgsqlParameter { Value = submissionIds });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            counts[reader.GetString(0)] = (int)reader.GetInt64(1);
+        }
+        return counts;
+    }
+
+    /// <summary>A submission's problems counted by field, code and severity, listed or not; most frequent first.</summary>
+    public async Task<IReadOnlyList<ErrorCount>> ErrorCountsAsync(string submissionId, CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(
+            $"select field, code, severity, count from {StoreSchema.Name}.ingest_error_count where submission_id = $1 order by count desc, field, code");
+        command.Parameters.Add(new NpgsqlParameter { Value = submissionId });
+        var counts = new List<ErrorCount>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var field = reader.GetString(0);
+            counts.Add(new ErrorCount(field.Length == 0 ? null : field, reader.GetString(1), reader.GetString(2), reader.GetInt64(3)));
+        }
+        return counts;
+    }
+
+    /// <summary>A submission's problems kept in full (the first <c>Ingest:MaxErrorsKept</c>), in the order found, as a stream.</summary>
+    public async IAsyncEnumerable<ErrorLine> ListedErrorsAsync(string submissionId, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = database.CreateCommand(
+            $"select row_number, field, code, severity, message, message_en, value from {StoreSchema.Name}.ingest_error where submission_id = $1 order by seq");
+        command.Parameters.Add(new NpgsqlParameter { Value = submissionId });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            yield return new ErrorLine(reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6));
+        }
+    }
+
+    private static Period? PeriodAt(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Period.Of(reader.GetFieldValue<DateOnly>(ordinal));
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.Auth;
+using Platform.Ingest.Records;
+using Platform.Ingest.Submissions;
+using Platform.Templates.Schema;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Records;
+
+/// <summary>Ingest's one read layer: records as they stand, and no one else reading ingest's tables.</summary>
+public sealed class IngestRecordsTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
+{
+    [Fact]
+    public async Task Records_as_they_stand_are_the_current_versions_with_withdrawn_ones_flagged()
+    {
+        var client = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        const string period = "2017-05";
+        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(Files.Registrations(3, period, first: 70), period: period)).Status);
+        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(
+            Files.Utf8(Files.Csv([Files.Registration(71, period, name: "更正")])), period: period, mode: "correct")).Status);
+        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(
+            Files.Utf8($"uscc,period\r\n{Files.Uscc(72)},{period}\r\n"), period: period, mode: "void")).Status);
+
+        var records = new List<StandingRecord>();
+        await foreach (var record in platform.Services.GetRequiredService<IngestRecords>()
+                           .StandingAsync("business-registrations", Period.Parse(period), default))
+        {
+            records.Add(record);
+        }
+        Assert.Equal([Files.Uscc(70), Files.Uscc(71), Files.Uscc(72)], records.Select(r => r.SubjectKey));
+        Assert.Equal("更正71", records[1].Values.GetProperty("name").GetString());
+        Assert.Equal([false, false, true], records.Select(r => r.Voided));
+        Assert.All(records, r => Assert.Equal((period, "market-regulator"), (r.Period.ToString(), r.Agency)));
+    }
+
+    [Fact]
+    public void No_code_outside_platform_ingest_names_ingests_tables()
+    {
+        string[] tables = ["ingest_record", "ingest_accepted", "ingest_error", "standing_record", "record_object"];
+        var offenders = Directory.EnumerateFiles(RepositoryRoot.Path, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}Platform.Api{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                        || f.Contains($"{Path.DirectorySeparatorChar}Platform.Templates{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => tables.Any(t => File.ReadAllText(f).Contains(t, StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(RepositoryRoot.Path, f));
+        Assert.Empty(offenders);
+    }
+}
