@@ -206,28 +206,32 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     private async Task<int> FlushAsync(NpgsqlConnection connection, Submission submission, Batch batch, int listed, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (accepted, revived) = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
+        var keys = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
         batch.Errors.ListAtMost(options.MaxErrorsKept - listed);
         await RecordTables.CopyErrorsAsync(connection, submission.Id, listed, batch.Errors.Listed, ct);
         await RecordTables.AddErrorCountsAsync(connection, submission.Id, batch.Errors, ct);
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
-            session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, accepted.Count,
-                batch.Rows - accepted.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(), revived.Count));
+            session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, keys.Kept.Count,
+                batch.Rows - keys.Kept.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(), keys.Revived.Count));
             await session.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
         return listed + batch.Errors.Listed.Count;
     }
 
+    /// <summary>What a batch with no accepted rows looks up: nothing, so it costs no query.</summary>
+    private static readonly IReadOnlyDictionary<string, bool> NoKeys = new Dictionary<string, bool>();
+
     /// <summary>
-    /// Writes a batch's accepted rows as the record-key rules allow. A new record is written as current at once (it
-    /// stands when its submission is accepted); any other waits for the accept step to put it in place of the record it
-    /// corrects, replaces or revives. New records are written optimistically: their keys are almost never held, and
-    /// when one is, the unique index on current keys refuses the batch, which is then checked key by key.
+    /// Writes a batch's accepted rows as the record-key rules (<see cref="RecordKeyRules"/>) allow, adding a row error for
+    /// each row they refuse. A new record is written as current at once (it stands when its submission is accepted); any
+    /// other waits for the accept step to put it in place of the record it corrects, replaces or revives. New records are
+    /// written optimistically: their keys are almost never held, and when one is, the unique index on current keys
+    /// refuses the batch, which is then checked key by key.
     /// </summary>
-    private static async Task<(List<RecordRow> Kept, HashSet<string> Revived)> WriteRecordsAsync(NpgsqlConnection connection,
-        NpgsqlTransaction transaction, Submission submission, Batch batch, CancellationToken ct)
+    private static async Task<RecordKeyDecision> WriteRecordsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Submission submission, Batch batch, CancellationToken ct)
     {
         var isNew = submission.Mode == SubmissionMode.New;
         if (isNew && batch.Accepted.Count > 0)
@@ -236,60 +240,23 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             try
             {
                 await RecordTables.CopyRecordsAsync(connection, batch.Records, batch.Accepted, _ => true, ct);
-                return (batch.Accepted, []);
+                return RecordKeyDecision.KeepAll(batch.Accepted);
             }
             catch (Exception e) when (DatabaseFaults.IsUniqueViolation(e))
             {
                 await transaction.RollbackAsync("records", ct);
             }
         }
-        var (kept, revived) = await CheckKeysAsync(connection, submission, batch, ct);
-        await RecordTables.CopyRecordsAsync(connection, batch.Records, kept, row => isNew && !revived.Contains(row.Key), ct);
-        return (kept, revived);
-    }
-
-    /// <summary>
-    /// The record-key rules of the submission's mode, against what the template holds now: a new record must not be
-    /// held yet; a correction or a void must name a held one (OECD CRS error 80002 when it does not).
-    /// Also returns the keys of new records that were voided before (they revive it), which the accept step puts in place.
-    /// </summary>
-    private static async Task<(List<RecordRow> Kept, HashSet<string> Revived)> CheckKeysAsync(NpgsqlConnection connection, Submission submission, Batch batch,
-        CancellationToken ct)
-    {
-        if (batch.Accepted.Count == 0)
+        IReadOnlyDictionary<string, bool> held = batch.Accepted.Count == 0
+            ? NoKeys
+            : await RecordTables.KnownKeysAsync(connection, submission.TemplateId, [.. batch.Accepted.Select(r => r.Key)], ct);
+        var keys = RecordKeyRules.Decide(submission.Mode, batch.Accepted, held);
+        foreach (var error in keys.Errors)
         {
-            return (batch.Accepted, []);
+            batch.Errors.Add(error, int.MaxValue);
         }
-        var known = await RecordTables.KnownKeysAsync(connection, submission.TemplateId, [.. batch.Accepted.Select(r => r.Key)], ct);
-        var kept = new List<RecordRow>(batch.Accepted.Count);
-        var revived = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in batch.Accepted)
-        {
-            var isHeld = known.TryGetValue(record.Key, out var voided) && !voided;
-            if (submission.Mode == SubmissionMode.New && voided)
-            {
-                revived.Add(record.Key);
-            }
-            var problem = submission.Mode switch
-            {
-                SubmissionMode.New when isHeld => (
-                    $"第{record.Row}行的记录（{record.Key}）已报送过；如需更正请以 correct 方式报送。",
-                    $"Row {record.Row}: record {record.Key} was sent before; send it with mode=correct to change it."),
-                SubmissionMode.Correct or SubmissionMode.Void when !isHeld => (
-                    $"第{record.Row}行要更正或作废的记录（{record.Key}）不存在。",
-                    $"Row {record.Row}: there is no record {record.Key} to correct or void (CRS 80002)."),
-                _ => default,
-            };
-            if (problem == default)
-            {
-                kept.Add(record);
-            }
-            else
-            {
-                batch.Errors.Add(new TemplateError("record-key", record.Row, null, record.Key, problem.Item1, problem.Item2), int.MaxValue);
-            }
-        }
-        return (kept, revived);
+        await RecordTables.CopyRecordsAsync(connection, batch.Records, keys.Kept, row => isNew && !keys.Revived.Contains(row.Key), ct);
+        return keys;
     }
 
     private async Task CompleteAsync(NpgsqlConnection connection, string submissionId, int rowsRead, string[] fields, CancellationToken ct)
