@@ -17,6 +17,8 @@ namespace Platform.Ingest.Processing;
 /// committed in one transaction together with its <see cref="RowsChecked"/> event, so a crash loses at most the batch
 /// in flight and a rerun resumes after the last committed one. The records count only from the final transaction that
 /// also records the submission as accepted (<see cref="RecordTables.AcceptAsync"/>): nothing half-written stands.
+/// It only orchestrates (claim, read, batches, transactions, accept, reject): <see cref="RecordEncoder"/> turns a row into
+/// its record, and <see cref="RecordKeyRules"/> decides which records a mode keeps.
 /// </summary>
 public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource dataSource, IngestOptions options, TimeProvider time, Storage.UploadStore uploads)
 {
