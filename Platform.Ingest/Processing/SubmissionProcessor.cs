@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Marten;
 using Marten.Services;
@@ -19,6 +17,8 @@ namespace Platform.Ingest.Processing;
 /// committed in one transaction together with its <see cref="RowsChecked"/> event, so a crash loses at most the batch
 /// in flight and a rerun resumes after the last committed one. The records count only from the final transaction that
 /// also records the submission as accepted (<see cref="RecordTables.AcceptAsync"/>): nothing half-written stands.
+/// It only orchestrates (claim, read, batches, transactions, accept, reject): <see cref="RecordEncoder"/> turns a row into
+/// its record, and <see cref="RecordKeyRules"/> decides which records a mode keeps.
 /// </summary>
 public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource dataSource, IngestOptions options, TimeProvider time, Storage.UploadStore uploads)
 {
@@ -133,7 +133,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     private async Task<int> ReadBatchesAsync(Submission submission, TemplateSchema schema, IRowReader reader, FileValidation validation,
         ChannelWriter<Batch> batches, CancellationToken ct)
     {
-        using var records = new RecordShape(schema, submission);
+        using var records = new RecordEncoder(schema, submission);
         var values = new Cell[schema.Fields.Count];
         var rowErrors = new List<TemplateError>();
         var listed = 0; // problems listed in full by earlier batches, re-read ones included: a resumed run lists the same
@@ -206,28 +206,32 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     private async Task<int> FlushAsync(NpgsqlConnection connection, Submission submission, Batch batch, int listed, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var (accepted, revived) = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
+        var keys = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
         batch.Errors.ListAtMost(options.MaxErrorsKept - listed);
         await RecordTables.CopyErrorsAsync(connection, submission.Id, listed, batch.Errors.Listed, ct);
         await RecordTables.AddErrorCountsAsync(connection, submission.Id, batch.Errors, ct);
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
-            session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, accepted.Count,
-                batch.Rows - accepted.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(), revived.Count));
+            session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, keys.Kept.Count,
+                batch.Rows - keys.Kept.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(), keys.Revived.Count));
             await session.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
         return listed + batch.Errors.Listed.Count;
     }
 
+    /// <summary>What a batch with no accepted rows looks up: nothing, so it costs no query.</summary>
+    private static readonly IReadOnlyDictionary<string, bool> NoKeys = new Dictionary<string, bool>();
+
     /// <summary>
-    /// Writes a batch's accepted rows as the record-key rules allow. A new record is written as current at once (it
-    /// stands when its submission is accepted); any other waits for the accept step to put it in place of the record it
-    /// corrects, replaces or revives. New records are written optimistically: their keys are almost never held, and
-    /// when one is, the unique index on current keys refuses the batch, which is then checked key by key.
+    /// Writes a batch's accepted rows as the record-key rules (<see cref="RecordKeyRules"/>) allow, adding a row error for
+    /// each row they refuse. A new record is written as current at once (it stands when its submission is accepted); any
+    /// other waits for the accept step to put it in place of the record it corrects, replaces or revives. New records are
+    /// written optimistically: their keys are almost never held, and when one is, the unique index on current keys
+    /// refuses the batch, which is then checked key by key.
     /// </summary>
-    private static async Task<(List<RecordRow> Kept, HashSet<string> Revived)> WriteRecordsAsync(NpgsqlConnection connection,
-        NpgsqlTransaction transaction, Submission submission, Batch batch, CancellationToken ct)
+    private static async Task<RecordKeyDecision> WriteRecordsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Submission submission, Batch batch, CancellationToken ct)
     {
         var isNew = submission.Mode == SubmissionMode.New;
         if (isNew && batch.Accepted.Count > 0)
@@ -236,60 +240,23 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             try
             {
                 await RecordTables.CopyRecordsAsync(connection, batch.Records, batch.Accepted, _ => true, ct);
-                return (batch.Accepted, []);
+                return RecordKeyDecision.KeepAll(batch.Accepted);
             }
             catch (Exception e) when (DatabaseFaults.IsUniqueViolation(e))
             {
                 await transaction.RollbackAsync("records", ct);
             }
         }
-        var (kept, revived) = await CheckKeysAsync(connection, submission, batch, ct);
-        await RecordTables.CopyRecordsAsync(connection, batch.Records, kept, row => isNew && !revived.Contains(row.Key), ct);
-        return (kept, revived);
-    }
-
-    /// <summary>
-    /// The record-key rules of the submission's mode, against what the template holds now: a new record must not be
-    /// held yet; a correction or a void must name a held one (OECD CRS error 80002 when it does not).
-    /// Also returns the keys of new records that were voided before (they revive it), which the accept step puts in place.
-    /// </summary>
-    private static async Task<(List<RecordRow> Kept, HashSet<string> Revived)> CheckKeysAsync(NpgsqlConnection connection, Submission submission, Batch batch,
-        CancellationToken ct)
-    {
-        if (batch.Accepted.Count == 0)
+        IReadOnlyDictionary<string, bool> held = batch.Accepted.Count == 0
+            ? NoKeys
+            : await RecordTables.KnownKeysAsync(connection, submission.TemplateId, [.. batch.Accepted.Select(r => r.Key)], ct);
+        var keys = RecordKeyRules.Decide(submission.Mode, batch.Accepted, held);
+        foreach (var error in keys.Errors)
         {
-            return (batch.Accepted, []);
+            batch.Errors.Add(error, int.MaxValue);
         }
-        var known = await RecordTables.KnownKeysAsync(connection, submission.TemplateId, [.. batch.Accepted.Select(r => r.Key)], ct);
-        var kept = new List<RecordRow>(batch.Accepted.Count);
-        var revived = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in batch.Accepted)
-        {
-            var isHeld = known.TryGetValue(record.Key, out var voided) && !voided;
-            if (submission.Mode == SubmissionMode.New && voided)
-            {
-                revived.Add(record.Key);
-            }
-            var problem = submission.Mode switch
-            {
-                SubmissionMode.New when isHeld => (
-                    $"第{record.Row}行的记录（{record.Key}）已报送过；如需更正请以 correct 方式报送。",
-                    $"Row {record.Row}: record {record.Key} was sent before; send it with mode=correct to change it."),
-                SubmissionMode.Correct or SubmissionMode.Void when !isHeld => (
-                    $"第{record.Row}行要更正或作废的记录（{record.Key}）不存在。",
-                    $"Row {record.Row}: there is no record {record.Key} to correct or void (CRS 80002)."),
-                _ => default,
-            };
-            if (problem == default)
-            {
-                kept.Add(record);
-            }
-            else
-            {
-                batch.Errors.Add(new TemplateError("record-key", record.Row, null, record.Key, problem.Item1, problem.Item2), int.MaxValue);
-            }
-        }
-        return (kept, revived);
+        await RecordTables.CopyRecordsAsync(connection, batch.Records, keys.Kept, row => isNew && !keys.Revived.Contains(row.Key), ct);
+        return keys;
     }
 
     private async Task CompleteAsync(NpgsqlConnection connection, string submissionId, int rowsRead, string[] fields, CancellationToken ct)
@@ -297,7 +264,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var submission = (await session.LoadAsync<Submission>(submissionId, ct))!;
-        await RecordTables.AcceptAsync(connection, submission, RecordShape.PeriodDate(submission.Period), fields, time.GetUtcNow(), ct);
+        await RecordTables.AcceptAsync(connection, submission, RecordEncoder.PeriodDate(submission.Period), fields, time.GetUtcNow(), ct);
         session.Events.Append(submissionId,
             new SubmissionAccepted(submissionId, rowsRead, submission.RowsAccepted, submission.RowsRejected, time.GetUtcNow()));
         await session.SaveChangesAsync(ct);
@@ -373,116 +340,5 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         public int Rows => LastRow - FirstRow + 1;
         public List<RecordRow> Accepted { get; } = [];
         public ErrorTally Errors { get; } = new();
-    }
-
-    /// <summary>
-    /// How a validated row becomes a record of this submission: its key, subject, period, and its values as a JSON array
-    /// in the template version's field order (null where a cell is empty). An array rather than an object with the
-    /// field names is about half the bytes to write; the names are the submission's (<c>ingest_accepted.fields</c>).
-    /// </summary>
-    private sealed class RecordShape : IDisposable
-    {
-        private readonly TemplateField[] fields;
-        private readonly int[] key;
-        private readonly int subject;
-        private readonly int periodField;
-        private readonly DateTime period;
-        private readonly Utf8JsonWriter json;
-        private readonly StringBuilder keyText = new(64);
-
-        public RecordShape(TemplateSchema schema, Submission submission)
-        {
-            fields = [.. schema.Fields];
-            key = [.. schema.PrimaryKey.Select(k => Array.FindIndex(fields, f => f.Name == k))];
-            subject = Array.FindIndex(fields, f => f.Name == schema.SubjectKey);
-            periodField = schema.PeriodField is null ? -1 : Array.FindIndex(fields, f => f.Name == schema.PeriodField);
-            period = PeriodDate(submission.Period).ToDateTime(TimeOnly.MinValue);
-            json = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            submissionId = submission.Id;
-            submissionIdUtf8 = Encoding.UTF8.GetBytes(submission.Id);
-            templateIdUtf8 = Encoding.UTF8.GetBytes(submission.TemplateId);
-        }
-
-        private readonly string submissionId;
-        private readonly byte[] submissionIdUtf8;
-        private readonly byte[] templateIdUtf8;
-
-        public void Dispose() => json.Dispose();
-
-        public static DateOnly PeriodDate(string period) =>
-            DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-        /// <summary>A row's period field must be the submission's period.</summary>
-        public bool CheckPeriod(int row, Cell[] values, List<TemplateError> errors)
-        {
-            if (periodField < 0 || values[periodField].IsMissing || values[periodField].Date == period)
-            {
-                return true;
-            }
-            var field = fields[periodField];
-            var value = values[periodField].Date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-            var expected = period.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-            errors.Add(new TemplateError(ErrorCodes.ConstraintError, row, field.Name, value,
-                $"第{row}行“{field.Title}”为{value}，与本次报送的所属期{expected}不一致。",
-                $"Row {row}: '{field.Name}' is {value}, but this submission is for {expected}.", Constraint: "period"));
-            return false;
-        }
-
-        /// <summary>Writes the row's <c>ingest_record</c> columns to <paramref name="rows"/> (as current; the writer may flip it).</summary>
-        public RecordRow Row(int row, Cell[] values, CopyRows rows)
-        {
-            keyText.Clear();
-            for (var k = 0; k < key.Length; k++)
-            {
-                if (k > 0)
-                {
-                    keyText.Append('|');
-                }
-                keyText.Append(values[key[k]].ToString());
-            }
-            var recordKey = key.Length == 0 ? $"{submissionId}:{row}" : keyText.ToString();
-            var start = rows.Position;
-            rows.BeginRow(RecordTables.RecordColumns);
-            rows.Bytes(submissionIdUtf8);
-            rows.Int32(row);
-            rows.Bytes(templateIdUtf8);
-            rows.Date(periodField >= 0 && !values[periodField].IsMissing ? values[periodField].Date : period);
-            rows.Text(recordKey);
-            rows.Text(subject >= 0 && !values[subject].IsMissing ? values[subject].ToString() : null);
-            var valuesStart = rows.BeginField();
-            WriteJson(values, rows);
-            rows.EndField(valuesStart);
-            rows.Bool(true);
-            return new RecordRow(row, recordKey, start, rows.Position - start);
-        }
-
-        private void WriteJson(Cell[] values, CopyRows rows)
-        {
-            json.Reset(rows);
-            json.WriteStartArray();
-            foreach (var cell in values)
-            {
-                switch (cell.Kind)
-                {
-                    case CellKind.Text:
-                        json.WriteStringValue(cell.Text);
-                        break;
-                    case CellKind.Number:
-                        json.WriteNumberValue(cell.Number);
-                        break;
-                    case CellKind.Boolean:
-                        json.WriteBooleanValue(cell.Boolean);
-                        break;
-                    case CellKind.Date or CellKind.Month:
-                        json.WriteStringValue(cell.ToString());
-                        break;
-                    default:
-                        json.WriteNullValue();
-                        break;
-                }
-            }
-            json.WriteEndArray();
-            json.Flush();
-        }
     }
 }
