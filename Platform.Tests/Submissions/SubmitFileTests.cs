@@ -67,7 +67,7 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         using var xlsx = await client.GetAsync($"/api/submissions/{receipt.Id}/errors?format=xlsx");
         Assert.Equal(Spreadsheets.MediaType, xlsx.Content.Headers.ContentType?.MediaType);
         var workbook = await xlsx.Content.ReadAsByteArrayAsync();
-        Assert.Contains(Files.XlsxCells(workbook), row => row[1] == "status" && row[6] == "=cmd");
+        Assert.Contains(await Files.XlsxCellsAsync(workbook), row => row[1] == "status" && row[6] == "=cmd");
         Assert.DoesNotContain("<f>", Files.XlsxSheetXml(workbook), StringComparison.Ordinal); // text cells, never formulas
     }
 

@@ -100,7 +100,7 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         using var download = await regulator.GetAsync("/api/templates/business-registrations/versions/1/example.xlsx");
         Assert.Equal(Spreadsheets.MediaType, download.Content.Headers.ContentType?.MediaType);
-        var sheet = Files.XlsxCells(await download.Content.ReadAsByteArrayAsync());
+        var sheet = await Files.XlsxCellsAsync(await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("统一社会信用代码", sheet[0][0]);
         Assert.Equal("914403001922038216", sheet[1][0]);
     }
