@@ -66,7 +66,7 @@ public sealed class ErrorReportTests : IAsyncLifetime
         Assert.Contains(lines, l => l.StartsWith(",established,type-error,error,", StringComparison.Ordinal) && l.Contains("300 in all", StringComparison.Ordinal));
 
         var workbook = await client.GetByteArrayAsync($"/api/submissions/{receipt.Id}/errors?format=xlsx");
-        var cells = Files.XlsxCells(workbook);
+        var cells = await Files.XlsxCellsAsync(workbook);
         Assert.Equal(1 + Kept + 1 + 2, cells.Count);
         Assert.Contains(cells, row => row[1] == "status" && row[2] == "constraint-error" && row[5] == "300 in all");
     }

@@ -47,10 +47,8 @@ public sealed class IngestFaultTests
         using var crash = new CancellationTokenSource();
         var worker = first.Services.GetRequiredService<IngestWorker>();
         var running = worker.RunOnceAsync(crash.Token);
-        while ((await Load(first, receipt.Id)).Batches < 3 && !running.IsCompleted)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.Until(async () => (await Load(first, receipt.Id)).Batches >= 3 || running.IsCompleted, "the worker to commit three batches");
+        Assert.False(running.IsCompleted, "The worker finished before it could be stopped; make the file larger.");
         await crash.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         var interrupted = await Load(first, receipt.Id);
@@ -79,11 +77,8 @@ public sealed class IngestFaultTests
         var client = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         var receipt = await SubmissionClient.ReceiptOf(await client.SendAsync(Files.Registrations(rows, "2019-07"), period: "2019-07"));
 
-        Submission before;
-        while ((before = await Load(platform, receipt.Id)).Batches < 2)
-        {
-            await Task.Delay(10);
-        }
+        var before = await Eventually.Until(() => Load(platform, receipt.Id), s => s.Batches >= 2, "the worker to commit two batches",
+            describe: s => $"{s.Status} after {s.Batches} batches");
         await cluster.StopAsync();
         Assert.InRange(before.Batches, 2, rows / 200 - 1);
         var outage = platform.CreateClient();

@@ -1,6 +1,7 @@
 using System.Net;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Platform.Api.Auth;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Submissions;
@@ -21,7 +22,7 @@ public sealed class IngestLimitsTests
         using var tooLarge = await client.SendAsync(Files.Registrations(40, "2024-01"), period: "2024-01");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("limit", await tooLarge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(platform.DataDirectory, "uploads"), "*", SearchOption.AllDirectories));
+        Assert.Equal(new Kept(0, 0, ""), await Kept.ByAsync(platform));
 
         var longRow = Files.Registration(1, "2024-01");
         longRow[9] = new string('路', 400);
@@ -51,5 +52,10 @@ public sealed class IngestLimitsTests
         Assert.Equal(SubmissionStatus.Failed, failed.Status);
         Assert.Contains("FileNotFoundException", failed.ReasonEn, StringComparison.Ordinal);
         Assert.Equal(0, failed.RowsAccepted);
+        await using var records = NpgsqlDataSource.Create(platform.ConnectionString);
+        await using var applied = records.CreateCommand(
+            "select (select count(*) from platform.ingest_record where submission_id = $1) + (select count(*) from platform.standing_record where submission_id = $1)");
+        applied.Parameters.Add(new NpgsqlParameter { Value = receipt.Id });
+        Assert.Equal(0L, await applied.ExecuteScalarAsync());
     }
 }

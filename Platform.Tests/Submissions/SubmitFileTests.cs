@@ -67,7 +67,7 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         using var xlsx = await client.GetAsync($"/api/submissions/{receipt.Id}/errors?format=xlsx");
         Assert.Equal(Spreadsheets.MediaType, xlsx.Content.Headers.ContentType?.MediaType);
         var workbook = await xlsx.Content.ReadAsByteArrayAsync();
-        Assert.Contains(Files.XlsxCells(workbook), row => row[1] == "status" && row[6] == "=cmd");
+        Assert.Contains(await Files.XlsxCellsAsync(workbook), row => row[1] == "status" && row[6] == "=cmd");
         Assert.DoesNotContain("<f>", Files.XlsxSheetXml(workbook), StringComparison.Ordinal); // text cells, never formulas
     }
 
@@ -198,11 +198,13 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
     public async Task Bad_request_values_are_a_validation_problem_and_nothing_is_kept()
     {
         var client = await Regulator();
+        var before = await Kept.ByAsync(platform);
         using var response = await client.SendAsync(Files.Registrations(1), period: "March", mode: "upsert");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("period", body, StringComparison.Ordinal);
         Assert.Contains("mode", body, StringComparison.Ordinal);
+        Assert.Equal(before, await Kept.ByAsync(platform));
     }
 
     [Fact]
@@ -211,9 +213,11 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         var client = await Regulator();
         var file = Files.Registrations(2, "2021-01", first: 600);
         var first = await client.SubmitAsync(file, period: "2021-01");
+        var before = await Kept.ByAsync(platform);
         using var again = await client.SendAsync(file, period: "2021-01");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(first.Id, (await SubmissionClient.ReceiptOf(again)).Id);
+        Assert.Equal(before, await Kept.ByAsync(platform));
         Assert.Equal(2L, await Scalar<long>("select count(*) from platform.ingest_record where subject_key in ($1, $2)", Files.Uscc(600), Files.Uscc(601)));
     }
 

@@ -40,16 +40,6 @@ public sealed class TwoHostsTests
             """, id));
     }
 
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Waited a minute for {what}.");
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task Two_hosts_working_at_once_process_each_submission_once()
     {
@@ -95,7 +85,7 @@ public sealed class TwoHostsTests
 
         using var death = new CancellationTokenSource();
         var dying = first.Services.GetRequiredService<IngestWorker>().RunOnceAsync(death.Token);
-        await Until(async () => (await Load(first, id)).Batches >= 3 || dying.IsCompleted, "the first host to commit three batches");
+        await Eventually.Until(async () => (await Load(first, id)).Batches >= 3 || dying.IsCompleted, "the first host to commit three batches");
         Assert.False(dying.IsCompleted, "The first host finished before it could be stopped; make the file larger.");
 
         // While the first host holds the submission, the second passes it by.

@@ -4,6 +4,7 @@ using System.Security;
 using System.Text;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Reading;
+using Platform.Ingest.Storage;
 
 namespace Platform.Tests.Support;
 
@@ -44,27 +45,33 @@ public static class Files
     }
 
     /// <summary>A minimal .xlsx (Office Open XML) workbook with one sheet of inline strings, as Excel would save it.</summary>
-    public static byte[] Xlsx(string[] header, IEnumerable<string[]> rows)
+    public static byte[] Xlsx(string[] header, IEnumerable<string[]> rows) =>
+        XlsxOfRows(string.Concat(rows.Prepend(header).Select((row, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"<row r=\"{i + 1}\">{string.Concat(row.Select(XlsxText))}</row>"))));
+
+    /// <summary>
+    /// A workbook of one sheet whose rows are <paramref name="rowsXml"/> (SpreadsheetML <c>&lt;row&gt;</c> elements). Its cell
+    /// styles: 0 is General, 1 is Excel's built-in short date (number format 14, what a typed date gets), and 2, 3, … are
+    /// <paramref name="numberFormats"/> in order (format codes such as <c>0.00</c>).
+    /// </summary>
+    public static byte[] XlsxOfRows(string rowsXml, params string[] numberFormats)
     {
         using var memory = new MemoryStream();
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
         {
-            AddPackageParts(zip, sharedStrings: false);
-            var sheet = new StringBuilder(SheetStart);
-            var number = 1;
-            foreach (var row in rows.Prepend(header))
-            {
-                sheet.Append(CultureInfo.InvariantCulture, $"<row r=\"{number++}\">");
-                foreach (var cell in row)
-                {
-                    sheet.Append(InlineCell(cell));
-                }
-                sheet.Append("</row>");
-            }
-            AddPart(zip, "xl/worksheets/sheet1.xml", sheet.Append(SheetEnd).ToString());
+            AddPackageParts(zip, sharedStrings: false, styles: true);
+            var custom = numberFormats.Select((code, i) =>
+                string.Create(CultureInfo.InvariantCulture, $"<numFmt numFmtId=\"{164 + i}\" formatCode=\"{SecurityElement.Escape(code)}\"/>"));
+            var formats = numberFormats.Select((_, i) =>
+                string.Create(CultureInfo.InvariantCulture, $"<xf numFmtId=\"{164 + i}\" applyNumberFormat=\"1\"/>"));
+            AddPart(zip, "xl/styles.xml", $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="{numberFormats.Length}">{string.Concat(custom)}</numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="{numberFormats.Length + 2}"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>{string.Concat(formats)}</cellXfs></styleSheet>""");
+            AddPart(zip, "xl/worksheets/sheet1.xml", SheetStart + rowsXml + SheetEnd);
         }
         return memory.ToArray();
     }
+
+    /// <summary>A cell of text as Excel writes it inline (<c>t="inlineStr"</c>), for <see cref="XlsxOfRows"/>.</summary>
+    public static string XlsxText(string text) => $"<c t=\"inlineStr\"><is><t>{SecurityElement.Escape(text)}</t></is></c>";
 
     /// <summary>Where a hostile workbook keeps its text: many short shared strings, one long shared string, or one long inline cell.</summary>
     public enum LongText { SharedStrings, OneSharedString, InlineCell }
@@ -92,50 +99,37 @@ public static class Files
         var before = new StringBuilder(SheetStart).Append("<row r=\"1\">");
         foreach (var label in RegistrationsHeader.Split(','))
         {
-            before.Append(InlineCell(label));
+            before.Append(XlsxText(label));
         }
-        before.Append("</row><row r=\"2\">").Append(InlineCell(row[0]));
+        before.Append("</row><row r=\"2\">").Append(XlsxText(row[0]));
         before.Append(where == LongText.InlineCell ? "<c t=\"inlineStr\"><is><t>" : "<c t=\"s\"><v>0</v></c>");
         var after = new StringBuilder(where == LongText.InlineCell ? "</t></is></c>" : "");
         foreach (var cell in row[2..])
         {
-            after.Append(InlineCell(cell));
+            after.Append(XlsxText(cell));
         }
         AddPart(zip, "xl/worksheets/sheet1.xml", before.ToString(), "A", where == LongText.InlineCell ? length : 0,
             after.Append("</row>").Append(SheetEnd).ToString());
     }
 
     /// <summary>A workbook whose header names the template's columns and whose second row has a cell at column <paramref name="reference"/>.</summary>
-    public static byte[] XlsxWithCellAt(string reference)
-    {
-        using var memory = new MemoryStream();
-        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            AddPackageParts(zip, sharedStrings: false);
-            var sheet = new StringBuilder(SheetStart).Append("<row r=\"1\">");
-            foreach (var label in RegistrationsHeader.Split(','))
-            {
-                sheet.Append(InlineCell(label));
-            }
-            sheet.Append(CultureInfo.InvariantCulture, $"</row><row r=\"2\"><c r=\"{reference}\" t=\"inlineStr\"><is><t>x</t></is></c></row>");
-            AddPart(zip, "xl/worksheets/sheet1.xml", sheet.Append(SheetEnd).ToString());
-        }
-        return memory.ToArray();
-    }
+    public static byte[] XlsxWithCellAt(string reference) =>
+        XlsxOfRows($"<row r=\"1\">{string.Concat(RegistrationsHeader.Split(',').Select(XlsxText))}</row>" +
+                   $"<row r=\"2\"><c r=\"{reference}\" t=\"inlineStr\"><is><t>x</t></is></c></row>");
 
     private const string SheetStart = """<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>""";
     private const string SheetEnd = "</sheetData></worksheet>";
 
-    private static string InlineCell(string text) => $"<c t=\"inlineStr\"><is><t>{SecurityElement.Escape(text)}</t></is></c>";
-
-    private static void AddPackageParts(ZipArchive zip, bool sharedStrings)
+    private static void AddPackageParts(ZipArchive zip, bool sharedStrings, bool styles = false)
     {
-        var sst = sharedStrings ? """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""" : "";
-        var sstRel = sharedStrings ? """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""" : "";
-        AddPart(zip, "[Content_Types].xml", $"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{sst}</Types>""");
+        var overrides = (sharedStrings ? """<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>""" : "") +
+                  (styles ? """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""" : "");
+        var relationships = (sharedStrings ? """<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>""" : "") +
+                     (styles ? """<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>""" : "");
+        AddPart(zip, "[Content_Types].xml", $"""<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>{overrides}</Types>""");
         AddPart(zip, "_rels/.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
         AddPart(zip, "xl/workbook.xml", """<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>""");
-        AddPart(zip, "xl/_rels/workbook.xml.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{sstRel}</Relationships>""");
+        AddPart(zip, "xl/_rels/workbook.xml.rels", $"""<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>{relationships}</Relationships>""");
     }
 
     /// <summary>Adds a part: <paramref name="before"/>, <paramref name="unit"/> <paramref name="repeat"/> times in chunks, then <paramref name="after"/>.</summary>
@@ -152,25 +146,42 @@ public static class Files
         part.Write(Encoding.UTF8.GetBytes(after));
     }
 
-    /// <summary>A workbook's first sheet as text, read back with the same reader the platform uses for uploads.</summary>
-    public static List<string?[]> XlsxCells(byte[] workbook)
+    /// <summary>What a reader made of a file: the encoding it read the text in, the header, and each row's cells as text.</summary>
+    public sealed record ReadFile(string Encoding, string[] Header, List<string[]> Rows);
+
+    /// <summary>
+    /// Reads a file as the platform does: kept by <see cref="UploadStore"/>, which tells UTF-8 from GB18030 as the bytes
+    /// arrive, then opened with <see cref="RowReaders.Open"/> and read to the end. The folder it was kept in is removed.
+    /// </summary>
+    public static async Task<ReadFile> ReadAsync(byte[] file, string mediaType, IngestOptions? options = null)
     {
-        var path = TestDirectories.New("workbook") + ".xlsx";
-        File.WriteAllBytes(path, workbook);
+        var folder = TestDirectories.New("reading");
         try
         {
-            using var reader = RowReaders.Open(path, RowReaders.Xlsx, isUtf8: false, new IngestOptions());
-            List<string?[]> rows = [[.. reader.Header]];
+            var upload = await new UploadStore(Path.Combine(folder, "uploads"), long.MaxValue)
+                .SaveAsync(new MemoryStream(file), "file", DateTimeOffset.UnixEpoch, CancellationToken.None);
+            using var reader = RowReaders.Open(upload.Path, mediaType, upload.IsUtf8, options ?? new IngestOptions());
+            var rows = new List<string[]>();
             while (reader.Read())
             {
                 rows.Add([.. Enumerable.Range(0, reader.Row.Count).Select(i => reader.Row[i].ToString())]);
             }
-            return rows;
+            return new ReadFile(reader.Encoding, [.. reader.Header], rows);
         }
         finally
         {
-            File.Delete(path);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
+    }
+
+    /// <summary>A workbook's first sheet as text, header first, read back with the same reader the platform uses for uploads.</summary>
+    public static async Task<List<string[]>> XlsxCellsAsync(byte[] workbook)
+    {
+        var read = await ReadAsync(workbook, RowReaders.Xlsx);
+        return [read.Header, .. read.Rows];
     }
 
     public static string XlsxSheetXml(byte[] workbook)

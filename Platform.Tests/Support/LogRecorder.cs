@@ -15,14 +15,9 @@ public sealed class LogRecorder : ILoggerProvider
     }
 
     /// <summary>Waits until at least <paramref name="count"/> entries of the category (a type's full name) at the level were logged.</summary>
-    public async Task WaitForAsync(string category, LogLevel level, int count, TimeSpan timeout)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (entries.Count(e => e.Category == category && e.Level == level) < count)
-        {
-            await Task.Delay(20, deadline.Token);
-        }
-    }
+    public Task WaitForAsync(string category, LogLevel level, int count, TimeSpan timeout) =>
+        Eventually.Until(() => Task.FromResult(entries.Count(e => e.Category == category && e.Level == level)), logged => logged >= count,
+            $"{count} {level} entries from {category}", timeout, logged => $"{logged} of them");
 
     private sealed class Recorder(LogRecorder owner, string category) : ILogger
     {

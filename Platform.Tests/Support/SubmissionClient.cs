@@ -48,17 +48,11 @@ public static class SubmissionClient
     public static async Task<ErrorReportDocument> ErrorReportAsync(this HttpClient client, string id) =>
         (await client.GetFromJsonAsync<ErrorReportDocument>($"/api/submissions/{id}/errors", Json))!;
 
-    public static async Task<Receipt> FinishedAsync(this HttpClient client, string id, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var receipt = (await client.GetFromJsonAsync<Receipt>($"/api/submissions/{id}", Json))!;
-            if (receipt.Status is not (SubmissionStatus.Received or SubmissionStatus.Validating) || DateTime.UtcNow > deadline)
-            {
-                return receipt;
-            }
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>Polls a receipt until the worker has finished with it; fails naming the submission and its last status if it does not.</summary>
+    public static Task<Receipt> FinishedAsync(this HttpClient client, string id, int seconds = 60) =>
+        Eventually.Until(
+            async () => (await client.GetFromJsonAsync<Receipt>($"/api/submissions/{id}", Json))!,
+            receipt => receipt.Status is not (SubmissionStatus.Received or SubmissionStatus.Validating),
+            $"submission {id} to finish", TimeSpan.FromSeconds(seconds),
+            receipt => $"{receipt.Status} after {receipt.RowsRead} rows");
 }

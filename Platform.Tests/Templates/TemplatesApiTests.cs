@@ -6,7 +6,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Platform.Api.Auth;
 using Platform.Api.Hosting;
-using Platform.Api.Submissions;
 using Platform.Api.Templates;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
@@ -100,7 +99,7 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         using var download = await regulator.GetAsync("/api/templates/business-registrations/versions/1/example.xlsx");
         Assert.Equal(Spreadsheets.MediaType, download.Content.Headers.ContentType?.MediaType);
-        var sheet = Files.XlsxCells(await download.Content.ReadAsByteArrayAsync());
+        var sheet = await Files.XlsxCellsAsync(await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("统一社会信用代码", sheet[0][0]);
         Assert.Equal("914403001922038216", sheet[1][0]);
     }
@@ -143,12 +142,7 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
     public async Task A_clerk_checks_a_file_before_sending_it_and_nothing_is_kept()
     {
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
-        async Task<(int Receipts, int Files)> Kept() =>
-            ((await regulator.GetFromJsonAsync<List<Receipt>>("/api/submissions?limit=500", SubmissionClient.Json))!.Count,
-             Directory.Exists(Path.Combine(platform.DataDirectory, "uploads"))
-                 ? Directory.EnumerateFiles(Path.Combine(platform.DataDirectory, "uploads"), "*", SearchOption.AllDirectories).Count()
-                 : 0);
-        var before = await Kept();
+        var before = await Kept.ByAsync(platform);
         var rows = new[] { Files.Registration(900), Files.Registration(901), Files.Registration(902) };
         rows[1][4] = "2015/06/01";
         using var content = new ByteArrayContent(Files.Gb18030(Files.Csv(rows)));
@@ -165,13 +159,13 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
         Assert.False(refused.HeaderAccepted);
         Assert.Contains(refused.Lines, l => l.Code == "missing-label");
 
-        Assert.Equal(before, await Kept());
         using var empty = new ByteArrayContent([]);
         empty.Headers.ContentType = new("text/csv");
         Assert.Equal(HttpStatusCode.UnprocessableEntity,
             (await regulator.PostAsync("/api/templates/business-registrations/versions/1/check", empty)).StatusCode);
         var finance = await platform.ClientForAsync(Roles.Agency, "finance");
         Assert.Equal(HttpStatusCode.NotFound, (await finance.PostAsync("/api/templates/business-registrations/versions/1/check", content)).StatusCode);
+        Assert.Equal(before, await Kept.ByAsync(platform));
     }
 
     [Fact]
