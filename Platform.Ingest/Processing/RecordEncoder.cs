@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Platform.Ingest.Submissions;
@@ -20,7 +19,8 @@ public sealed class RecordEncoder : IDisposable
     private readonly int[] key;
     private readonly int subject;
     private readonly int periodField;
-    private readonly DateTime period;
+    private readonly Period period;
+    private readonly DateTime periodDay;
     private readonly Utf8JsonWriter json;
     private readonly StringBuilder keyText = new(64);
 
@@ -30,7 +30,8 @@ public sealed class RecordEncoder : IDisposable
         key = [.. schema.PrimaryKey.Select(k => Array.FindIndex(fields, f => f.Name == k))];
         subject = Array.FindIndex(fields, f => f.Name == schema.SubjectKey);
         periodField = schema.PeriodField is null ? -1 : Array.FindIndex(fields, f => f.Name == schema.PeriodField);
-        period = PeriodDate(submission.Period).ToDateTime(TimeOnly.MinValue);
+        period = Period.Parse(submission.Period);
+        periodDay = period.FirstDay.ToDateTime(TimeOnly.MinValue);
         json = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         submissionId = submission.Id;
         submissionIdUtf8 = Encoding.UTF8.GetBytes(submission.Id);
@@ -43,19 +44,16 @@ public sealed class RecordEncoder : IDisposable
 
     public void Dispose() => json.Dispose();
 
-    public static DateOnly PeriodDate(string period) =>
-        DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     /// <summary>A row's period field must be the submission's period.</summary>
     public bool CheckPeriod(int row, Cell[] values, List<TemplateError> errors)
     {
-        if (periodField < 0 || values[periodField].IsMissing || values[periodField].Date == period)
+        if (periodField < 0 || values[periodField].IsMissing || values[periodField].Date == periodDay)
         {
             return true;
         }
         var field = fields[periodField];
-        var value = values[periodField].Date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var expected = period.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var value = values[periodField].ToString();
+        var expected = period.ToString();
         errors.Add(new TemplateError(ErrorCodes.ConstraintError, row, field.Name, value,
             $"第{row}行“{field.Title}”为{value}，与本次报送的所属期{expected}不一致。",
             $"Row {row}: '{field.Name}' is {value}, but this submission is for {expected}.", Constraint: "period"));
@@ -80,7 +78,7 @@ public sealed class RecordEncoder : IDisposable
         rows.Bytes(submissionIdUtf8);
         rows.Int32(row);
         rows.Bytes(templateIdUtf8);
-        rows.Date(periodField >= 0 && !values[periodField].IsMissing ? values[periodField].Date : period);
+        rows.Date(periodField >= 0 && !values[periodField].IsMissing ? values[periodField].Date : periodDay);
         rows.Text(recordKey);
         rows.Text(subject >= 0 && !values[subject].IsMissing ? values[subject].ToString() : null);
         var valuesStart = rows.BeginField();

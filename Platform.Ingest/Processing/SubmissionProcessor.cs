@@ -264,7 +264,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
         var submission = (await session.LoadAsync<Submission>(submissionId, ct))!;
-        await RecordTables.AcceptAsync(connection, submission, RecordEncoder.PeriodDate(submission.Period), fields, time.GetUtcNow(), ct);
+        await RecordTables.AcceptAsync(connection, submission, Period.Parse(submission.Period).FirstDay, fields, time.GetUtcNow(), ct);
         session.Events.Append(submissionId,
             new SubmissionAccepted(submissionId, rowsRead, submission.RowsAccepted, submission.RowsRejected, time.GetUtcNow()));
         await session.SaveChangesAsync(ct);
