@@ -74,7 +74,7 @@ internal sealed class XlsxRowReader : IRowReader
                 null => "",
                 DateTime d when d.TimeOfDay == TimeSpan.Zero => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 DateTime d => d.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
-                double n => n.ToString("R", CultureInfo.InvariantCulture),
+                double n => ExcelNumber(n),
                 bool b => b ? "true" : "false",
                 var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? "",
             };
@@ -87,4 +87,12 @@ internal sealed class XlsxRowReader : IRowReader
         reader.Dispose();
         file.Dispose();
     }
+
+    /// <summary>
+    /// A number as Excel shows it: to 15 significant digits, never in exponent form while it fits a decimal. The round
+    /// trip form ("R") gave a formula's 1,234.56 as 1234.5600000000002, which a money field then refused.
+    /// </summary>
+    private static string ExcelNumber(double n) => Math.Abs(n) < 7.9e27
+        ? ((decimal)n).ToString(CultureInfo.InvariantCulture) // the conversion keeps 15 significant digits
+        : n.ToString("G15", CultureInfo.InvariantCulture);
 }

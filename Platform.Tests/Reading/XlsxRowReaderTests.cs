@@ -34,6 +34,16 @@ public sealed class XlsxRowReaderTests
     }
 
     [Fact]
+    public async Task A_number_is_read_to_the_fifteen_digits_excel_shows_without_binary_noise()
+    {
+        // A formula's result as Excel stores it: the sheet shows 1,234.56, 0.3 and 1234567890123460.
+        var workbook = Files.XlsxOfRows(Row(1, Text("amount", "share", "big")) +
+                                        Row(2, "<c><v>1234.5600000000002</v></c><c><v>0.30000000000000004</v></c><c><v>1234567890123456</v></c>"));
+        var read = await Files.ReadAsync(workbook, RowReaders.Xlsx);
+        Assert.Equal(["1234.56", "0.3", "1234567890123460"], Assert.Single(read.Rows));
+    }
+
+    [Fact]
     public async Task Text_that_looks_like_a_number_keeps_its_leading_zeros_and_a_boolean_reads_as_true_or_false()
     {
         var workbook = Files.XlsxOfRows(Row(1, Text("division", "code", "flag")) + Row(2, Text("0410102", "91410100MA0000001X") + """<c t="b"><v>1</v></c>"""));
