@@ -2,8 +2,10 @@ using Platform.Api.Agencies;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
+using Platform.Api.Quality;
 using Platform.Api.Store;
 using Platform.Api.Submissions;
+using Platform.Api.Taxpayers;
 using Platform.Api.Templates;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +18,8 @@ builder.Services.AddApiDocumentation();
 builder.Services.AddAgencies();
 builder.Services.AddTemplates();
 builder.AddSubmissions();
+builder.Services.AddQuality(builder.Configuration);
+builder.Services.AddTaxpayers();
 
 var app = builder.Build();
 
@@ -34,6 +38,8 @@ app.MapPlatformGraphQL();
 app.MapAgencies();
 app.MapTemplates();
 app.MapSubmissions();
+app.MapQuality();
+app.MapTaxpayers();
 
 await app.RunAsync();
 

@@ -1,22 +1,15 @@
 using Platform.Api.Hosting;
-using Marten;
-using Platform.Api.Quality;
-using Platform.Api.Taxpayers;
 using Platform.Ingest;
-using Platform.Ingest.Quality;
 
 namespace Platform.Api.Submissions;
 
 public static class SubmissionsSetup
 {
+    /// <summary>Uploads, receipts and error reports over ingest (its store, tables, read layer and worker).</summary>
     public static WebApplicationBuilder AddSubmissions(this WebApplicationBuilder builder)
     {
         var platform = PlatformOptions.From(builder.Configuration);
         builder.Services.AddIngest(builder.Configuration, platform.DataPath("uploads"));
-        builder.Services.AddSingleton(builder.Configuration.GetSection(ScoreboardOptions.Section).Get<ScoreboardOptions>() ?? new ScoreboardOptions());
-        builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, Quality.ScoreboardQueryFields>();
-        builder.Services.AddSingleton<Platform.Api.GraphQL.IQueryFields, TaxpayerQueryFields>();
-        builder.Services.ConfigureMarten(options => options.Schema.For<Taxpayers.AccessAudit>().DocumentAlias("access_audit").Duplicate(a => a.Subject));
         return builder;
     }
 
@@ -24,8 +17,6 @@ public static class SubmissionsSetup
     {
         app.MapSubmitFile();
         app.MapReadReceipts();
-        app.MapReadScoreboard();
-        app.MapTaxpayerFile();
         return app;
     }
 }
