@@ -1,7 +1,5 @@
 using System.Net;
-using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.Api.Auth;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Submissions;
@@ -12,28 +10,6 @@ namespace Platform.Tests.Submissions;
 /// <summary>Crashes and database outages in the middle of a submission lose and duplicate nothing.</summary>
 public sealed class IngestFaultTests
 {
-    private static async Task<long> Count(string connectionString, string sql, string submissionId)
-    {
-        // Unpooled: connections pooled before the restart are dead.
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submissionId } } };
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<Submission> Load(PlatformFactory platform, string id)
-    {
-        await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return (await session.LoadAsync<Submission>(id))!;
-    }
-
-    private static async Task AssertAllRowsOnce(string connectionString, string id, int rows)
-    {
-        Assert.Equal(rows, await Count(connectionString, "select count(*) from platform.ingest_record where submission_id = $1", id));
-        Assert.Equal(rows, await Count(connectionString, "select count(distinct row_number) from platform.ingest_record where submission_id = $1", id));
-        Assert.Equal(rows, await Count(connectionString, "select count(*) from platform.standing_record where submission_id = $1 and not voided", id));
-    }
-
     [Fact]
     public async Task A_restart_in_the_middle_of_a_submission_resumes_without_losing_or_duplicating_a_record()
     {
@@ -47,23 +23,23 @@ public sealed class IngestFaultTests
         using var crash = new CancellationTokenSource();
         var worker = first.Services.GetRequiredService<IngestWorker>();
         var running = worker.RunOnceAsync(crash.Token);
-        await Eventually.Until(async () => (await Load(first, receipt.Id)).Batches >= 3 || running.IsCompleted, "the worker to commit three batches");
+        await Eventually.Until(async () => (await Ingested.LoadAsync(first, receipt.Id)).Batches >= 3 || running.IsCompleted, "the worker to commit three batches");
         Assert.False(running.IsCompleted, "The worker finished before it could be stopped; make the file larger.");
         await crash.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        var interrupted = await Load(first, receipt.Id);
+        var interrupted = await Ingested.LoadAsync(first, receipt.Id);
         Assert.Equal(SubmissionStatus.Validating, interrupted.Status);
         Assert.InRange(interrupted.Batches, 3, rows / 300 - 1);
         // Committed batches are written, but nothing of an unfinished submission stands.
-        Assert.True(await Count(first.ConnectionString, "select count(*) from platform.ingest_record where submission_id = $1", receipt.Id) >= 900);
-        Assert.Equal(0L, await Count(first.ConnectionString, "select count(*) from platform.standing_record where submission_id = $1", receipt.Id));
+        Assert.True(await Ingested.ScalarAsync(first.ConnectionString, "select count(*) from platform.ingest_record where submission_id = $1", receipt.Id) >= 900);
+        Assert.Equal(0L, await Ingested.ScalarAsync(first.ConnectionString, "select count(*) from platform.standing_record where submission_id = $1", receipt.Id));
 
         await using var restarted = first.Restarted();
         restarted.WithSetting("Ingest:RunWorker", "true");
         var after = await (await restarted.ClientForAsync(Roles.Agency, "market-regulator")).FinishedAsync(receipt.Id);
         Assert.Equal(SubmissionStatus.Accepted, after.Status);
         Assert.Equal((rows, rows, 0), (after.RowsRead, after.RowsAccepted, after.RowsRejected));
-        await AssertAllRowsOnce(first.ConnectionString, receipt.Id, rows);
+        await Ingested.AssertEveryRowOnceAsync(first.ConnectionString, receipt.Id, rows);
     }
 
     [Fact]
@@ -77,7 +53,7 @@ public sealed class IngestFaultTests
         var client = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         var receipt = await SubmissionClient.ReceiptOf(await client.SendAsync(Files.Registrations(rows, "2019-07"), period: "2019-07"));
 
-        var before = await Eventually.Until(() => Load(platform, receipt.Id), s => s.Batches >= 2, "the worker to commit two batches",
+        var before = await Eventually.Until(() => Ingested.LoadAsync(platform, receipt.Id), s => s.Batches >= 2, "the worker to commit two batches",
             describe: s => $"{s.Status} after {s.Batches} batches");
         await cluster.StopAsync();
         Assert.InRange(before.Batches, 2, rows / 200 - 1);
@@ -88,6 +64,6 @@ public sealed class IngestFaultTests
         var after = await client.FinishedAsync(receipt.Id, seconds: 120);
         Assert.True(after.Status == SubmissionStatus.Accepted, $"{after.Status}: {after.ReasonEn}");
         Assert.Equal((rows, rows, 0), (after.RowsRead, after.RowsAccepted, after.RowsRejected));
-        await AssertAllRowsOnce(platform.ConnectionString, receipt.Id, rows);
+        await Ingested.AssertEveryRowOnceAsync(platform.ConnectionString, receipt.Id, rows);
     }
 }

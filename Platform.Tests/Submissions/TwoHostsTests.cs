@@ -1,6 +1,4 @@
-using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.Api.Auth;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Submissions;
@@ -14,32 +12,6 @@ namespace Platform.Tests.Submissions;
 /// </summary>
 public sealed class TwoHostsTests
 {
-    private static async Task<long> Scalar(string connectionString, string sql, string submissionId)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submissionId } } };
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<Submission> Load(PlatformFactory host, string id)
-    {
-        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        return (await session.LoadAsync<Submission>(id))!;
-    }
-
-    private static async Task AssertEveryRowOnce(string connectionString, string id, int rows)
-    {
-        Assert.Equal(rows, await Scalar(connectionString, "select count(*) from platform.ingest_record where submission_id = $1", id));
-        Assert.Equal(rows, await Scalar(connectionString, "select count(distinct row_number) from platform.ingest_record where submission_id = $1", id));
-        Assert.Equal(rows, await Scalar(connectionString, "select count(*) from platform.standing_record where submission_id = $1", id));
-        // One batch event per batch number: no batch was committed by both hosts.
-        Assert.Equal(0, await Scalar(connectionString, """
-            select count(*) from (select data ->> 'Batch' from platform.mt_events where stream_id = $1 and type = 'rows_checked'
-                                   group by 1 having count(*) > 1) twice
-            """, id));
-    }
-
     [Fact]
     public async Task Two_hosts_working_at_once_process_each_submission_once()
     {
@@ -65,9 +37,9 @@ public sealed class TwoHostsTests
 
         foreach (var id in ids)
         {
-            var receipt = await Load(first, id);
+            var receipt = await Ingested.LoadAsync(first, id);
             Assert.Equal((SubmissionStatus.Accepted, 2000), (receipt.Status, receipt.RowsAccepted));
-            await AssertEveryRowOnce(first.ConnectionString, id, 2000);
+            await Ingested.AssertEveryRowOnceAsync(first.ConnectionString, id, 2000);
         }
     }
 
@@ -85,23 +57,23 @@ public sealed class TwoHostsTests
 
         using var death = new CancellationTokenSource();
         var dying = first.Services.GetRequiredService<IngestWorker>().RunOnceAsync(death.Token);
-        await Eventually.Until(async () => (await Load(first, id)).Batches >= 3 || dying.IsCompleted, "the first host to commit three batches");
+        await Eventually.Until(async () => (await Ingested.LoadAsync(first, id)).Batches >= 3 || dying.IsCompleted, "the first host to commit three batches");
         Assert.False(dying.IsCompleted, "The first host finished before it could be stopped; make the file larger.");
 
         // While the first host holds the submission, the second passes it by.
         await second.Services.GetRequiredService<IngestWorker>().RunOnceAsync(default);
-        Assert.Equal(SubmissionStatus.Validating, (await Load(second, id)).Status);
+        Assert.Equal(SubmissionStatus.Validating, (await Ingested.LoadAsync(second, id)).Status);
 
         // The first host dies: its work stops and its database connection is cut, as when the process is killed.
         await death.CancelAsync();
-        await Scalar(first.ConnectionString,
+        await Ingested.ScalarAsync(first.ConnectionString,
             "select count(pg_terminate_backend(pid)) from pg_locks where locktype = 'advisory' and pid <> pg_backend_pid() and $1 <> ''", id);
         await Assert.ThrowsAnyAsync<Exception>(() => dying);
-        Assert.InRange((await Load(second, id)).Batches, 3, rows / 300 - 1);
+        Assert.InRange((await Ingested.LoadAsync(second, id)).Batches, 3, rows / 300 - 1);
 
         await second.Services.GetRequiredService<IngestWorker>().RunOnceAsync(default);
-        var after = await Load(second, id);
+        var after = await Ingested.LoadAsync(second, id);
         Assert.Equal((SubmissionStatus.Accepted, rows, rows, 0), (after.Status, after.RowsRead, after.RowsAccepted, after.RowsRejected));
-        await AssertEveryRowOnce(first.ConnectionString, id, rows);
+        await Ingested.AssertEveryRowOnceAsync(first.ConnectionString, id, rows);
     }
 }

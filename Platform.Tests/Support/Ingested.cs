@@ -1,0 +1,37 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Ingest.Submissions;
+
+namespace Platform.Tests.Support;
+
+/// <summary>What ingest wrote for a submission, read straight from the database for the fault tests.</summary>
+public static class Ingested
+{
+    /// <summary>One number from the database, on a connection of its own (pooled ones may have died with a restart).</summary>
+    public static async Task<long> ScalarAsync(string connectionString, string sql, string submissionId)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = submissionId } } };
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<Submission> LoadAsync(PlatformFactory host, string id)
+    {
+        await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        return (await session.LoadAsync<Submission>(id))!;
+    }
+
+    /// <summary>Every row of the submission written once and standing, and no batch committed twice.</summary>
+    public static async Task AssertEveryRowOnceAsync(string connectionString, string id, int rows)
+    {
+        Assert.Equal(rows, await ScalarAsync(connectionString, "select count(*) from platform.ingest_record where submission_id = $1", id));
+        Assert.Equal(rows, await ScalarAsync(connectionString, "select count(distinct row_number) from platform.ingest_record where submission_id = $1", id));
+        Assert.Equal(rows, await ScalarAsync(connectionString, "select count(*) from platform.standing_record where submission_id = $1 and not voided", id));
+        Assert.Equal(0, await ScalarAsync(connectionString, """
+            select count(*) from (select data ->> 'Batch' from platform.mt_events where stream_id = $1 and type = 'rows_checked'
+                                   group by 1 having count(*) > 1) twice
+            """, id));
+    }
+}
