@@ -19,7 +19,7 @@ builder.Services.AddAgencies();
 builder.Services.AddTemplates();
 builder.AddSubmissions();
 builder.Services.AddQuality(builder.Configuration);
-builder.Services.AddTaxpayers();
+builder.Services.AddTaxpayers(builder.Configuration);
 
 var app = builder.Build();
 

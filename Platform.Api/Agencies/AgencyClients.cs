@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using System.Security.Cryptography;
 using Marten;
 using OpenIddict.Abstractions;
@@ -16,7 +17,7 @@ public static class AgencyClients
 {
     public static void MapAgencyClients(this IEndpointRouteBuilder app)
     {
-        var clients = app.MapGroup("/api/agencies/{id}/clients").WithTags("Agencies").RequireAuthorization(Roles.Admin);
+        var clients = app.MapGroup("/api/agencies/{id}/clients").WithTags("Agencies").RequireAccess(Operation.ManageAgencies);
         clients.MapPost("/", Issue)
             .WithSummary("Issue client credentials for an agency's system (administrators); the secret is shown this once")
             .Produces<AgencyClient>(StatusCodes.Status201Created)

@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using GraphQL;
 using GraphQL.Types;
 using Marten;
@@ -11,11 +12,13 @@ public sealed class AgencyQueryFields : IQueryFields
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AgencyGraphType>>>>("agencies")
             .Description("All partner agencies.")
+            .RequireAccess(Operation.ListAgencies)
             .ResolveAsync(async context =>
                 await ListAgencies.QueryAsync(context.RequestServices!.GetRequiredService<IQuerySession>(), context.CancellationToken));
 
         query.Field<AgencyGraphType>("agency")
             .Description("One partner agency by its code, or null.")
+            .RequireAccess(Operation.ListAgencies)
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async context => await context.RequestServices!.GetRequiredService<IQuerySession>()
                 .LoadAsync<Agency>(context.GetArgument<string>("id"), context.CancellationToken));

@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using Marten;
 
 namespace Platform.Api.Agencies;
@@ -9,6 +10,7 @@ public static class ListAgencies
 
     public static void MapListAgencies(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/agencies", (IQuerySession session, CancellationToken ct) => QueryAsync(session, ct))
+            .RequireAccess(Operation.ListAgencies)
             .WithTags("Agencies")
             .WithSummary("All partner agencies")
             .Produces<IReadOnlyList<Agency>>();

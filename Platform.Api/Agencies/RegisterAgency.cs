@@ -1,7 +1,7 @@
+using Platform.Api.Access;
 using System.Text.RegularExpressions;
 using Marten;
 using JasperFx;
-using Platform.Api.Auth;
 
 namespace Platform.Api.Agencies;
 
@@ -34,7 +34,7 @@ public static class RegisterAgencyEndpoint
 {
     public static void MapRegisterAgency(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/agencies", Handle)
-            .RequireAuthorization(Roles.Admin)
+            .RequireAccess(Operation.ManageAgencies)
             .WithTags("Agencies")
             .WithSummary("Register a partner agency (administrators)")
             .Produces<Agency>(StatusCodes.Status201Created)

@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using System.Security.Claims;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -19,6 +20,7 @@ public static class WhoAmI
 {
     public static void MapWhoAmI(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/me", (ClaimsPrincipal user) => Caller.From(user))
+            .RequireAccess(Operation.ReadSelf)
             .WithTags("Auth")
             .WithSummary("The caller's client id, role, agency and scopes")
             .Produces<Caller>();

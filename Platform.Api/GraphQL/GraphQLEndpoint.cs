@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using GraphQL;
 using GraphQL.Transport;
 using GraphQL.Validation;
@@ -19,8 +20,9 @@ public static class GraphQLEndpoint
 
     public static void MapPlatformGraphQL(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Path, Post).ExcludeFromDescription();
-        app.MapGet(Path, Get).ExcludeFromDescription();
+        // The transport admits any signed-in caller; each query field asks the policy for its own operation.
+        app.MapPost(Path, Post).ExcludeFromDescription().RequireAccess(Operation.ReadSelf);
+        app.MapGet(Path, Get).ExcludeFromDescription().RequireAccess(Operation.ReadSelf);
     }
 
     private static async Task Post(HttpContext http, IGraphQLTextSerializer serializer)

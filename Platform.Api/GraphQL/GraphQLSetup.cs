@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using GraphQL;
 using GraphQL.Execution;
 using Platform.Api.Hosting;
@@ -53,6 +54,7 @@ public static class GraphQLSetup
                     options.DefaultComplexityImpactDelegate = IntrospectionComplexity.WithoutIntrospection;
                 })
                 .AddValidationRule(new IntrospectionComplexity(limits))
+                .UseMiddleware<AccessFieldMiddleware>()
                 .WithTimeout(limits.Timeout)
                 .ConfigureExecution<DocumentCache>();
         });

@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using System.Security.Claims;
 using GraphQL.Types;
 using Platform.Api.Auth;
@@ -12,6 +13,7 @@ public sealed class PlatformQuery : ObjectGraphType
 
         Field<NonNullGraphType<CallerGraphType>>("me")
             .Description("Who the caller is, as the platform sees the token.")
+            .RequireAccess(Operation.ReadSelf)
             .Resolve(context => Caller.From(context.User ?? new ClaimsPrincipal()));
 
         foreach (var feature in features)

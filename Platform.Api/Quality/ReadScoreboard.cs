@@ -1,9 +1,9 @@
+using Platform.Api.Access;
 using static System.FormattableString;
 using System.Security.Claims;
 using GraphQL;
 using GraphQL.Types;
 using Marten;
-using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Ingest.Quality;
 using Platform.Ingest.Records;
@@ -98,22 +98,23 @@ public static class ReadScoreboard
     public static void MapReadScoreboard(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/scoreboard", (string? from, string? to, IQuerySession session, IngestRecords records, TimeProvider time,
-                ScoreboardOptions limits, CancellationToken ct) =>
-                Respond(session, records, time, limits, null, from, to, all => Results.Ok(all), ct))
-            .RequireAnyRole(Roles.Analyst, Roles.Admin, Roles.Leader)
+                ScoreboardOptions limits, ClaimsPrincipal user, CancellationToken ct) =>
+                Respond(session, records, time, limits, AccessPolicy.ConfinedTo(user, Operation.ReadScoreboard), from, to, all => Results.Ok(all), ct))
+            .RequireAccess(Operation.ReadScoreboard)
             .WithTags("Data quality")
-            .WithSummary("Every agency's timeliness and quality by template and period (from, to: yyyy-MM; default the last 12 months)")
+            .WithSummary("Every agency's timeliness and quality by template and period (from, to: yyyy-MM; default the last 12 months); an agency sees its own")
             .Produces<List<AgencyScore>>()
             .ProducesValidationProblem();
 
         app.MapGet("/api/agencies/{id}/scoreboard", (string id, string? from, string? to, IQuerySession session, IngestRecords records,
                 TimeProvider time, ScoreboardOptions limits, ClaimsPrincipal user, CancellationToken ct) =>
-                user.ConfinedToAgency() is { } own && own != id
+                !AccessPolicy.Admits(user, Operation.ReadScoreboard, id)
                     ? Task.FromResult(Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Another agency's record",
-                        detail: $"You may read the scoreboard of your own agency ({own}) only."))
+                        detail: "You may read your own agency's scoreboard only."))
                     : Respond(session, records, time, limits, id, from, to, all => all.Count == 0
                         ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No templates", detail: $"Agency '{id}' has no agreed templates.")
                         : Results.Ok(all[0]), ct))
+            .RequireAccess(Operation.ReadScoreboard)
             .WithTags("Data quality")
             .WithSummary("One agency's own record: timeliness and quality by template and period")
             .Produces<AgencyScore>()
@@ -142,6 +143,7 @@ public sealed class ScoreboardQueryFields : IQueryFields
     public void AddTo(ObjectGraphType query) =>
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AgencyScoreGraphType>>>>("scoreboard")
             .Description("Timeliness and quality by agency, template and period (数据质量考核); an agency sees its own record.")
+            .RequireAccess(Operation.ReadScoreboard)
             .Argument<StringGraphType>("from", "First period, yyyy-MM (default: twelve months ago)")
             .Argument<StringGraphType>("to", "Last period, yyyy-MM (default: last month)")
             .Argument<StringGraphType>("agency", "One agency's id")
@@ -154,7 +156,7 @@ public sealed class ScoreboardQueryFields : IQueryFields
                 {
                     throw new ExecutionError(problem.Message);
                 }
-                var agency = context.User!.ConfinedToAgency() ?? context.GetArgument<string?>("agency");
+                var agency = AccessPolicy.ConfinedTo(context.User!, Operation.ReadScoreboard) ?? context.GetArgument<string?>("agency");
                 return await ReadScoreboard.QueryAsync(services.GetRequiredService<IQuerySession>(), services.GetRequiredService<IngestRecords>(),
                     today, agency, first, last, context.CancellationToken);
             });

@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
@@ -5,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using Marten;
 using Platform.Ingest.Records;
-using Platform.Api.Auth;
 using Platform.Api.Hosting;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Schema;
@@ -22,11 +22,38 @@ public sealed record ErrorReportDocument(string SubmissionId, long Problems, int
 /// <summary>Receipts and error reports. An agency reads its own submissions; the bureau's roles read all.</summary>
 public static class ReadReceipts
 {
-    public static async Task<Submission?> FindAsync(IQuerySession session, ClaimsPrincipal user, string id, CancellationToken ct)
+    /// <summary>The submission, or null when it does not exist or the policy does not let the caller do <paramref name="operation"/> on it.</summary>
+    public static async Task<Submission?> FindAsync(IQuerySession session, ClaimsPrincipal user, string id, Operation operation, CancellationToken ct)
     {
         var submission = await session.LoadAsync<Submission>(id, ct);
-        var agency = user.ConfinedToAgency();
-        return submission is not null && (agency is null || agency == submission.Agency) ? submission : null;
+        return submission is not null && AccessPolicy.Admits(user, operation, submission.Agency) ? submission : null;
+    }
+
+    /// <summary>
+    /// A read of a submission's cell values (its file or its error report): allowed by the policy, with a purpose where
+    /// the policy asks for one, and audited before anything is sent: the submission, or why it may not be read.
+    /// </summary>
+    private static async Task<(Submission? Submission, IResult? Refusal)> ReadValuesAsync(HttpContext http, string id, string? purpose,
+        Operation operation, string what)
+    {
+        var user = http.User;
+        var services = http.RequestServices;
+        var ct = http.RequestAborted;
+        if (AccessPolicy.ReachOf(user, operation) == Reach.JurisdictionWithPurpose &&
+            (string.IsNullOrWhiteSpace(purpose) || purpose.Length > AccessPolicy.MaxPurposeChars))
+        {
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["purpose"] = [$"State why you read this submission's values (purpose=..., at most {AccessPolicy.MaxPurposeChars} characters); it is kept in the audit."],
+            }));
+        }
+        if (await FindAsync(services.GetRequiredService<IQuerySession>(), user, id, operation, ct) is not { } submission)
+        {
+            return (null, NotFound(id));
+        }
+        await Taxpayers.AccessAudit.RecordAsync(services.GetRequiredService<IDocumentStore>(), user, services.GetRequiredService<TimeProvider>(),
+            submission.Id, what, ct, purpose);
+        return (submission, null);
     }
 
     public static void MapReadReceipts(this IEndpointRouteBuilder app)
@@ -34,36 +61,43 @@ public static class ReadReceipts
         var submissions = app.MapGroup("/api/submissions").WithTags("Submissions");
 
         submissions.MapGet("/", List)
+            .RequireAccess(Operation.ReadReceipts)
             .WithSummary("Submissions as receipts, newest first (at most 'limit', default 50): an agency sees its own; filter by " +
                          "template, period (yyyy-MM) and status (received, validating, accepted, accepted-with-errors, rejected, failed)")
             .Produces<List<Receipt>>()
             .ProducesValidationProblem();
 
         submissions.MapGet("/{id}", async (string id, IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
-                await FindAsync(session, user, id, ct) is { } s ? Results.Ok(Receipt.From(s)) : NotFound(id))
+                await FindAsync(session, user, id, Operation.ReadReceipts, ct) is { } s ? Results.Ok(Receipt.From(s)) : NotFound(id))
+            .RequireAccess(Operation.ReadReceipts)
             .WithSummary("A submission's receipt: status, counts, timings, template version, period and SHA-256")
             .Produces<Receipt>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         submissions.MapGet("/{id}/file", Original)
-            .WithSummary("The file exactly as it was received, kept read-only for audit; its SHA-256 is in the Repr-Digest header")
+            .RequireAccess(Operation.ReadRawFiles)
+            .WithSummary("The file exactly as it was received, kept read-only for audit; its SHA-256 is in the Repr-Digest header. The " +
+                         "agency's own; analysts state a purpose (?purpose=); every read is audited")
             .Produces<byte[]>(contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         submissions.MapGet("/{id}/errors", Errors)
+            .RequireAccess(Operation.ReadErrorReports)
             .WithSummary("The error report: the first problems in full and every problem counted by field and code; JSON, or for Excel " +
-                         "format=csv (CSV, formulas neutralised) or format=xlsx (a workbook, every cell text)")
+                         "format=csv (CSV, formulas neutralised) or format=xlsx (a workbook, every cell text). The agency's own; analysts " +
+                         "state a purpose (?purpose=); every read is audited")
             // One entry per status code is kept, so the three forms are listed together (the schema is the JSON one).
             .Produces<ErrorReportDocument>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Errors(string id, string? format, HttpRequest request, IQuerySession session, IngestRecords records,
-        ClaimsPrincipal user, CancellationToken ct)
+    private static async Task<IResult> Errors(string id, string? format, string? purpose, HttpRequest request, IngestRecords records,
+        CancellationToken ct)
     {
-        if (await FindAsync(session, user, id, ct) is not { } submission)
+        var (submission, refusal) = await ReadValuesAsync(request.HttpContext, id, purpose, Operation.ReadErrorReports, "error-report");
+        if (submission is null)
         {
-            return NotFound(id);
+            return refusal!;
         }
         var counts = await records.ErrorCountsAsync(id, ct);
         var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
@@ -144,12 +178,14 @@ public static class ReadReceipts
         }
     }
 
-    private static async Task<IResult> Original(string id, IQuerySession session, Platform.Ingest.Storage.UploadStore uploads, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> Original(string id, string? purpose, Platform.Ingest.Storage.UploadStore uploads, HttpContext http)
     {
-        if (await FindAsync(session, user, id, ct) is not { } submission)
+        var (submission, refusal) = await ReadValuesAsync(http, id, purpose, Operation.ReadRawFiles, "raw-file");
+        if (submission is null)
         {
-            return NotFound(id);
+            return refusal!;
         }
+        var response = http.Response;
         response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(submission.Sha256))}:";
         return Results.Stream(File.OpenRead(uploads.Resolve(submission.StoredPath)), submission.MediaType, submission.FileName);
     }
@@ -172,7 +208,7 @@ public static class ReadReceipts
             return Results.ValidationProblem(problems);
         }
         IQueryable<Submission> query = session.Query<Submission>();
-        if (user.ConfinedToAgency() is { } agency)
+        if (AccessPolicy.ConfinedTo(user, Operation.ReadReceipts) is { } agency)
         {
             query = query.Where(s => s.Agency == agency);
         }

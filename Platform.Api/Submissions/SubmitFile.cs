@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using System.Globalization;
 using System.Security.Claims;
 using Marten;
@@ -53,7 +54,7 @@ public static class SubmitFile
 
     public static void MapSubmitFile(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/submissions", Handle)
-            .RequireAnyRole(Roles.Agency)
+            .RequireAccess(Operation.SubmitFiles)
             .DisableAntiforgery()
             .WithTags("Submissions")
             .WithSummary("Send a file for a template version and period; answers 202 with the receipt to poll")

@@ -1,9 +1,8 @@
+using Platform.Api.Access;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
-using Marten;
 using Platform.Ingest.Records;
-using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 
 namespace Platform.Api.Taxpayers;
@@ -13,22 +12,12 @@ public sealed class TaxpayerQueryFields : IQueryFields
 {
     public void AddTo(ObjectGraphType query) =>
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>>("taxpayerRecords")
-            .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Analysts, " +
-                         "officers and administrators only; each read is audited.")
+            .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Each read " +
+                         "is audited; officers see the supplier only where policy names it.")
+            .RequireAccess(Operation.ReadTaxpayerFiles)
             .Argument<NonNullGraphType<StringGraphType>>("subject", "The taxpayer's subject key, such as a unified social credit code")
             .ResolveAsync(async context =>
-            {
-                var user = context.User!;
-                if (!user.HasAnyRole(Roles.Analyst, Roles.Officer, Roles.Admin))
-                {
-                    throw new ExecutionError("Only analysts, officers and administrators may read a taxpayer's records.") { Code = "FORBIDDEN" };
-                }
-                var services = context.RequestServices!;
-                var subject = context.GetArgument<string>("subject");
-                await AccessAudit.RecordAsync(services.GetRequiredService<IDocumentStore>(), user, services.GetRequiredService<TimeProvider>(),
-                    subject, "records", context.CancellationToken);
-                return await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, context.CancellationToken);
-            });
+                await TaxpayerFile.ReadAsync(context.RequestServices!, context.User!, context.GetArgument<string>("subject"), context.CancellationToken));
 }
 
 public sealed class TaxpayerRecordGraphType : ObjectGraphType<TaxpayerRecord>

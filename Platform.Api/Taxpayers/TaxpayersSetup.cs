@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using Marten;
 using Platform.Api.GraphQL;
 
@@ -6,8 +7,9 @@ namespace Platform.Api.Taxpayers;
 public static class TaxpayersSetup
 {
     /// <summary>The one-household file (REST and GraphQL) and the audit of every access to it.</summary>
-    public static IServiceCollection AddTaxpayers(this IServiceCollection services)
+    public static IServiceCollection AddTaxpayers(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions());
         services.AddSingleton<IQueryFields, TaxpayerQueryFields>();
         services.ConfigureMarten(options => options.Schema.For<AccessAudit>().DocumentAlias("access_audit").Duplicate(a => a.Subject));
         return services;

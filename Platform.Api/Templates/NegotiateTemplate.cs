@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using JasperFx;
@@ -27,7 +28,7 @@ public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipa
                 detail: "Only an agency or the bureau's analysts and administrators negotiate templates.");
         }
         var stream = await Session.Events.FetchForWriting<Template>(id, Cancellation);
-        if (stream.Aggregate is { } existing && User.ConfinedToAgency() is { } own && own != existing.Agency)
+        if (stream.Aggregate is { } existing && !AccessPolicy.Admits(User, Operation.NegotiateTemplates, existing.Agency))
         {
             return ReadTemplates.NotFound(id);
         }
@@ -57,9 +58,6 @@ public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipa
 /// </summary>
 public static class NegotiateTemplate
 {
-    private static readonly string[] Negotiators = [Roles.Agency, Roles.Analyst, Roles.Admin];
-    private static readonly string[] Bureau = [Roles.Analyst, Roles.Admin];
-
     public static void MapNegotiateTemplate(this IEndpointRouteBuilder app)
     {
         var templates = app.MapGroup("/api/templates").WithTags("Template negotiation");
@@ -75,13 +73,13 @@ public static class NegotiateTemplate
                     schema => new DraftTemplate(request.Id, request.Agency, request.Kind, request.Title, request.TitleEn, schema, request.Comment)
                         .Decide(t, a, now)), created: true);
             })
-            .RequireAnyRole(Bureau)
+            .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Draft a new template for an agency (the bureau); version 1 starts drafted");
 
         templates.MapPost("/{id}/versions", (string id, SchemaChangeRequest request, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => WithSchema(request.TableSchema,
                     schema => new OpenTemplateVersion(schema, request.Comment).Decide(t, id, a, now))))
-            .RequireAnyRole(Bureau)
+            .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Open a new version of an active template (the bureau); the active one keeps accepting submissions");
 
         var version = templates.MapGroup("/{id}/versions/{version:int}");
@@ -89,32 +87,32 @@ public static class NegotiateTemplate
         version.MapPost("/revise", (string id, int version, SchemaChangeRequest request, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => WithSchema(request.TableSchema,
                     schema => new ReviseTemplate(version, schema, request.Comment).Decide(t, id, a, now))))
-            .RequireAnyRole(Negotiators)
+            .RequireAccess(Operation.NegotiateTemplates)
             .WithSummary("Revise a version under negotiation, saying why; agreement so far is void");
 
         version.MapPost("/propose", (string id, int version, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => new ProposeTemplate(version).Decide(t, id, a, now)))
-            .RequireAnyRole(Bureau)
+            .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Propose a drafted version to the agency (the bureau)");
 
         version.MapPost("/agree", (string id, int version, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => new AgreeToTemplate(version).Decide(t, id, a, now)))
-            .RequireAnyRole(Negotiators)
+            .RequireAccess(Operation.NegotiateTemplates)
             .WithSummary("Agree to a version: first the template's agency, then the bureau");
 
         version.MapPost("/decline", (string id, int version, ReasonRequest request, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => new DeclineTemplate(version, request.Reason).Decide(t, id, a, now)))
-            .RequireAnyRole(Negotiators)
+            .RequireAccess(Operation.NegotiateTemplates)
             .WithSummary("Decline a proposed or agreed version with a reason; it returns to draft");
 
         version.MapPost("/activate", (string id, int version, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => new ActivateTemplate(version).Decide(t, id, a, now)))
-            .RequireAnyRole(Bureau)
+            .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Activate a version both sides agreed (the bureau); the previous active version is superseded");
 
         version.MapPost("/retire", (string id, int version, ReasonRequest request, [AsParameters] NegotiationContext step) =>
                 step.RunAsync(id, (t, a, now) => new RetireTemplateVersion(version, request.Reason).Decide(t, id, a, now)))
-            .RequireAnyRole(Bureau)
+            .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Retire an active or superseded version (the bureau); its past submissions stay readable");
     }
 

@@ -1,6 +1,6 @@
+using Platform.Api.Access;
 using System.Security.Claims;
 using Marten;
-using Platform.Api.Auth;
 using Platform.Api.Hosting;
 using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
@@ -26,7 +26,7 @@ public static class ReadTemplates
 {
     public static async Task<IReadOnlyList<Template>> ListAsync(IQuerySession session, ClaimsPrincipal user, CancellationToken ct)
     {
-        var agency = user.ConfinedToAgency();
+        var agency = AccessPolicy.ConfinedTo(user, Operation.ReadTemplates);
         var query = session.Query<Template>();
         return agency is null
             ? await query.OrderBy(t => t.Id).ToListAsync(ct)
@@ -37,13 +37,13 @@ public static class ReadTemplates
     public static async Task<Template?> FindAsync(IQuerySession session, ClaimsPrincipal user, string id, CancellationToken ct)
     {
         var template = await session.LoadAsync<Template>(id, ct);
-        var agency = user.ConfinedToAgency();
+        var agency = AccessPolicy.ConfinedTo(user, Operation.ReadTemplates);
         return template is not null && (agency is null || agency == template.Agency) ? template : null;
     }
 
     public static void MapReadTemplates(this IEndpointRouteBuilder app)
     {
-        var templates = app.MapGroup("/api/templates").WithTags("Templates");
+        var templates = app.MapGroup("/api/templates").WithTags("Templates").RequireAccess(Operation.ReadTemplates);
 
         templates.MapGet("", async (IQuerySession session, ClaimsPrincipal user, CancellationToken ct) =>
                 (await ListAsync(session, user, ct)).Select(TemplateView.From).ToList())

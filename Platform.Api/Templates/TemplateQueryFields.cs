@@ -1,3 +1,4 @@
+using Platform.Api.Access;
 using GraphQL;
 using GraphQL.Types;
 using Marten;
@@ -13,11 +14,13 @@ public sealed class TemplateQueryFields : IQueryFields
     {
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TemplateGraphType>>>>("templates")
             .Description("Collection templates the caller may see.")
+            .RequireAccess(Operation.ReadTemplates)
             .ResolveAsync(async context => (await ReadTemplates.ListAsync(Session(context), context.User!, context.CancellationToken))
                 .Select(TemplateView.From).ToList());
 
         query.Field<TemplateGraphType>("template")
             .Description("One collection template by id, or null.")
+            .RequireAccess(Operation.ReadTemplates)
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .ResolveAsync(async context =>
                 await ReadTemplates.FindAsync(Session(context), context.User!, context.GetArgument<string>("id"), context.CancellationToken) is { } t

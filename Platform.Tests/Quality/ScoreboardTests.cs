@@ -136,7 +136,9 @@ public sealed class ScoreboardTests(ClockedPlatformFactory platform) : IClassFix
         Assert.Equal(0, own.OnTime);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await regulator.GetAsync("/api/agencies/finance/scoreboard")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await regulator.GetAsync("/api/scoreboard")).StatusCode);
+        // REST answers as GraphQL does: an agency reading the whole scoreboard sees its own line only.
+        var confined = await regulator.GetFromJsonAsync<List<AgencyScore>>("/api/scoreboard", SubmissionClient.Json);
+        Assert.Equal(["market-regulator"], confined!.Select(a => a.Agency));
 
         var leader = await platform.ClientForAsync(Roles.Leader);
         var all = await leader.GetFromJsonAsync<List<AgencyScore>>($"/api/scoreboard?from={Month(first)}&to={Month(first)}", SubmissionClient.Json);

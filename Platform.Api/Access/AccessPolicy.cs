@@ -1,0 +1,159 @@
+using System.Security.Claims;
+using GraphQL;
+using GraphQL.Builders;
+using Platform.Api.Auth;
+
+namespace Platform.Api.Access;
+
+/// <summary>What a caller asks to do. Every REST endpoint and every GraphQL query field names one.</summary>
+public enum Operation
+{
+    /// <summary>Who the caller is (its own token).</summary>
+    ReadSelf,
+
+    /// <summary>The list of partner agencies (names and codes, no taxpayer data).</summary>
+    ListAgencies,
+
+    /// <summary>Register agencies, issue and revoke their clients' credentials.</summary>
+    ManageAgencies,
+
+    /// <summary>Templates and their versions, schemas, examples and history.</summary>
+    ReadTemplates,
+
+    /// <summary>Draft a template, open a version, propose, activate, retire: the bureau's negotiation steps.</summary>
+    DraftTemplates,
+
+    /// <summary>Revise, agree or decline a version: the steps either side takes.</summary>
+    NegotiateTemplates,
+
+    /// <summary>Send a file for a template, or check one before sending.</summary>
+    SubmitFiles,
+
+    /// <summary>Receipts: status, counts and timings of submissions (no cell values).</summary>
+    ReadReceipts,
+
+    /// <summary>A submission's file as received: taxpayer rows.</summary>
+    ReadRawFiles,
+
+    /// <summary>A submission's error report: row numbers with cell values.</summary>
+    ReadErrorReports,
+
+    /// <summary>Timeliness and quality per agency, template and period: aggregates.</summary>
+    ReadScoreboard,
+
+    /// <summary>The one-household file: every record about one taxpayer.</summary>
+    ReadTaxpayerFiles,
+}
+
+/// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
+public enum Reach
+{
+    None,
+
+    /// <summary>The caller's own agency's templates, submissions and record only.</summary>
+    OwnAgency,
+
+    /// <summary>Everything in the caller's jurisdiction (the city: all of it, until people with offices sign in).</summary>
+    Jurisdiction,
+
+    /// <summary>Within jurisdiction, and only with a stated purpose, which the audit keeps.</summary>
+    JurisdictionWithPurpose,
+
+    /// <summary>Within jurisdiction, with the supplying agency and submission masked (the source text's Nanchong lesson).</summary>
+    JurisdictionSourceMasked,
+}
+
+/// <summary>
+/// The platform's one access policy (DESIGN: least privilege; use data carefully): role × operation → reach. REST
+/// endpoints declare their operation with <see cref="RequireAccess{TBuilder}"/>, GraphQL fields with
+/// <see cref="RequireAccess{TSource,TReturn}"/>; both ask this table, and a test fails for any endpoint or field that
+/// names no operation. Where the reach is <see cref="Reach.OwnAgency"/>, the handler compares the thing's agency with
+/// <see cref="Admits"/>. A leader sees aggregates only; an administrator no taxpayer data.
+/// </summary>
+public static class AccessPolicy
+{
+    private static readonly Dictionary<Operation, Dictionary<string, Reach>> Table = new()
+    {
+        [Operation.ReadSelf] = Everyone(Reach.OwnAgency, Reach.Jurisdiction),
+        [Operation.ListAgencies] = Everyone(Reach.Jurisdiction, Reach.Jurisdiction),
+        [Operation.ManageAgencies] = new() { [Roles.Admin] = Reach.Jurisdiction },
+        [Operation.ReadTemplates] = Everyone(Reach.OwnAgency, Reach.Jurisdiction),
+        [Operation.DraftTemplates] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction },
+        [Operation.NegotiateTemplates] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction },
+        [Operation.SubmitFiles] = new() { [Roles.Agency] = Reach.OwnAgency },
+        [Operation.ReadReceipts] = new()
+        {
+            [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction, [Roles.Leader] = Reach.Jurisdiction,
+        },
+        [Operation.ReadRawFiles] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.JurisdictionWithPurpose },
+        [Operation.ReadErrorReports] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.JurisdictionWithPurpose },
+        [Operation.ReadScoreboard] = new()
+        {
+            [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction, [Roles.Leader] = Reach.Jurisdiction,
+        },
+        [Operation.ReadTaxpayerFiles] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
+    };
+
+    private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>
+        Roles.All.ToDictionary(r => r, r => r == Roles.Agency ? agency : bureau);
+
+    /// <summary>The longest purpose a caller may state (it is kept in the audit).</summary>
+    public const int MaxPurposeChars = 500;
+
+    /// <summary>Every operation has a row; the matrix test reads the table through this.</summary>
+    public static IReadOnlyDictionary<string, Reach> Row(Operation operation) => Table[operation];
+
+    /// <summary>How far <paramref name="operation"/> reaches for this caller (its token's role).</summary>
+    public static Reach ReachOf(ClaimsPrincipal user, Operation operation) =>
+        Roles.All.Where(role => user.HasAnyRole(role)).Select(role => Table[operation].GetValueOrDefault(role)).DefaultIfEmpty(Reach.None).Max();
+
+    /// <summary>Whether the caller may do <paramref name="operation"/> on something of <paramref name="agency"/> (null: of no agency).</summary>
+    public static bool Admits(ClaimsPrincipal user, Operation operation, string? agency) => ReachOf(user, operation) switch
+    {
+        Reach.None => false,
+        Reach.OwnAgency => agency is not null && agency == user.GetClaim(PlatformClaims.Agency),
+        _ => true,
+    };
+
+    /// <summary>The agency the caller is confined to for <paramref name="operation"/>: its own when its reach is its own agency, else none.</summary>
+    public static string? ConfinedTo(ClaimsPrincipal user, Operation operation) =>
+        ReachOf(user, operation) == Reach.OwnAgency ? user.GetClaim(PlatformClaims.Agency) ?? "" : null;
+
+    /// <summary>Admits only callers whose role reaches <paramref name="operation"/> at all, and records the operation on the endpoint.</summary>
+    public static TBuilder RequireAccess<TBuilder>(this TBuilder builder, Operation operation) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AccessRule(operation))
+            .RequireAuthorization(policy => policy.RequireAuthenticatedUser().RequireAssertion(c => ReachOf(c.User, operation) != Reach.None));
+
+    /// <summary>Records the field's operation; <see cref="AccessFieldMiddleware"/> refuses callers it does not reach.</summary>
+    public static FieldBuilder<TSource, TReturn> RequireAccess<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, Operation operation) =>
+        field.WithMetadata(AccessRule.MetadataKey, operation);
+
+    private static string? GetClaim(this ClaimsPrincipal user, string type) => user.FindFirst(type)?.Value;
+}
+
+/// <summary>The operation an endpoint performs, as endpoint metadata.</summary>
+public sealed record AccessRule(Operation Operation)
+{
+    public const string MetadataKey = "platform:operation";
+}
+
+/// <summary>Refuses a GraphQL field whose operation the caller's role does not reach, with code FORBIDDEN.</summary>
+public sealed class AccessFieldMiddleware : global::GraphQL.Instrumentation.IFieldMiddleware
+{
+    public ValueTask<object?> ResolveAsync(IResolveFieldContext context, global::GraphQL.Instrumentation.FieldMiddlewareDelegate next)
+    {
+        if (context.FieldDefinition.GetMetadata<Operation?>(AccessRule.MetadataKey) is { } operation &&
+            AccessPolicy.ReachOf(context.User ?? new ClaimsPrincipal(), operation) == Reach.None)
+        {
+            throw new ExecutionError($"Your role may not {Words(operation)}.") { Code = "FORBIDDEN" };
+        }
+        return next(context);
+    }
+
+    private static string Words(Operation operation) => operation switch
+    {
+        Operation.ReadTaxpayerFiles => "read a taxpayer's records",
+        Operation.ReadScoreboard => "read the scoreboard",
+        _ => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(operation.ToString()).Replace('-', ' '),
+    };
+}

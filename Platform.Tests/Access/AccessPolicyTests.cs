@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GraphQL.Types;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.Access;
+using Platform.Api.Auth;
+using Platform.Api.Taxpayers;
+using Platform.Ingest.Submissions;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Access;
+
+/// <summary>
+/// The access policy as DESIGN and the confidentiality issue state it, cell by cell: each role against each operation,
+/// inside and outside its scope, over REST and GraphQL. The expected table is written here, not read from the policy.
+/// </summary>
+public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
+{
+    private const string Regulator = "regulator", OtherAgency = "finance";
+
+    /// <summary>The callers: an agency in scope (the market regulator, whose data it is), another agency, and each bureau role.</summary>
+    private static readonly string[] Callers = [Regulator, OtherAgency, Roles.Analyst, Roles.Officer, Roles.Leader, Roles.Admin];
+
+    private Task<HttpClient> Client(string caller) => caller switch
+    {
+        Regulator => platform.ClientForAsync(Roles.Agency, "market-regulator"),
+        OtherAgency => platform.ClientForAsync(Roles.Agency, "finance"),
+        _ => platform.ClientForAsync(caller),
+    };
+
+    private async Task<(string Submission, string Subject)> SeedAsync()
+    {
+        var rows = new[] { Files.Registration(9100, "2016-04"), Files.Registration(9101, "2016-04") };
+        rows[1][4] = "2015/06/01";
+        var receipt = await (await Client(Regulator)).SubmitAsync(Files.Utf8(Files.Csv(rows)), period: "2016-04");
+        Assert.Equal(SubmissionStatus.AcceptedWithErrors, receipt.Status);
+        return (receipt.Id, Files.Uscc(9100));
+    }
+
+    private static string Outcome(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.Forbidden => "refused",
+        HttpStatusCode.NotFound => "hidden",
+        HttpStatusCode.BadRequest => "ask purpose",
+        HttpStatusCode.OK => "allowed",
+        _ => status.ToString(),
+    };
+
+    [Fact]
+    public async Task Each_role_reaches_what_the_policy_says_over_rest_inside_and_outside_its_scope()
+    {
+        var (submission, subject) = await SeedAsync();
+        (string Operation, string Url, string[] Expected)[] matrix =
+        [
+            // Callers:                                          regulator   finance     analyst        officer    leader     admin
+            ("receipt", $"/api/submissions/{submission}", ["allowed", "hidden", "allowed", "refused", "allowed", "allowed"]),
+            ("raw file", $"/api/submissions/{submission}/file", ["allowed", "hidden", "ask purpose", "refused", "refused", "refused"]),
+            ("raw file with a purpose", $"/api/submissions/{submission}/file?purpose=核实线索", ["allowed", "hidden", "allowed", "refused", "refused", "refused"]),
+            ("error report", $"/api/submissions/{submission}/errors", ["allowed", "hidden", "ask purpose", "refused", "refused", "refused"]),
+            ("error report with a purpose", $"/api/submissions/{submission}/errors?purpose=核实线索", ["allowed", "hidden", "allowed", "refused", "refused", "refused"]),
+            ("taxpayer file", $"/api/taxpayers/{subject}/records", ["refused", "refused", "allowed", "allowed", "refused", "refused"]),
+            ("scoreboard of all", "/api/scoreboard?from=2016-01&to=2016-06", ["allowed", "allowed", "allowed", "refused", "allowed", "allowed"]),
+            ("an agency's scoreboard", "/api/agencies/market-regulator/scoreboard?from=2016-01&to=2016-06",
+                ["allowed", "refused", "allowed", "refused", "allowed", "allowed"]),
+            ("a template", "/api/templates/business-registrations", ["allowed", "hidden", "allowed", "allowed", "allowed", "allowed"]),
+            ("the agencies", "/api/agencies", ["allowed", "allowed", "allowed", "allowed", "allowed", "allowed"]),
+        ];
+        var failures = new List<string>();
+        foreach (var (caller, column) in Callers.Select((c, i) => (c, i)))
+        {
+            var client = await Client(caller);
+            foreach (var (operation, url, expected) in matrix)
+            {
+                using var response = await client.GetAsync(url);
+                if (Outcome(response.StatusCode) != expected[column])
+                {
+                    failures.Add($"{caller} / {operation}: expected {expected[column]}, got {(int)response.StatusCode} {Outcome(response.StatusCode)}");
+                }
+            }
+        }
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Changes_are_the_roles_own_only()
+    {
+        var failures = new List<string>();
+        foreach (var caller in Callers)
+        {
+            var client = await Client(caller);
+            using var register = await client.PostAsJsonAsync("/api/agencies", new { });
+            using var draft = await client.PostAsJsonAsync("/api/templates", new { });
+            using var submit = await client.SendAsync(Files.Registrations(1, "2016-05", first: 9200), period: "2016-05");
+            (string What, HttpResponseMessage Response, bool Allowed)[] checks =
+            [
+                ("register an agency", register, caller == Roles.Admin),
+                ("draft a template", draft, caller is Roles.Analyst or Roles.Admin),
+                ("send a file", submit, caller is Regulator or OtherAgency),
+            ];
+            failures.AddRange(checks.Where(c => (c.Response.StatusCode == HttpStatusCode.Forbidden) == c.Allowed)
+                .Select(c => $"{caller} / {c.What}: {(int)c.Response.StatusCode}"));
+        }
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task An_officer_sees_the_supplier_masked_and_an_analyst_sees_it_named()
+    {
+        var (_, subject) = await SeedAsync();
+        var analyst = await (await Client(Roles.Analyst)).GetFromJsonAsync<JsonElement>($"/api/taxpayers/{subject}/records");
+        var officer = await (await Client(Roles.Officer)).GetFromJsonAsync<JsonElement>($"/api/taxpayers/{subject}/records");
+        var named = Assert.Single(analyst.EnumerateArray());
+        var masked = Assert.Single(officer.EnumerateArray());
+        Assert.Equal("market-regulator", named.GetProperty("agency").GetString());
+        Assert.Equal((TaxpayerFile.ThirdParty, "", 0),
+            (masked.GetProperty("agency").GetString(), masked.GetProperty("submissionId").GetString(), masked.GetProperty("row").GetInt32()));
+        Assert.Equal(named.GetProperty("values").GetProperty("name").GetString(), masked.GetProperty("values").GetProperty("name").GetString());
+
+        var graph = await (await Client(Roles.Officer)).PostAsJsonAsync("/graphql",
+            new { query = $"{{ taxpayerRecords(subject: \"{subject}\") {{ agency submissionId }} }}" });
+        var record = JsonDocument.Parse(await graph.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("taxpayerRecords")[0];
+        Assert.Equal(TaxpayerFile.ThirdParty, record.GetProperty("agency").GetString());
+    }
+
+    [Fact]
+    public async Task Graphql_fields_ask_the_same_policy_as_rest()
+    {
+        var (_, subject) = await SeedAsync();
+        (string Field, string Query, string[] Expected)[] matrix =
+        [
+            // Callers:                          regulator   finance     analyst    officer    leader     admin
+            ("taxpayerRecords", $"{{ taxpayerRecords(subject: \"{subject}\") {{ state }} }}",
+                ["refused", "refused", "allowed", "allowed", "refused", "refused"]),
+            ("scoreboard", "{ scoreboard(from: \"2016-01\", to: \"2016-06\") { agency } }",
+                ["allowed", "allowed", "allowed", "refused", "allowed", "allowed"]),
+            ("templates", "{ templates { id } }", ["allowed", "allowed", "allowed", "allowed", "allowed", "allowed"]),
+        ];
+        var failures = new List<string>();
+        foreach (var (caller, column) in Callers.Select((c, i) => (c, i)))
+        {
+            var client = await Client(caller);
+            foreach (var (field, query, expected) in matrix)
+            {
+                using var response = await client.PostAsJsonAsync("/graphql", new { query });
+                var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                var outcome = body.TryGetProperty("errors", out var errors)
+                    ? errors[0].GetProperty("extensions").GetProperty("code").GetString() == "FORBIDDEN" ? "refused" : errors.ToString()
+                    : "allowed";
+                if (outcome != expected[column])
+                {
+                    failures.Add($"{caller} / {field}: expected {expected[column]}, got {outcome}");
+                }
+            }
+        }
+        Assert.Empty(failures);
+
+        // In scope: an agency's scoreboard and templates are its own.
+        var regulator = await Client(Regulator);
+        var own = JsonDocument.Parse(await (await regulator.PostAsJsonAsync("/graphql",
+            new { query = "{ scoreboard(from: \"2016-01\", to: \"2016-06\") { agency } templates { agency } }" })).Content.ReadAsStringAsync());
+        var data = own.RootElement.GetProperty("data");
+        Assert.All(data.GetProperty("scoreboard").EnumerateArray(), s => Assert.Equal("market-regulator", s.GetProperty("agency").GetString()));
+        Assert.All(data.GetProperty("templates").EnumerateArray(), t => Assert.Equal("market-regulator", t.GetProperty("agency").GetString()));
+    }
+
+    [Fact]
+    public void Every_endpoint_names_its_operation_or_is_public()
+    {
+        var unnamed = platform.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AccessRule>() is null && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .Select(e => e.RoutePattern.RawText)
+            .ToList();
+        Assert.Empty(unnamed);
+    }
+
+    [Fact]
+    public void Every_graphql_query_field_names_its_operation()
+    {
+        var schema = platform.Services.GetRequiredService<ISchema>();
+        schema.Initialize();
+        var unnamed = schema.Query.Fields.Where(f => !f.Name.StartsWith("__", StringComparison.Ordinal))
+            .Where(f => f.GetMetadata<Operation?>(AccessRule.MetadataKey) is null)
+            .Select(f => f.Name)
+            .ToList();
+        Assert.Empty(unnamed);
+    }
+
+    [Fact]
+    public void Every_operation_has_a_row_in_the_policy()
+    {
+        Assert.All(Enum.GetValues<Operation>(), operation => Assert.NotNull(AccessPolicy.Row(operation)));
+    }
+}
