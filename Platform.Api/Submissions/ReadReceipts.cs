@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Marten;
+using Platform.Api.Audit;
 using Platform.Ingest.Records;
 using Platform.Api.Auth;
 using Platform.Api.Hosting;
@@ -59,12 +60,14 @@ public static class ReadReceipts
     }
 
     private static async Task<IResult> Errors(string id, string? format, HttpRequest request, IQuerySession session, IngestRecords records,
-        ClaimsPrincipal user, CancellationToken ct)
+        AuditTrail audit, CancellationToken ct)
     {
-        if (await FindAsync(session, user, id, ct) is not { } submission)
+        if (await FindAsync(session, request.HttpContext.User, id, ct) is not { } submission)
         {
             return NotFound(id);
         }
+        // The report holds the cells' values: audited like any read of taxpayer-level data, before a byte is sent.
+        await audit.RecordAsync(request.HttpContext, "submission.errors", [submission.Id], submission.ErrorsListed, null, ct);
         var counts = await records.ErrorCountsAsync(id, ct);
         var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
                                                        request.Headers.Accept.Any(a => a?.Contains(mediaType, StringComparison.OrdinalIgnoreCase) == true);
@@ -144,12 +147,14 @@ public static class ReadReceipts
         }
     }
 
-    private static async Task<IResult> Original(string id, IQuerySession session, Platform.Ingest.Storage.UploadStore uploads, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> Original(string id, IQuerySession session, Platform.Ingest.Storage.UploadStore uploads, AuditTrail audit,
+        HttpResponse response, CancellationToken ct)
     {
-        if (await FindAsync(session, user, id, ct) is not { } submission)
+        if (await FindAsync(session, response.HttpContext.User, id, ct) is not { } submission)
         {
             return NotFound(id);
         }
+        await audit.RecordAsync(response.HttpContext, "submission.file", [submission.Id], submission.RowsRead, null, ct);
         response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(submission.Sha256))}:";
         return Results.Stream(File.OpenRead(uploads.Resolve(submission.StoredPath)), submission.MediaType, submission.FileName);
     }

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
-using Marten;
-using Platform.Ingest.Records;
+using Platform.Api.Audit;
 using Platform.Api.Auth;
+using Platform.Ingest.Records;
 using Platform.Api.GraphQL;
 
 namespace Platform.Api.Taxpayers;
@@ -16,6 +16,7 @@ public sealed class TaxpayerQueryFields : IQueryFields
             .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Analysts, " +
                          "officers and administrators only; each read is audited.")
             .Argument<NonNullGraphType<StringGraphType>>("subject", "The taxpayer's subject key, such as a unified social credit code")
+            .Argument<StringGraphType>("purpose", "Why the file is read, kept in the audit trail")
             .ResolveAsync(async context =>
             {
                 var user = context.User!;
@@ -24,10 +25,15 @@ public sealed class TaxpayerQueryFields : IQueryFields
                     throw new ExecutionError("Only analysts, officers and administrators may read a taxpayer's records.") { Code = "FORBIDDEN" };
                 }
                 var services = context.RequestServices!;
-                var subject = context.GetArgument<string>("subject");
-                await AccessAudit.RecordAsync(services.GetRequiredService<IDocumentStore>(), user, services.GetRequiredService<TimeProvider>(),
-                    subject, "records", context.CancellationToken);
-                return await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, context.CancellationToken);
+                var audit = services.GetRequiredService<AuditTrail>();
+                var purpose = context.GetArgument<string?>("purpose");
+                if (audit.CheckPurpose(purpose) is { } problem)
+                {
+                    throw new ExecutionError(problem) { Code = "INVALID_PURPOSE" };
+                }
+                return await TaxpayerFile.ReadAsync(services.GetRequiredService<IngestRecords>(), audit,
+                    AuditActor.From(user, services.GetRequiredService<IHttpContextAccessor>().HttpContext), context.GetArgument<string>("subject"),
+                    purpose, context.CancellationToken);
             });
 }
 
