@@ -1,4 +1,5 @@
 using Platform.Api.Agencies;
+using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
@@ -20,12 +21,18 @@ builder.Services.AddTemplates();
 builder.AddSubmissions();
 builder.Services.AddQuality(builder.Configuration);
 builder.Services.AddTaxpayers(builder.Configuration);
+builder.Services.AddAudit(builder.Configuration);
 
 var app = builder.Build();
 
 if (args is [SchemaCommand.Name, ..])
 {
     await SchemaCommand.RunAsync(app.Services);
+    return;
+}
+if (args.Take(2).SequenceEqual(VerifyAuditChain.Command))
+{
+    Environment.ExitCode = await VerifyAuditChain.RunAsync(app.Services, Console.Out);
     return;
 }
 
@@ -40,6 +47,7 @@ app.MapTemplates();
 app.MapSubmissions();
 app.MapQuality();
 app.MapTaxpayers();
+app.MapAudit();
 
 await app.RunAsync();
 

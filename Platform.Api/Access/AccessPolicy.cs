@@ -43,6 +43,9 @@ public enum Operation
 
     /// <summary>The one-household file: every record about one taxpayer.</summary>
     ReadTaxpayerFiles,
+
+    /// <summary>The audit trail: who read what, when and why.</summary>
+    ReadAuditTrail,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -92,13 +95,11 @@ public static class AccessPolicy
             [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction, [Roles.Leader] = Reach.Jurisdiction,
         },
         [Operation.ReadTaxpayerFiles] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
+        [Operation.ReadAuditTrail] = new() { [Roles.Admin] = Reach.Jurisdiction },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>
         Roles.All.ToDictionary(r => r, r => r == Roles.Agency ? agency : bureau);
-
-    /// <summary>The longest purpose a caller may state (it is kept in the audit).</summary>
-    public const int MaxPurposeChars = 500;
 
     /// <summary>Every operation has a row; the matrix test reads the table through this.</summary>
     public static IReadOnlyDictionary<string, Reach> Row(Operation operation) => Table[operation];

@@ -2,6 +2,7 @@ using Platform.Api.Access;
 using System.Security.Cryptography;
 using Marten;
 using OpenIddict.Abstractions;
+using Platform.Api.Audit;
 using Platform.Api.Auth;
 
 namespace Platform.Api.Agencies;
@@ -12,6 +13,8 @@ public sealed record AgencyClient(string ClientId, string ClientSecret, string A
 /// <summary>
 /// Administrators issue client credentials to an agency's system (an agency-role client bound to that agency) and
 /// revoke them. Rotating a secret is issuing a new client and revoking the old one, so the old one works until then.
+/// Each is audited before it is made (OpenIddict's store is not Marten's, so they cannot share a transaction): an
+/// audit that fails stops the change, and a change that fails after its entry leaves an entry for an attempt.
 /// </summary>
 public static class AgencyClients
 {
@@ -28,7 +31,8 @@ public static class AgencyClients
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<IResult> Issue(string id, IQuerySession session, IOpenIddictApplicationManager applications, CancellationToken ct)
+    private static async Task<IResult> Issue(string id, IQuerySession session, IOpenIddictApplicationManager applications, AuditTrail audit,
+        HttpContext http, CancellationToken ct)
     {
         if (await session.LoadAsync<Agency>(id, ct) is not { } agency)
         {
@@ -37,11 +41,13 @@ public static class AgencyClients
         }
         var clientId = $"{agency.Id}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
         var secret = DemoClients.NewSecret();
+        await audit.RecordAsync(http, "client.issue", [agency.Id, clientId], null, null, ct);
         await applications.CreateAsync(DemoClients.Describe(new DemoClients.Wanted(Roles.Agency, clientId, $"{agency.Name} system", agency.Id), secret), ct);
         return Results.Created($"/api/agencies/{agency.Id}/clients/{clientId}", new AgencyClient(clientId, secret, agency.Id));
     }
 
-    private static async Task<IResult> Revoke(string id, string clientId, IOpenIddictApplicationManager applications, CancellationToken ct)
+    private static async Task<IResult> Revoke(string id, string clientId, IOpenIddictApplicationManager applications, AuditTrail audit,
+        HttpContext http, CancellationToken ct)
     {
         var client = await applications.FindByClientIdAsync(clientId, ct);
         var properties = client is null ? null : await applications.GetPropertiesAsync(client, ct);
@@ -50,6 +56,7 @@ public static class AgencyClients
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Client not found",
                 detail: $"Agency '{id}' has no client '{clientId}'.");
         }
+        await audit.RecordAsync(http, "client.revoke", [id, clientId], null, null, ct);
         await applications.DeleteAsync(client, ct);
         return Results.NoContent();
     }

@@ -2,6 +2,7 @@ using Platform.Api.Access;
 using System.Text.RegularExpressions;
 using Marten;
 using JasperFx;
+using Platform.Api.Audit;
 
 namespace Platform.Api.Agencies;
 
@@ -41,7 +42,7 @@ public static class RegisterAgencyEndpoint
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-    private static async Task<IResult> Handle(RegisterAgency command, IDocumentSession session, CancellationToken ct)
+    private static async Task<IResult> Handle(RegisterAgency command, IDocumentSession session, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         var errors = command.Validate();
         if (errors.Count > 0)
@@ -50,6 +51,7 @@ public static class RegisterAgencyEndpoint
         }
         var agency = new Agency(command.Id, command.Name.Trim(), command.NameEn.Trim());
         session.Insert(agency);
+        audit.Queue(session, http, "agency.register", [agency.Id]);
         try
         {
             await session.SaveChangesAsync(ct);

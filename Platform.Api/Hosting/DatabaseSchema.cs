@@ -1,18 +1,21 @@
 using Marten;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Platform.Api.Audit;
 using Platform.Api.Auth;
 
 namespace Platform.Api.Hosting;
 
 /// <summary>
 /// Brings the database to what this build expects: Marten's tables, functions and projections (schema
-/// <c>platform</c>) and OpenIddict's EF Core migrations (schema <c>auth</c>). Idempotent.
+/// <c>platform</c>), the audit table's restricted privileges, and OpenIddict's EF Core migrations (schema <c>auth</c>). Idempotent.
 /// </summary>
 public static class DatabaseSchema
 {
     public static async Task ApplyAsync(IServiceProvider services, CancellationToken ct)
     {
         await services.GetRequiredService<IDocumentStore>().Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await AuditTable.RestrictAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AuthDbContext>().Database.MigrateAsync(ct);
     }

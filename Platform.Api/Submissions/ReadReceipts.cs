@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Marten;
+using Platform.Api.Audit;
 using Platform.Ingest.Records;
 using Platform.Api.Hosting;
 using Platform.Ingest.Submissions;
@@ -34,25 +35,25 @@ public static class ReadReceipts
     /// the policy asks for one, and audited before anything is sent: the submission, or why it may not be read.
     /// </summary>
     private static async Task<(Submission? Submission, IResult? Refusal)> ReadValuesAsync(HttpContext http, string id, string? purpose,
-        Operation operation, string what)
+        Operation operation, string auditOperation, Func<Submission, long> rowsRead)
     {
         var user = http.User;
         var services = http.RequestServices;
         var ct = http.RequestAborted;
-        if (AccessPolicy.ReachOf(user, operation) == Reach.JurisdictionWithPurpose &&
-            (string.IsNullOrWhiteSpace(purpose) || purpose.Length > AccessPolicy.MaxPurposeChars))
+        var audit = services.GetRequiredService<AuditTrail>();
+        var purposeProblem = audit.CheckPurpose(purpose) ??
+                             (AccessPolicy.ReachOf(user, operation) == Reach.JurisdictionWithPurpose && string.IsNullOrWhiteSpace(purpose)
+                                 ? "State why you read this submission's values (purpose=...); it is kept in the audit trail."
+                                 : null);
+        if (purposeProblem is not null)
         {
-            return (null, Results.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["purpose"] = [$"State why you read this submission's values (purpose=..., at most {AccessPolicy.MaxPurposeChars} characters); it is kept in the audit."],
-            }));
+            return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [purposeProblem] }));
         }
         if (await FindAsync(services.GetRequiredService<IQuerySession>(), user, id, operation, ct) is not { } submission)
         {
             return (null, NotFound(id));
         }
-        await Taxpayers.AccessAudit.RecordAsync(services.GetRequiredService<IDocumentStore>(), user, services.GetRequiredService<TimeProvider>(),
-            submission.Id, what, ct, purpose);
+        await audit.RecordAsync(http, auditOperation, [submission.Id], rowsRead(submission), purpose, ct);
         return (submission, null);
     }
 
@@ -94,11 +95,13 @@ public static class ReadReceipts
     private static async Task<IResult> Errors(string id, string? format, string? purpose, HttpRequest request, IngestRecords records,
         CancellationToken ct)
     {
-        var (submission, refusal) = await ReadValuesAsync(request.HttpContext, id, purpose, Operation.ReadErrorReports, "error-report");
+        var (submission, refusal) = await ReadValuesAsync(request.HttpContext, id, purpose, Operation.ReadErrorReports, "submission.errors",
+            s => s.ErrorsListed);
         if (submission is null)
         {
             return refusal!;
         }
+        // The report holds the cells' values: audited like any read of taxpayer-level data, before a byte is sent.
         var counts = await records.ErrorCountsAsync(id, ct);
         var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
                                                        request.Headers.Accept.Any(a => a?.Contains(mediaType, StringComparison.OrdinalIgnoreCase) == true);
@@ -180,7 +183,7 @@ public static class ReadReceipts
 
     private static async Task<IResult> Original(string id, string? purpose, Platform.Ingest.Storage.UploadStore uploads, HttpContext http)
     {
-        var (submission, refusal) = await ReadValuesAsync(http, id, purpose, Operation.ReadRawFiles, "raw-file");
+        var (submission, refusal) = await ReadValuesAsync(http, id, purpose, Operation.ReadRawFiles, "submission.file", s => s.RowsRead);
         if (submission is null)
         {
             return refusal!;

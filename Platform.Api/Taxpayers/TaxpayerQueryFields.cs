@@ -2,6 +2,7 @@ using Platform.Api.Access;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
+using Platform.Api.Audit;
 using Platform.Ingest.Records;
 using Platform.Api.GraphQL;
 
@@ -16,8 +17,18 @@ public sealed class TaxpayerQueryFields : IQueryFields
                          "is audited; officers see the supplier only where policy names it.")
             .RequireAccess(Operation.ReadTaxpayerFiles)
             .Argument<NonNullGraphType<StringGraphType>>("subject", "The taxpayer's subject key, such as a unified social credit code")
+            .Argument<StringGraphType>("purpose", "Why the file is read, kept in the audit trail")
             .ResolveAsync(async context =>
-                await TaxpayerFile.ReadAsync(context.RequestServices!, context.User!, context.GetArgument<string>("subject"), context.CancellationToken));
+            {
+                var services = context.RequestServices!;
+                var purpose = context.GetArgument<string?>("purpose");
+                if (services.GetRequiredService<AuditTrail>().CheckPurpose(purpose) is { } problem)
+                {
+                    throw new ExecutionError(problem) { Code = "INVALID_PURPOSE" };
+                }
+                return await TaxpayerFile.ReadAsync(services, context.User!, services.GetRequiredService<IHttpContextAccessor>().HttpContext,
+                    context.GetArgument<string>("subject"), purpose, context.CancellationToken);
+            });
 }
 
 public sealed class TaxpayerRecordGraphType : ObjectGraphType<TaxpayerRecord>

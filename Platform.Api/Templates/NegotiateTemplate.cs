@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using JasperFx;
 using Marten;
 using Platform.Api.Agencies;
+using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
@@ -16,11 +17,15 @@ public sealed record SchemaChangeRequest(JsonObject TableSchema, string Comment)
 
 public sealed record ReasonRequest(string Reason);
 
-/// <summary>What every negotiation step needs from the request: the session, the caller, the clock.</summary>
-public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipal User, TimeProvider Time, CancellationToken Cancellation)
+/// <summary>What every negotiation step needs from the request: the session, the caller, the clock, the audit trail.</summary>
+public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipal User, TimeProvider Time, AuditTrail Audit, HttpContext Http,
+    CancellationToken Cancellation)
 {
-    /// <summary>Loads the stream, decides, appends. Shared by every step so that each reads as its rule alone.</summary>
-    public async Task<IResult> RunAsync(string id, Func<Template?, Actor, DateTimeOffset, Decision> decide, bool created = false)
+    /// <summary>
+    /// Loads the stream, decides, appends, and audits the step as <c>template.{step}</c> in the same transaction. Shared by
+    /// every step so that each reads as its rule alone.
+    /// </summary>
+    public async Task<IResult> RunAsync(string id, string step, Func<Template?, Actor, DateTimeOffset, Decision> decide, bool created = false)
     {
         if (User.Actor() is not { } actor)
         {
@@ -38,6 +43,7 @@ public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipa
             return NegotiateTemplate.Refused(refusal);
         }
         stream.AppendMany(decision.Events);
+        Audit.Queue(Session, Http, $"template.{step}", [id]);
         try
         {
             await Session.SaveChangesAsync(Cancellation);
@@ -69,7 +75,7 @@ public static class NegotiateTemplate
                     return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown agency",
                         detail: $"There is no agency '{request.Agency}'; register it first or use one of GET /api/agencies.");
                 }
-                return await step.RunAsync(request.Id, (t, a, now) => WithSchema(request.TableSchema,
+                return await step.RunAsync(request.Id, "draft", (t, a, now) => WithSchema(request.TableSchema,
                     schema => new DraftTemplate(request.Id, request.Agency, request.Kind, request.Title, request.TitleEn, schema, request.Comment)
                         .Decide(t, a, now)), created: true);
             })
@@ -77,7 +83,7 @@ public static class NegotiateTemplate
             .WithSummary("Draft a new template for an agency (the bureau); version 1 starts drafted");
 
         templates.MapPost("/{id}/versions", (string id, SchemaChangeRequest request, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => WithSchema(request.TableSchema,
+                step.RunAsync(id, "open-version", (t, a, now) => WithSchema(request.TableSchema,
                     schema => new OpenTemplateVersion(schema, request.Comment).Decide(t, id, a, now))))
             .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Open a new version of an active template (the bureau); the active one keeps accepting submissions");
@@ -85,33 +91,33 @@ public static class NegotiateTemplate
         var version = templates.MapGroup("/{id}/versions/{version:int}");
 
         version.MapPost("/revise", (string id, int version, SchemaChangeRequest request, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => WithSchema(request.TableSchema,
+                step.RunAsync(id, "revise", (t, a, now) => WithSchema(request.TableSchema,
                     schema => new ReviseTemplate(version, schema, request.Comment).Decide(t, id, a, now))))
             .RequireAccess(Operation.NegotiateTemplates)
             .WithSummary("Revise a version under negotiation, saying why; agreement so far is void");
 
         version.MapPost("/propose", (string id, int version, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => new ProposeTemplate(version).Decide(t, id, a, now)))
+                step.RunAsync(id, "propose", (t, a, now) => new ProposeTemplate(version).Decide(t, id, a, now)))
             .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Propose a drafted version to the agency (the bureau)");
 
         version.MapPost("/agree", (string id, int version, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => new AgreeToTemplate(version).Decide(t, id, a, now)))
+                step.RunAsync(id, "agree", (t, a, now) => new AgreeToTemplate(version).Decide(t, id, a, now)))
             .RequireAccess(Operation.NegotiateTemplates)
             .WithSummary("Agree to a version: first the template's agency, then the bureau");
 
         version.MapPost("/decline", (string id, int version, ReasonRequest request, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => new DeclineTemplate(version, request.Reason).Decide(t, id, a, now)))
+                step.RunAsync(id, "decline", (t, a, now) => new DeclineTemplate(version, request.Reason).Decide(t, id, a, now)))
             .RequireAccess(Operation.NegotiateTemplates)
             .WithSummary("Decline a proposed or agreed version with a reason; it returns to draft");
 
         version.MapPost("/activate", (string id, int version, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => new ActivateTemplate(version).Decide(t, id, a, now)))
+                step.RunAsync(id, "activate", (t, a, now) => new ActivateTemplate(version).Decide(t, id, a, now)))
             .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Activate a version both sides agreed (the bureau); the previous active version is superseded");
 
         version.MapPost("/retire", (string id, int version, ReasonRequest request, [AsParameters] NegotiationContext step) =>
-                step.RunAsync(id, (t, a, now) => new RetireTemplateVersion(version, request.Reason).Decide(t, id, a, now)))
+                step.RunAsync(id, "retire", (t, a, now) => new RetireTemplateVersion(version, request.Reason).Decide(t, id, a, now)))
             .RequireAccess(Operation.DraftTemplates)
             .WithSummary("Retire an active or superseded version (the bureau); its past submissions stay readable");
     }

@@ -1,0 +1,30 @@
+using Marten;
+using Platform.Api.GraphQL;
+
+namespace Platform.Api.Audit;
+
+public static class AuditSetup
+{
+    /// <summary>The audit trail: its table and functions in the store's schema, the service that appends, the admin query.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new AuditOptions());
+        services.AddSingleton<AuditTrail>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<IQueryFields, AuditQueryFields>();
+        services.ConfigureMarten(store =>
+        {
+            foreach (var schemaObject in AuditTable.SchemaObjects())
+            {
+                store.Storage.ExtendedSchemaObjects.Add(schemaObject);
+            }
+        });
+        return services;
+    }
+
+    public static WebApplication MapAudit(this WebApplication app)
+    {
+        app.MapReadAuditTrail();
+        return app;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Api.Audit;
+using Platform.Api.Auth;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Audit;
+
+/// <summary>Tampering as only a superuser or the table's owner can: the trigger switched off, a row changed or removed.</summary>
+public sealed class AuditChainTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
+{
+    private async Task<List<long>> AppendAsync(string actor, int count)
+    {
+        var trail = platform.Services.GetRequiredService<AuditTrail>();
+        for (var i = 0; i < count; i++)
+        {
+            await trail.RecordAsync(new AuditActor(actor, Roles.Analyst, "market-regulator", "127.0.0.1"), "test.tamper", [$"s{i}", "税务"], i,
+                i % 2 == 0 ? null : "purpose 目的", CancellationToken.None);
+        }
+        return (await trail.QueryAsync(actor, null, null, null, 100, CancellationToken.None)).Select(e => e.Seq).Order().ToList();
+    }
+
+    private async Task TamperAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(platform.ConnectionString);
+        await AuditTrailTests.Execute(dataSource, $"""
+            alter table {AuditTable.Name} disable trigger audit_entry_append_only;
+            {sql};
+            alter table {AuditTable.Name} enable trigger audit_entry_append_only;
+            """);
+    }
+
+    private async Task<(int Exit, string Output)> VerifyCommandAsync()
+    {
+        using var output = new StringWriter();
+        var exit = await VerifyAuditChain.RunAsync(platform.Services, output);
+        return (exit, output.ToString().Trim());
+    }
+
+    [Fact]
+    public async Task The_verifier_finds_an_intact_chain_then_names_the_first_entry_changed_and_then_the_one_after_a_removed_entry()
+    {
+        var seqs = await AppendAsync("tamper-test", 6);
+        var intact = await VerifyCommandAsync();
+        Assert.Equal(0, intact.Exit);
+        Assert.Matches(@"^audit chain intact: \d+ entries$", intact.Output);
+
+        await TamperAsync($"update {AuditTable.Name} set row_count = 99 where seq = {seqs[4]}");
+        var dataSource = platform.Services.GetRequiredService<NpgsqlDataSource>();
+        var changed = await AuditChain.VerifyAsync(dataSource, CancellationToken.None);
+        Assert.Equal((seqs[4], "its digest does not match its contents"), (changed.BrokenAt, changed.Reason));
+        var command = await VerifyCommandAsync();
+        Assert.Equal(1, command.Exit);
+        Assert.StartsWith($"audit chain broken at entry {seqs[4]}:", command.Output, StringComparison.Ordinal);
+
+        // Rewriting an entry's digest to fit its new contents moves the break to the entry after it.
+        await TamperAsync($"""
+            update {AuditTable.Name} set digest = encode(sha256(convert_to(platform.audit_canonical(seq, at, actor, role, agency, address,
+              operation, subjects, row_count, purpose, prev_digest), 'UTF8')), 'hex') where seq = {seqs[4]}
+            """);
+        Assert.Equal(seqs[5], (await AuditChain.VerifyAsync(dataSource, CancellationToken.None)).BrokenAt);
+
+        await TamperAsync($"delete from {AuditTable.Name} where seq = {seqs[1]}");
+        var removed = await AuditChain.VerifyAsync(dataSource, CancellationToken.None);
+        Assert.Equal(seqs[2], removed.BrokenAt);
+    }
+
+    [Fact]
+    public void The_canonical_form_is_unambiguous_about_where_one_field_ends()
+    {
+        var at = DateTimeOffset.UnixEpoch.AddTicks(10);
+        var a = new AuditEntry(1, at, "ab", "c", null, null, "op", ["x"], null, null, AuditTable.Genesis, "");
+        var b = a with { Actor = "a", Role = "bc" };
+        var c = a with { Subjects = ["x", ""] };
+        Assert.Equal($"audit-v1|1|1|2:ab1:c--2:op1[1:x]-|-{AuditTable.Genesis}", AuditChain.Canonical(a));
+        Assert.Equal(3, new[] { a, b, c }.Select(AuditChain.Digest).Distinct().Count());
+    }
+}
