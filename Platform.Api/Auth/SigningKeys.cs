@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
+using Platform.Api.Hosting;
 
 namespace Platform.Api.Auth;
 
@@ -12,22 +13,17 @@ public static class SigningKeys
     public static RsaSecurityKey LoadOrCreate(string path)
     {
         var rsa = RSA.Create();
-        if (File.Exists(path))
-        {
-            rsa.ImportFromPem(File.ReadAllText(path));
-        }
-        else
+        if (!File.Exists(path))
         {
             rsa.KeySize = 2048;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = path + ".tmp";
-            File.WriteAllText(temporary, rsa.ExportRSAPrivateKeyPem());
-            if (!OperatingSystem.IsWindows())
+            OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (OwnerOnly.WriteAllText(path, rsa.ExportRSAPrivateKeyPem(), replace: false))
             {
-                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                return new RsaSecurityKey(rsa) { KeyId = KeyId(rsa) };
             }
-            File.Move(temporary, path);
         }
+        // Also when another host on the same data directory wrote the key first: both must use that one.
+        rsa.ImportFromPem(File.ReadAllText(path));
         return new RsaSecurityKey(rsa) { KeyId = KeyId(rsa) };
     }
 
