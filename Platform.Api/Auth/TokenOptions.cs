@@ -1,0 +1,24 @@
+namespace Platform.Api.Auth;
+
+/// <summary>The authorization server's settings, bound from the <c>Tokens</c> section (env: <c>Tokens__Issuer</c>).</summary>
+public sealed class TokenOptions
+{
+    public const string Section = "Tokens";
+
+    /// <summary>
+    /// The issuer tokens carry and validation demands, and discovery publishes: the platform's public address, fixed
+    /// here so that a request's Host header cannot change it.
+    /// </summary>
+    public Uri Issuer { get; set; } = new("http://127.0.0.1:5080/");
+
+    /// <summary>How long an access token is valid.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>An endpoint's public address: a relative one under the issuer (which is taken as a folder).</summary>
+    public Uri Endpoint(Uri endpoint) =>
+        endpoint.IsAbsoluteUri ? endpoint : new Uri(new Uri(Issuer.AbsoluteUri.TrimEnd('/') + "/"), endpoint);
+
+    /// <summary>The options as configured, for wiring done before the container is built.</summary>
+    public static TokenOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<TokenOptions>() ?? new TokenOptions();
+}
