@@ -37,7 +37,14 @@ public static class AuthSetup
                     .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order - 1));
                 options.AllowClientCredentialsFlow();
                 options.RegisterScopes([.. Roles.All]);
-                options.AddSigningKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "signing.pem")));
+                if (tokens.SigningCertificates.Count == 0)
+                {
+                    options.AddSigningKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "signing.pem")));
+                }
+                foreach (var path in tokens.SigningCertificates)
+                {
+                    options.AddSigningCertificate(SigningKeys.LoadCertificate(path, tokens.SigningCertificatePassword));
+                }
                 options.AddEncryptionKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "encryption.pem")));
                 options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
                 var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();

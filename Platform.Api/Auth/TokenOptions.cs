@@ -14,6 +14,16 @@ public sealed class TokenOptions
     /// <summary>How long an access token is valid.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Certificates (PKCS#12 <c>.pfx</c>/<c>.p12</c>, or PEM with the certificate and its private key) whose keys sign
+    /// tokens instead of the key generated under the data directory. All of them validate; the one that expires last
+    /// signs, so a new certificate is rotated in by listing it beside the old one (README: Tokens and keys).
+    /// </summary>
+    public IReadOnlyList<string> SigningCertificates { get; set; } = [];
+
+    /// <summary>The password of the signing certificates' private keys, if any; from the environment, never appsettings.</summary>
+    public string? SigningCertificatePassword { get; set; }
+
     /// <summary>An endpoint's public address: a relative one under the issuer (which is taken as a folder).</summary>
     public Uri Endpoint(Uri endpoint) =>
         endpoint.IsAbsoluteUri ? endpoint : new Uri(new Uri(Issuer.AbsoluteUri.TrimEnd('/') + "/"), endpoint);
