@@ -71,6 +71,8 @@ public static class AuthSetup
                 options.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasAnyRole(role)));
             }
         });
+        builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
+        builder.Services.AddHostedService<TokenPruning>();
         builder.Services.AddScoped<DemoClients>();
         return builder;
     }

@@ -14,6 +14,12 @@ public sealed class TokenOptions
     /// <summary>How long an access token is valid.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Stored tokens and authorizations created longer ago than this are deleted once expired, revoked or redeemed.</summary>
+    public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How often the stored tokens are pruned.</summary>
+    public TimeSpan PruneEvery { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>
     /// Certificates (PKCS#12 <c>.pfx</c>/<c>.p12</c>, or PEM with the certificate and its private key) whose keys sign
     /// tokens instead of the key generated under the data directory. All of them validate; the one that expires last
