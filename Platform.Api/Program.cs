@@ -11,6 +11,7 @@ using Platform.Api.Templates;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlatformHosting();
+builder.AddBrowserSecurity();
 builder.AddPlatformStore();
 builder.AddAuth();
 builder.Services.AddPlatformGraphQL(builder.Configuration);
@@ -29,6 +30,7 @@ if (args is [SchemaCommand.Name, ..])
     return;
 }
 
+app.UseBrowserSecurity();
 app.UseProblemDetailsForErrors();
 app.UseApiDocumentation();
 app.UseAuth();
