@@ -73,12 +73,15 @@ public static class AuthSetup
         });
         builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddCredentialAttemptsLimit(tokens);
         builder.Services.AddScoped<DemoClients>();
         return builder;
     }
 
     public static WebApplication UseAuth(this WebApplication app)
     {
+        // Ahead of authentication: OpenIddict checks a client's secret there, before the endpoint runs.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

@@ -20,6 +20,9 @@ public sealed class TokenOptions
     /// <summary>How often the stored tokens are pruned.</summary>
     public TimeSpan PruneEvery { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Requests to the token endpoint (and any endpoint under <see cref="CredentialAttempts.Policy"/>) per client address per minute.</summary>
+    public int CredentialAttemptsPerMinute { get; set; } = 30;
+
     /// <summary>
     /// Certificates (PKCS#12 <c>.pfx</c>/<c>.p12</c>, or PEM with the certificate and its private key) whose keys sign
     /// tokens instead of the key generated under the data directory. All of them validate; the one that expires last

@@ -70,6 +70,8 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Platform:ApplySchemaOnStart", "true");
         builder.UseSetting("Platform:SeedDemoData", "true");
         builder.UseSetting("Platform:AllowHttp", "true");
+        // Test hosts all call from one address and a test class asks for many tokens; CredentialAttemptsTests sets its own.
+        builder.UseSetting("Tokens:CredentialAttemptsPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("PLATFORM_TEST_LOG") ?? "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogRecorder>(null, LogLevel.Warning));
         foreach (var (key, value) in settings)
