@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Platform.Api.Auth;
 using Platform.Tests.Support;
 
@@ -45,9 +44,7 @@ public sealed class RefusedTokensTests(ClockedPlatformFactory platform) : IClass
 
     private async Task<HttpStatusCode> MeAsync(string token)
     {
-        var client = platform.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.GetAsync("/api/me");
+        using var response = await platform.ClientWithToken(token).GetAsync("/api/me");
         return response.StatusCode;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -62,9 +61,7 @@ public sealed class SigningCertificateTests : IAsyncLifetime
 
     private static async Task<HttpStatusCode> MeAsync(PlatformFactory platform, string token)
     {
-        var client = platform.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await client.GetAsync("/api/me");
+        using var response = await platform.ClientWithToken(token).GetAsync("/api/me");
         return response.StatusCode;
     }
 

@@ -45,14 +45,9 @@ public sealed class TokenTests(PlatformFactory platform) : IClassFixture<Platfor
         await using var elsewhere = platform.Restarted().WithSetting("Tokens:Issuer", "http://elsewhere.example/");
         var token = await elsewhere.AccessTokenAsync(Roles.Analyst);
 
-        var client = platform.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var refused = await client.GetAsync("/api/me");
+        using var refused = await platform.ClientWithToken(token).GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-
-        var own = elsewhere.CreateClient();
-        own.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var accepted = await own.GetAsync("/api/me");
+        using var accepted = await elsewhere.ClientWithToken(token).GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
     }
 

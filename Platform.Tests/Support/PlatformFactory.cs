@@ -115,10 +115,13 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>An HTTP client that sends a demo client's bearer token.</summary>
-    public async Task<HttpClient> ClientForAsync(string role, string? agency = null)
+    public async Task<HttpClient> ClientForAsync(string role, string? agency = null) => ClientWithToken(await AccessTokenAsync(role, agency));
+
+    /// <summary>An HTTP client that sends the given bearer token.</summary>
+    public HttpClient ClientWithToken(string token)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AccessTokenAsync(role, agency));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 
