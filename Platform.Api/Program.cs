@@ -12,6 +12,7 @@ using Platform.Api.Templates;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddPlatformHosting();
+builder.AddBrowserSecurity();
 builder.AddPlatformStore();
 builder.AddAuth();
 builder.Services.AddPlatformGraphQL(builder.Configuration);
@@ -36,6 +37,7 @@ if (args.Take(2).SequenceEqual(VerifyAuditChain.Command))
     return;
 }
 
+app.UseBrowserSecurity();
 app.UseProblemDetailsForErrors();
 app.UseApiDocumentation();
 app.UseAuth();

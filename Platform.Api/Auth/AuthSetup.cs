@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
@@ -14,6 +15,7 @@ public static class AuthSetup
     public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
     {
         var platform = PlatformOptions.From(builder.Configuration);
+        var tokens = TokenOptions.From(builder.Configuration);
         var connectionString = PlatformStore.ConnectionString(builder.Configuration);
 
         builder.Services.AddDbContext<AuthDbContext>(options => AuthDbContext.Configure(options, connectionString));
@@ -22,12 +24,29 @@ public static class AuthSetup
             .AddCore(options => options.UseEntityFrameworkCore().UseDbContext<AuthDbContext>())
             .AddServer(options =>
             {
+                options.SetIssuer(tokens.Issuer);
                 options.SetTokenEndpointUris("connect/token");
+                // OpenIddict resolves relative endpoints against the request's Host header; discovery names the issuer's.
+                options.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler
+                    .UseInlineHandler(context =>
+                    {
+                        context.TokenEndpoint = tokens.Endpoint(context.Options.TokenEndpointUris[0]);
+                        context.JsonWebKeySetEndpoint = tokens.Endpoint(context.Options.JsonWebKeySetEndpointUris[0]);
+                        return ValueTask.CompletedTask;
+                    })
+                    .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order - 1));
                 options.AllowClientCredentialsFlow();
                 options.RegisterScopes([.. Roles.All]);
-                options.AddSigningKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "signing.pem")));
+                if (tokens.SigningCertificates.Count == 0)
+                {
+                    options.AddSigningKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "signing.pem")));
+                }
+                foreach (var path in tokens.SigningCertificates)
+                {
+                    options.AddSigningCertificate(SigningKeys.LoadCertificate(path, tokens.SigningCertificatePassword));
+                }
                 options.AddEncryptionKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "encryption.pem")));
-                options.SetAccessTokenLifetime(TimeSpan.FromHours(1));
+                options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
                 var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();
                 if (platform.AllowHttp)
                 {
@@ -52,12 +71,17 @@ public static class AuthSetup
                 options.AddPolicy(role, policy => policy.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasAnyRole(role)));
             }
         });
+        builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
+        builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddCredentialAttemptsLimit(tokens);
         builder.Services.AddScoped<DemoClients>();
         return builder;
     }
 
     public static WebApplication UseAuth(this WebApplication app)
     {
+        // Ahead of authentication: OpenIddict checks a client's secret there, before the endpoint runs.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;

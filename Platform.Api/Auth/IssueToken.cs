@@ -19,7 +19,7 @@ public static class IssueToken
     public const string AgencyProperty = "platform_agency";
 
     public static void MapIssueToken(this IEndpointRouteBuilder app) =>
-        app.MapPost("/connect/token", Handle).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost("/connect/token", Handle).AllowAnonymous().RequireRateLimiting(CredentialAttempts.Policy).ExcludeFromDescription();
 
     private static async Task<IResult> Handle(HttpContext context, IOpenIddictApplicationManager applications)
     {

@@ -14,7 +14,10 @@ public static class PlatformHosting
     {
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
         var platform = PlatformOptions.From(builder.Configuration);
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(platform.DataPath("keys", "data-protection")));
+        // Created 0700 here, so the keys it writes are never readable by others whatever mode it gives them.
+        OwnerOnly.CreateDirectory(platform.DataPath("keys"));
+        var dataProtectionKeys = OwnerOnly.CreateDirectory(platform.DataPath("keys", "data-protection"));
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(dataProtectionKeys));
         builder.Services.ConfigureHttpJsonOptions(options => PlatformJson.Configure(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();

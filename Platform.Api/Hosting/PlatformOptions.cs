@@ -17,6 +17,9 @@ public sealed class PlatformOptions
     /// <summary>Accept plain HTTP for the token endpoint; only for loopback and tests, TLS terminates in front of the app otherwise.</summary>
     public bool AllowHttp { get; set; }
 
+    /// <summary>Browser origins (<c>https://portal.example</c>) allowed to call the API from their pages; none by default.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; set; } = [];
+
     /// <summary>The options as configured, for wiring done before the container is built.</summary>
     public static PlatformOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<PlatformOptions>() ?? new PlatformOptions();

@@ -39,12 +39,7 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
         await using var scope = services.CreateAsyncScope();
         var credentials = await scope.ServiceProvider.GetRequiredService<DemoClients>().EnsureAsync(WantedClients(), known, ct);
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(credentials, CredentialsJson), ct);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        OwnerOnly.WriteAllText(path, JsonSerializer.Serialize(credentials, CredentialsJson));
         DemoClientsReady(logger, path);
     }
 

@@ -20,6 +20,38 @@ public sealed class TokenTests(PlatformFactory platform) : IClassFixture<Platfor
     }
 
     [Fact]
+    public async Task Discovery_names_the_configured_issuer_whatever_host_the_request_says()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration");
+        request.Headers.Host = "attacker.example";
+        using var response = await platform.CreateClient().SendAsync(request);
+        var discovery = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal("http://127.0.0.1:5080/", discovery.GetProperty("issuer").GetString());
+        Assert.Equal("http://127.0.0.1:5080/connect/token", discovery.GetProperty("token_endpoint").GetString());
+        Assert.Equal("http://127.0.0.1:5080/.well-known/jwks", discovery.GetProperty("jwks_uri").GetString());
+    }
+
+    [Fact]
+    public async Task Access_tokens_are_encrypted_so_their_issuer_is_checked_by_the_platform_not_read_by_clients()
+    {
+        var token = await platform.AccessTokenAsync(Roles.Analyst);
+        Assert.Equal(5, token.Split('.').Length); // JWE compact form: header, key, IV, ciphertext, tag
+    }
+
+    [Fact]
+    public async Task A_token_from_another_issuer_with_the_same_keys_is_a_401()
+    {
+        await using var elsewhere = platform.Restarted().WithSetting("Tokens:Issuer", "http://elsewhere.example/");
+        var token = await elsewhere.AccessTokenAsync(Roles.Analyst);
+
+        using var refused = await platform.ClientWithToken(token).GetAsync("/api/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var accepted = await elsewhere.ClientWithToken(token).GetAsync("/api/me");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [Fact]
     public void The_credentials_file_holds_a_demo_client_for_every_role()
     {
         var clients = platform.DemoCredentials().Clients;

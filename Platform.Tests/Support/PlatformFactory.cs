@@ -70,6 +70,8 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Platform:ApplySchemaOnStart", "true");
         builder.UseSetting("Platform:SeedDemoData", "true");
         builder.UseSetting("Platform:AllowHttp", "true");
+        // Test hosts all call from one address and a test class asks for many tokens; CredentialAttemptsTests sets its own.
+        builder.UseSetting("Tokens:CredentialAttemptsPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", Environment.GetEnvironmentVariable("PLATFORM_TEST_LOG") ?? "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<LogRecorder>(null, LogLevel.Warning));
         foreach (var (key, value) in settings)
@@ -113,10 +115,13 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>An HTTP client that sends a demo client's bearer token.</summary>
-    public async Task<HttpClient> ClientForAsync(string role, string? agency = null)
+    public async Task<HttpClient> ClientForAsync(string role, string? agency = null) => ClientWithToken(await AccessTokenAsync(role, agency));
+
+    /// <summary>An HTTP client that sends the given bearer token.</summary>
+    public HttpClient ClientWithToken(string token)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AccessTokenAsync(role, agency));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
 

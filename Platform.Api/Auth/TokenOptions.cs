@@ -1,0 +1,43 @@
+namespace Platform.Api.Auth;
+
+/// <summary>The authorization server's settings, bound from the <c>Tokens</c> section (env: <c>Tokens__Issuer</c>).</summary>
+public sealed class TokenOptions
+{
+    public const string Section = "Tokens";
+
+    /// <summary>
+    /// The issuer tokens carry and validation demands, and discovery publishes: the platform's public address, fixed
+    /// here so that a request's Host header cannot change it.
+    /// </summary>
+    public Uri Issuer { get; set; } = new("http://127.0.0.1:5080/");
+
+    /// <summary>How long an access token is valid.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Stored tokens and authorizations created longer ago than this are deleted once expired, revoked or redeemed.</summary>
+    public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How often the stored tokens are pruned.</summary>
+    public TimeSpan PruneEvery { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Requests to the token endpoint (and any endpoint under <see cref="CredentialAttempts.Policy"/>) per client address per minute.</summary>
+    public int CredentialAttemptsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Certificates (PKCS#12 <c>.pfx</c>/<c>.p12</c>, or PEM with the certificate and its private key) whose keys sign
+    /// tokens instead of the key generated under the data directory. All of them validate; the one that expires last
+    /// signs, so a new certificate is rotated in by listing it beside the old one (README: Tokens and keys).
+    /// </summary>
+    public IReadOnlyList<string> SigningCertificates { get; set; } = [];
+
+    /// <summary>The password of the signing certificates' private keys, if any; from the environment, never appsettings.</summary>
+    public string? SigningCertificatePassword { get; set; }
+
+    /// <summary>An endpoint's public address: a relative one under the issuer (which is taken as a folder).</summary>
+    public Uri Endpoint(Uri endpoint) =>
+        endpoint.IsAbsoluteUri ? endpoint : new Uri(new Uri(Issuer.AbsoluteUri.TrimEnd('/') + "/"), endpoint);
+
+    /// <summary>The options as configured, for wiring done before the container is built.</summary>
+    public static TokenOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<TokenOptions>() ?? new TokenOptions();
+}
