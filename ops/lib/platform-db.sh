@@ -12,6 +12,9 @@
 #   platform_pg_hba                      pg_hba.conf: the two roles from localhost with passwords, postgres by peer
 #   app_checksum DIR                     one SHA-256 over the relative paths and contents of the files under DIR
 #   app_needs_install SRC DEST           exit 0 when DEST is missing or its files differ from SRC's
+#   platform_service_action ENABLED N    what the service needs: "start" when not enabled yet (ENABLED 0), "restart"
+#                                          when N things it runs on changed (a new build, its unit, its environment),
+#                                          else "none"
 
 platform_roles_sql() {
   cat <<SQL
@@ -122,4 +125,8 @@ app_checksum() {
 
 app_needs_install() {
   [ "$(app_checksum "$1")" != "$(app_checksum "$2")" ]
+}
+
+platform_service_action() {
+  if [ "$1" != 1 ]; then echo start; elif [ "$2" -gt 0 ]; then echo restart; else echo none; fi
 }

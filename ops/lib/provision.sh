@@ -113,6 +113,13 @@ ensure_file() { # path mode [owner:group] content(stdin); the owner is checked o
   changed "file $path"
 }
 
+ensure_dir() { # path mode owner:group
+  local path=$1 mode=$2 owner=$3
+  [ -d "$path" ] && [ "$(stat -c %a "$path")" = "$mode" ] && [ "$(stat -c %U:%G "$path")" = "$owner" ] && return 0
+  apply install -d -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" "$path"
+  changed "directory $path ($owner $mode)"
+}
+
 provision_summary() {
   if [ "$changes" = 0 ]; then
     echo "$PROVISION_NAME: no changes"
