@@ -96,16 +96,28 @@ ensure_nft_table() { # family name file
   changed "nftables table $family $name"
 }
 
-ensure_file() { # path mode content(stdin)
-  local path=$1 mode=$2 tmp
+ensure_file() { # path mode [owner:group] content(stdin); the owner is checked only when given
+  local path=$1 mode=$2 owner=${3:-} tmp
   tmp=$(mktemp)
   cat >"$tmp"
-  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c %a "$path")" = "$mode" ]; then rm -f "$tmp"; return 0; fi
+  if [ -f "$path" ] && cmp -s "$tmp" "$path" && [ "$(stat -c %a "$path")" = "$mode" ] &&
+    { [ -z "$owner" ] || [ "$(stat -c %U:%G "$path")" = "$owner" ]; }; then rm -f "$tmp"; return 0; fi
   if [ "$PROVISION_CHECK" = 1 ]; then rm -f "$tmp"; changed "file $path"; return 0; fi
   mkdir -p "$(dirname "$path")"
-  install -m "$mode" "$tmp" "$path"
+  if [ -n "$owner" ]; then
+    install -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" "$tmp" "$path"
+  else
+    install -m "$mode" "$tmp" "$path"
+  fi
   rm -f "$tmp"
   changed "file $path"
+}
+
+ensure_dir() { # path mode owner:group
+  local path=$1 mode=$2 owner=$3
+  [ -d "$path" ] && [ "$(stat -c %a "$path")" = "$mode" ] && [ "$(stat -c %U:%G "$path")" = "$owner" ] && return 0
+  apply install -d -m "$mode" -o "${owner%%:*}" -g "${owner##*:}" "$path"
+  changed "directory $path ($owner $mode)"
 }
 
 provision_summary() {
