@@ -1,3 +1,4 @@
+using Marten;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
@@ -75,6 +76,10 @@ public static class AuthSetup
         builder.Services.AddHostedService<TokenPruning>();
         builder.Services.AddCredentialAttemptsLimit(tokens);
         builder.Services.AddScoped<DemoClients>();
+        builder.Services.ConfigureMarten(People.Register);
+        builder.Services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
+        builder.Services.AddSingleton<People>();
+        builder.Services.AddSingleton<DemoPeople>();
         return builder;
     }
 
