@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Patching;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -107,10 +108,7 @@ public sealed class People(IDocumentStore store, IOptions<SignInOptions> options
         var verified = Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verified == PasswordVerificationResult.Failed)
         {
-            var failures = user.FailedAttempts + 1;
-            var locks = failures >= options.Value.LockoutAfterFailures;
-            await SaveAsync(user with { FailedAttempts = locks ? 0 : failures, LockedUntil = locks ? now + options.Value.LockoutFor : null }, ct);
-            return (locks ? PasswordCheck.LockedOut : PasswordCheck.Refused, user);
+            return (await CountFailureAsync(user.Id, now, ct), user);
         }
 
         var accepted = user with
@@ -124,6 +122,23 @@ public sealed class People(IDocumentStore store, IOptions<SignInOptions> options
             await SaveAsync(accepted, ct);
         }
         return (PasswordCheck.Accepted, accepted);
+    }
+
+    /// <summary>Counts in the database (an atomic increment), so that guesses sent at once cannot overwrite each other's count.</summary>
+    private async Task<PasswordCheck> CountFailureAsync(Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Patch<PlatformUser>(id).Increment(u => u.FailedAttempts);
+        await session.SaveChangesAsync(ct);
+        var failures = (await session.LoadAsync<PlatformUser>(id, ct))?.FailedAttempts ?? 0;
+        if (failures < options.Value.LockoutAfterFailures)
+        {
+            return PasswordCheck.Refused;
+        }
+        session.Patch<PlatformUser>(id).Set(u => u.LockedUntil, now + options.Value.LockoutFor);
+        session.Patch<PlatformUser>(id).Set(u => u.FailedAttempts, 0);
+        await session.SaveChangesAsync(ct);
+        return PasswordCheck.LockedOut;
     }
 
     private async Task SaveAsync(PlatformUser user, CancellationToken ct)

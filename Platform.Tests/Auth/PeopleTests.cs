@@ -38,6 +38,17 @@ public sealed class PeopleTests(ClockedPlatformFactory platform) : IClassFixture
     }
 
     [Fact]
+    public async Task Wrong_passwords_sent_at_once_all_count()
+    {
+        platform.Clock.MoveTo(DateTimeOffset.UtcNow);
+        await People.SetAsync(new NewPerson("parallel.test", Roles.Analyst), "right", default);
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => People.CheckAsync("parallel.test", "wrong", default)));
+
+        Assert.Equal(PasswordCheck.LockedOut, (await People.CheckAsync("parallel.test", "right", default)).Check);
+    }
+
+    [Fact]
     public async Task A_right_password_resets_the_count_of_wrong_ones()
     {
         await People.SetAsync(new NewPerson("reset.test", Roles.Leader), "right", default);
