@@ -31,6 +31,12 @@ if (args is [SchemaCommand.Name, ..])
     await SchemaCommand.RunAsync(app.Services);
     return;
 }
+if (args.Take(2).SequenceEqual(CreateAdministrator.Command))
+{
+    Environment.ExitCode = await CreateAdministrator.RunAsync(
+        app.Services, args, Environment.GetEnvironmentVariable(CreateAdministrator.PasswordVariable), Console.Out);
+    return;
+}
 if (args.Take(2).SequenceEqual(VerifyAuditChain.Command))
 {
     Environment.ExitCode = await VerifyAuditChain.RunAsync(app.Services, Console.Out);

@@ -1,8 +1,10 @@
+using Marten;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Server;
 using OpenIddict.Validation.AspNetCore;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Api.Auth;
 
@@ -26,17 +28,25 @@ public static class AuthSetup
             {
                 options.SetIssuer(tokens.Issuer);
                 options.SetTokenEndpointUris("connect/token");
+                options.SetAuthorizationEndpointUris("connect/authorize");
+                options.SetEndSessionEndpointUris("connect/logout");
                 // OpenIddict resolves relative endpoints against the request's Host header; discovery names the issuer's.
                 options.AddEventHandler<OpenIddictServerEvents.HandleConfigurationRequestContext>(handler => handler
                     .UseInlineHandler(context =>
                     {
                         context.TokenEndpoint = tokens.Endpoint(context.Options.TokenEndpointUris[0]);
                         context.JsonWebKeySetEndpoint = tokens.Endpoint(context.Options.JsonWebKeySetEndpointUris[0]);
+                        context.AuthorizationEndpoint = tokens.Endpoint(context.Options.AuthorizationEndpointUris[0]);
+                        context.EndSessionEndpoint = tokens.Endpoint(context.Options.EndSessionEndpointUris[0]);
                         return ValueTask.CompletedTask;
                     })
                     .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order - 1));
                 options.AllowClientCredentialsFlow();
-                options.RegisterScopes([.. Roles.All]);
+                options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                // A plain challenge is the verifier itself, readable wherever the authorization request is: S256 only.
+                options.Configure(server => server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                options.AllowRefreshTokenFlow();
+                options.RegisterScopes([.. Roles.All, Scopes.OfflineAccess]);
                 if (tokens.SigningCertificates.Count == 0)
                 {
                     options.AddSigningKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "signing.pem")));
@@ -47,7 +57,10 @@ public static class AuthSetup
                 }
                 options.AddEncryptionKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "encryption.pem")));
                 options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
-                var aspNetCore = options.UseAspNetCore().EnableTokenEndpointPassthrough();
+                var aspNetCore = options.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableEndSessionEndpointPassthrough();
                 if (platform.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
@@ -73,8 +86,13 @@ public static class AuthSetup
         });
         builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddAntiforgery();
         builder.Services.AddCredentialAttemptsLimit(tokens);
         builder.Services.AddScoped<DemoClients>();
+        builder.Services.ConfigureMarten(People.Register);
+        builder.Services.AddOptions<SignInOptions>().BindConfiguration(SignInOptions.Section);
+        builder.Services.AddSingleton<People>();
+        builder.Services.AddSingleton<DemoPeople>();
         return builder;
     }
 
@@ -90,6 +108,8 @@ public static class AuthSetup
     public static WebApplication MapAuth(this WebApplication app)
     {
         app.MapIssueToken();
+        app.MapSignInPage();
+        app.MapSignOut();
         app.MapWhoAmI();
         return app;
     }

@@ -8,7 +8,11 @@ namespace Platform.Api.Auth;
 /// <summary>One demo client's credentials, as written to <c>.data/demo-credentials.json</c>.</summary>
 public sealed record DemoClient(string Role, string ClientId, string ClientSecret, string? Agency);
 
-public sealed record DemoCredentials(IReadOnlyList<DemoClient> Clients);
+/// <summary>One demo person's password, as written to <c>.data/demo-credentials.json</c>.</summary>
+public sealed record DemoUser(string Role, string Username, string Password, string? Agency, string? Office);
+
+/// <summary>The demo credentials file: a client per role (per agency) and a person per role. A file from before people signed in has no users.</summary>
+public sealed record DemoCredentials(IReadOnlyList<DemoClient> Clients, IReadOnlyList<DemoUser>? Users = null);
 
 /// <summary>
 /// Ensures one client-credentials client per role (one per demo agency for the agency role). Secrets are generated

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -21,13 +22,17 @@ public static class IssueToken
     public static void MapIssueToken(this IEndpointRouteBuilder app) =>
         app.MapPost("/connect/token", Handle).AllowAnonymous().RequireRateLimiting(CredentialAttempts.Policy).ExcludeFromDescription();
 
-    private static async Task<IResult> Handle(HttpContext context, IOpenIddictApplicationManager applications)
+    private static async Task<IResult> Handle(HttpContext context, IOpenIddictApplicationManager applications, People people, TimeProvider time)
     {
         var request = context.GetOpenIddictServerRequest()
                       ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            return await ForPersonAsync(context, people, time);
+        }
         if (!request.IsClientCredentialsGrantType())
         {
-            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is enabled.");
+            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials, authorization_code and refresh_token grants are enabled.");
         }
 
         var application = await applications.FindByClientIdAsync(request.ClientId!, context.RequestAborted)
@@ -52,6 +57,21 @@ public static class IssueToken
         identity.SetScopes(request.GetScopes().IsEmpty ? [role] : request.GetScopes());
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// A code or refresh token that OpenIddict has validated (PKCE verifier included): the person is read again, so a
+    /// removed or locked account gets no new tokens and a changed role or office shows in the next ones.
+    /// </summary>
+    private static async Task<IResult> ForPersonAsync(HttpContext context, People people, TimeProvider time)
+    {
+        var granted = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var user = Guid.TryParse(granted?.GetClaim(Claims.Subject), out var id) ? await people.LoadAsync(id, context.RequestAborted) : null;
+        if (user is null || user.LockedUntil > time.GetUtcNow())
+        {
+            return Forbid(Errors.InvalidGrant, "This account no longer exists or is locked.");
+        }
+        return Results.SignIn(PersonClaims.For(user, granted!.GetScopes()), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static IResult Forbid(string error, string description) =>

@@ -34,7 +34,11 @@ public static class BrowserSecurity
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                // A page that posts a form (the login page) sets a policy of its own.
+                if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+                {
+                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                }
                 if (http.Request.IsHttps)
                 {
                     headers.StrictTransportSecurity = "max-age=31536000";

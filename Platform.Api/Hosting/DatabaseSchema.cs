@@ -8,7 +8,7 @@ namespace Platform.Api.Hosting;
 
 /// <summary>
 /// Brings the database to what this build expects: Marten's tables, functions and projections (schema
-/// <c>platform</c>), the audit table's restricted privileges, and OpenIddict's EF Core migrations (schema <c>auth</c>). Idempotent.
+/// <c>platform</c>), the audit table's restricted privileges, OpenIddict's EF Core migrations (schema <c>auth</c>) and the web front's client (<see cref="WebFront"/>). Idempotent.
 /// </summary>
 public static class DatabaseSchema
 {
@@ -18,6 +18,9 @@ public static class DatabaseSchema
         await AuditTable.RestrictAsync(services.GetRequiredService<NpgsqlDataSource>(), ct);
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<AuthDbContext>().Database.MigrateAsync(ct);
+        await WebFront.EnsureAsync(
+            scope.ServiceProvider.GetRequiredService<OpenIddict.Abstractions.IOpenIddictApplicationManager>(),
+            scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<TokenOptions>>().Value, ct);
     }
 }
 

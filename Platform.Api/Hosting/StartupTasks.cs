@@ -37,13 +37,15 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
             ? JsonSerializer.Deserialize<DemoCredentials>(await File.ReadAllTextAsync(path, ct), CredentialsJson)
             : null;
         await using var scope = services.CreateAsyncScope();
-        var credentials = await scope.ServiceProvider.GetRequiredService<DemoClients>().EnsureAsync(WantedClients(), known, ct);
+        var clients = await scope.ServiceProvider.GetRequiredService<DemoClients>().EnsureAsync(WantedClients(), known, ct);
+        var users = await scope.ServiceProvider.GetRequiredService<DemoPeople>().EnsureAsync(known?.Users, ct);
+        var credentials = clients with { Users = users };
 
         OwnerOnly.WriteAllText(path, JsonSerializer.Serialize(credentials, CredentialsJson));
         DemoClientsReady(logger, path);
     }
 
-    [LoggerMessage(LogLevel.Information, "Demo clients ready; credentials in {Path}")]
+    [LoggerMessage(LogLevel.Information, "Demo clients and people ready; credentials in {Path}")]
     private static partial void DemoClientsReady(ILogger logger, string path);
 
     private static IEnumerable<DemoClients.Wanted> WantedClients()
