@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using GraphQL;
 using GraphQL.Builders;
+using OpenIddict.Abstractions;
 using Platform.Api.Auth;
 
 namespace Platform.Api.Access;
@@ -128,8 +129,6 @@ public static class AccessPolicy
     /// <summary>Records the field's operation; <see cref="AccessFieldMiddleware"/> refuses callers it does not reach.</summary>
     public static FieldBuilder<TSource, TReturn> RequireAccess<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, Operation operation) =>
         field.WithMetadata(AccessRule.MetadataKey, operation);
-
-    private static string? GetClaim(this ClaimsPrincipal user, string type) => user.FindFirst(type)?.Value;
 }
 
 /// <summary>The operation an endpoint performs, as endpoint metadata.</summary>

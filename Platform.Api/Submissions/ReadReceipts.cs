@@ -5,6 +5,8 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Marten;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Platform.Api.Audit;
 using Platform.Ingest.Records;
 using Platform.Api.Hosting;
@@ -93,7 +95,7 @@ public static class ReadReceipts
     }
 
     private static async Task<IResult> Errors(string id, string? format, string? purpose, HttpRequest request, IngestRecords records,
-        CancellationToken ct)
+        IOptions<JsonOptions> jsonOptions, CancellationToken ct)
     {
         var (submission, refusal) = await ReadValuesAsync(request.HttpContext, id, purpose, Operation.ReadErrorReports, "submission.errors",
             s => s.ErrorsListed);
@@ -101,7 +103,6 @@ public static class ReadReceipts
         {
             return refusal!;
         }
-        // The report holds the cells' values: audited like any read of taxpayer-level data, before a byte is sent.
         var counts = await records.ErrorCountsAsync(id, ct);
         var wants = (string? kind, string mediaType) => string.Equals(format, kind, StringComparison.OrdinalIgnoreCase) ||
                                                        request.Headers.Accept.Any(a => a?.Contains(mediaType, StringComparison.OrdinalIgnoreCase) == true);
@@ -124,19 +125,20 @@ public static class ReadReceipts
         return Results.Stream(async body =>
         {
             // The writer fills a buffer that goes to the response asynchronously (the server allows no synchronous writes).
+            var options = jsonOptions.Value.SerializerOptions; // the API's own JSON settings, as every other response
             var buffer = new ArrayBufferWriter<byte>(32 * 1024);
-            await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JsonOptions.Encoder });
+            await using var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder });
             json.WriteStartObject();
             json.WriteString("submissionId", submission.Id);
             json.WriteNumber("problems", submission.ErrorCount);
             json.WriteNumber("listed", submission.ErrorsListed);
             json.WriteBoolean("truncated", submission.ErrorReportTruncated);
             json.WritePropertyName("counts");
-            JsonSerializer.Serialize(json, counts, JsonOptions);
+            JsonSerializer.Serialize(json, counts, options);
             json.WriteStartArray("errors");
             await foreach (var line in records.ListedErrorsAsync(id, ct))
             {
-                JsonSerializer.Serialize(json, line, JsonOptions);
+                JsonSerializer.Serialize(json, line, options);
                 if (buffer.WrittenCount > 16 * 1024)
                 {
                     await body.WriteAsync(buffer.WrittenMemory, ct);
@@ -149,11 +151,6 @@ public static class ReadReceipts
             await body.WriteAsync(buffer.WrittenMemory, ct);
         }, "application/json; charset=utf-8");
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     /// <summary>
     /// The error report as a table for Excel: a header, the listed problems, then, when the report is truncated, one line

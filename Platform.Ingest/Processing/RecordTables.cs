@@ -150,7 +150,17 @@ public static class RecordTables
         await copy.WriteAsync(CopyRows.Trailer, ct);
     }
 
-    public static async Task CopyErrorsAsync(NpgsqlConnection connection, string submissionId, int firstSeq, IReadOnlyList<TemplateError> errors,
+    /// <summary>
+    /// Writes a tally of problems in the caller's transaction: its listed problems in full, numbered from
+    /// <paramref name="firstSeq"/>, and its counts added to the submission's.
+    /// </summary>
+    public static async Task WriteProblemsAsync(NpgsqlConnection connection, string submissionId, int firstSeq, ErrorTally tally, CancellationToken ct)
+    {
+        await CopyErrorsAsync(connection, submissionId, firstSeq, tally.Listed, ct);
+        await AddErrorCountsAsync(connection, submissionId, tally, ct);
+    }
+
+    private static async Task CopyErrorsAsync(NpgsqlConnection connection, string submissionId, int firstSeq, List<TemplateError> errors,
         CancellationToken ct)
     {
         if (errors.Count == 0)
@@ -168,7 +178,7 @@ public static class RecordTables
             copy.Write(error.Row, NpgsqlDbType.Integer);
             copy.Write(error.Field, NpgsqlDbType.Text);
             copy.Write(error.Code, NpgsqlDbType.Text);
-            copy.Write(error.Severity.ToString().ToLowerInvariant(), NpgsqlDbType.Text);
+            copy.Write(TemplateError.NameOf(error.Severity), NpgsqlDbType.Text);
             copy.Write(error.Constraint, NpgsqlDbType.Text);
             copy.Write(error.Message, NpgsqlDbType.Text);
             copy.Write(error.MessageEn, NpgsqlDbType.Text);
@@ -177,8 +187,7 @@ public static class RecordTables
         await copy.CompleteAsync(ct);
     }
 
-    /// <summary>Adds a batch's problem counts to the submission's.</summary>
-    public static async Task AddErrorCountsAsync(NpgsqlConnection connection, string submissionId, ErrorTally tally, CancellationToken ct)
+    private static async Task AddErrorCountsAsync(NpgsqlConnection connection, string submissionId, ErrorTally tally, CancellationToken ct)
     {
         if (tally.Counts.Count == 0)
         {
@@ -196,7 +205,7 @@ public static class RecordTables
                 new() { Value = submissionId },
                 new() { Value = counts.Select(c => c.Key.Field).ToArray() },
                 new() { Value = counts.Select(c => c.Key.Code).ToArray() },
-                new() { Value = counts.Select(c => c.Key.Severity).ToArray() },
+                new() { Value = counts.Select(c => TemplateError.NameOf(c.Key.Severity)).ToArray() },
                 new() { Value = counts.Select(c => (long)c.Value).ToArray() },
             },
         };

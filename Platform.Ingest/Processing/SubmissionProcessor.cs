@@ -208,14 +208,10 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var keys = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
         batch.Errors.ListAtMost(options.MaxErrorsKept - listed);
-        await RecordTables.CopyErrorsAsync(connection, submission.Id, listed, batch.Errors.Listed, ct);
-        await RecordTables.AddErrorCountsAsync(connection, submission.Id, batch.Errors, ct);
-        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
-        {
-            session.Events.Append(submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1, keys.Kept.Count,
-                batch.Rows - keys.Kept.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(), keys.Revived.Count));
-            await session.SaveChangesAsync(ct);
-        }
+        await RecordTables.WriteProblemsAsync(connection, submission.Id, listed, batch.Errors, ct);
+        await AppendAsync(transaction, submission.Id, new RowsChecked(submission.Id, batch.Number, batch.FirstRow, batch.LastRow + 1,
+            keys.Kept.Count, batch.Rows - keys.Kept.Count, batch.Errors.Total, batch.Errors.Warnings, batch.Errors.Listed.Count, time.GetUtcNow(),
+            keys.Revived.Count), ct);
         await transaction.CommitAsync(ct);
         return listed + batch.Errors.Listed.Count;
     }
@@ -305,26 +301,25 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             {
                 report.Add(error, int.MaxValue);
             }
-            await RecordTables.CopyErrorsAsync(connection, submission.Id, 0, report.Listed, ct);
-            await RecordTables.AddErrorCountsAsync(connection, submission.Id, report, ct);
+            await RecordTables.WriteProblemsAsync(connection, submission.Id, 0, report, ct);
         }
-        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
-        {
-            session.Events.Append(submission.Id, ending);
-            await session.SaveChangesAsync(ct);
-        }
+        await AppendAsync(transaction, submission.Id, ending, ct);
         await transaction.CommitAsync(ct);
     }
 
     private async Task AppendAsync(NpgsqlConnection connection, string submissionId, object e, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
-        {
-            session.Events.Append(submissionId, e);
-            await session.SaveChangesAsync(ct);
-        }
+        await AppendAsync(transaction, submissionId, e, ct);
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Appends a submission event in the caller's transaction, beside whatever the same transaction writes to the record tables.</summary>
+    private async Task AppendAsync(NpgsqlTransaction transaction, string submissionId, object e, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
+        session.Events.Append(submissionId, e);
+        await session.SaveChangesAsync(ct);
     }
 
     /// <summary>Rows FirstRow..LastRow of the file (the header is row 1), checked and waiting to be committed together.</summary>

@@ -1,3 +1,4 @@
+using Platform.Templates.Schema;
 using Platform.Templates.Validation;
 
 namespace Platform.Ingest.Submissions;
@@ -6,7 +7,7 @@ namespace Platform.Ingest.Submissions;
 public sealed record ErrorLine(int? Row, string? Field, string Code, string Severity, string Message, string MessageEn, string? Value)
 {
     public static ErrorLine From(TemplateError e) =>
-        new(e.Row, e.Field, e.Code, e.Severity.ToString().ToLowerInvariant(), e.Message, e.MessageEn, e.Value);
+        new(e.Row, e.Field, e.Code, TemplateError.NameOf(e.Severity), e.Message, e.MessageEn, e.Value);
 }
 
 /// <summary>How many problems of one code a field had in a submission, listed or not.</summary>
@@ -19,7 +20,8 @@ public sealed record ErrorCount(string? Field, string Code, string Severity, lon
 /// </summary>
 public sealed class ErrorTally
 {
-    public Dictionary<(string Field, string Code, string Severity), int> Counts { get; } = [];
+    /// <summary>Problems by field (empty when none), code and severity; counted for every problem, so kept allocation-free.</summary>
+    public Dictionary<(string Field, string Code, Severity Severity), int> Counts { get; } = [];
 
     public List<TemplateError> Listed { get; } = [];
 
@@ -30,11 +32,10 @@ public sealed class ErrorTally
     /// <summary>Counts <paramref name="error"/>, and lists it while fewer than <paramref name="listLimit"/> are listed.</summary>
     public void Add(TemplateError error, int listLimit)
     {
-        var severity = error.Severity.ToString().ToLowerInvariant();
-        var key = (error.Field ?? "", error.Code, severity);
+        var key = (error.Field ?? "", error.Code, error.Severity);
         Counts[key] = Counts.GetValueOrDefault(key) + 1;
         Total++;
-        if (error.Severity == Templates.Schema.Severity.Warning)
+        if (error.Severity == Severity.Warning)
         {
             Warnings++;
         }

@@ -34,6 +34,12 @@ public sealed record TemplateError(
 {
     public const int MaxValueLength = 100;
 
+    /// <summary>
+    /// A severity as reports and the error tables write it: <c>error</c> or <c>warning</c>. A static method, not a
+    /// property, so that events holding a problem keep their stored JSON.
+    /// </summary>
+    public static string NameOf(Severity severity) => severity == Severity.Warning ? "warning" : "error";
+
     public static string? Cut(ReadOnlySpan<char> value) =>
         value.Length <= MaxValueLength ? value.ToString() : string.Concat(value[..MaxValueLength], "…");
 }
