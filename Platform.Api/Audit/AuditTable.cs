@@ -15,9 +15,12 @@ namespace Platform.Api.Audit;
 /// each row carries the digest of the row before (<c>prev_digest</c>, 64 zeros for the first) and its own
 /// (<c>digest</c>, SHA-256 hex of <see cref="AuditChain.Canonical"/>).</item>
 /// <item><c>audit_append(...)</c>: the only writer. Under a transaction-scoped advisory lock it reads the head, numbers
-/// and digests the new entry and inserts it, in one statement; concurrent appends therefore chain one after another.</item>
+/// and digests the new entry and inserts it, in one statement; concurrent appends therefore chain one after another. It
+/// runs with its owner's rights (SECURITY DEFINER, a fixed search path), so the app role needs no INSERT on the table:
+/// it cannot write a row whose number or digest the function did not compute.</item>
 /// <item>A trigger that refuses UPDATE, DELETE and TRUNCATE, and <see cref="RestrictAsync"/>, which takes those
-/// privileges from every role but the table's owner (the app role gets them by the schema's default privileges).</item>
+/// privileges and INSERT from every role but the table's owner (the app role gets them by the schema's default
+/// privileges).</item>
 /// </list>
 /// The canonical form is written twice, here in SQL (to digest on append) and in C# (to verify); a test holds them equal.
 /// </summary>
@@ -73,7 +76,7 @@ public static class AuditTable
         yield return Function.ForSql($$"""
             create or replace function {{StoreSchema.Name}}.audit_append(p_at timestamptz, p_actor text, p_role text, p_agency text,
               p_address text, p_operation text, p_subjects text[], p_row_count bigint, p_purpose text) returns bigint
-            language plpgsql as $$
+            language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
             declare
               v_seq bigint;
               v_prev text;
@@ -110,7 +113,8 @@ public static class AuditTable
     }
 
     /// <summary>
-    /// Takes UPDATE, DELETE and TRUNCATE on the audit table from every role but its owner (PUBLIC included); idempotent.
+    /// Takes INSERT, UPDATE, DELETE and TRUNCATE on the audit table from every role but its owner (PUBLIC included): rows
+    /// come only through <c>audit_append</c>. Idempotent.
     /// Run with the schema, by its owner: a role that is not the grantor changes nothing.
     /// </summary>
     public static async Task RestrictAsync(NpgsqlDataSource dataSource, CancellationToken ct)
@@ -123,9 +127,9 @@ public static class AuditTable
               for r in select distinct a.grantee
                          from pg_class c, aclexplode(c.relacl) a
                         where c.oid = '{Name}'::regclass and a.grantee <> c.relowner
-                          and a.privilege_type in ('UPDATE', 'DELETE', 'TRUNCATE')
+                          and a.privilege_type in ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
               loop
-                execute format('revoke update, delete, truncate on {Name} from %s',
+                execute format('revoke insert, update, delete, truncate on {Name} from %s',
                                case when r.grantee = 0 then 'public' else r.grantee::regrole::text end);
               end loop;
             end

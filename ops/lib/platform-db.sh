@@ -6,7 +6,8 @@
 #   platform_grants_sql                  (database platform, as a superuser) schemas owned by platform_owner; for
 #                                          platform_app rows only: SELECT/INSERT/UPDATE/DELETE on tables, USAGE/SELECT
 #                                          on sequences, EXECUTE on functions, now and (default privileges) for what
-#                                          the owner creates later; the audit table SELECT/INSERT only. Idempotent.
+#                                          the owner creates later; the audit table SELECT only (rows come through the
+#                                          SECURITY DEFINER function audit_append). Idempotent.
 #   platform_grants_drift_sql            (database platform) one line per privilege that differs from the above;
 #                                          nothing when none does
 #   platform_pg_hba                      pg_hba.conf: the two roles from localhost with passwords, postgres by peer
@@ -51,12 +52,13 @@ alter default privileges for role platform_owner in schema platform, auth grant 
 grant select, insert, update, delete on all tables in schema platform, auth to platform_app;
 grant usage, select on all sequences in schema platform, auth to platform_app;
 grant execute on all functions in schema platform, auth to platform_app;
--- The audit trail is append-only for the app: the grants above give it UPDATE and DELETE, so they are taken back
--- (the migrate step does the same as the table's owner; a trigger refuses the changes for every role as well).
+-- The audit trail is append-only for the app: the grants above give it INSERT, UPDATE and DELETE, so they are taken
+-- back (the migrate step does the same as the table's owner; a trigger refuses changes for every role as well). The app
+-- appends through platform.audit_append, which runs as the table's owner and computes each row's number and digest.
 do $$
 begin
   if to_regclass('platform.audit_entry') is not null then
-    revoke update, delete, truncate, references, trigger on platform.audit_entry from platform_app, public;
+    revoke insert, update, delete, truncate, references, trigger on platform.audit_entry from platform_app, public;
   end if;
 end
 $$;
@@ -71,7 +73,7 @@ select format('%s %s: platform_app %s %s', case when c.relkind = 'S' then 'seque
   cross join lateral (
     select priv as privilege,
            case when c.relkind = 'S' then priv in ('USAGE', 'SELECT')
-                when c.oid = to_regclass('platform.audit_entry') then priv in ('SELECT', 'INSERT')
+                when c.oid = to_regclass('platform.audit_entry') then priv = 'SELECT'
                 else priv <> 'TRUNCATE' end as wanted,
            case when c.relkind = 'S' then has_sequence_privilege('platform_app', c.oid, priv)
                 else has_table_privilege('platform_app', c.oid, priv) end as has
