@@ -1,3 +1,4 @@
+using Platform.Api.Accounts;
 using Platform.Api.Agencies;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
@@ -56,6 +57,7 @@ app.MapSubmissions();
 app.MapQuality();
 app.MapTaxpayers();
 app.MapAudit();
+app.MapAccounts();
 
 await app.RunAsync();
 

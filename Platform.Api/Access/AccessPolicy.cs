@@ -48,6 +48,9 @@ public enum Operation
 
     /// <summary>The audit trail: who read what, when and why.</summary>
     ReadAuditTrail,
+
+    /// <summary>People who sign in: add, list, lock, unlock, remove, reset a password, grant a data role.</summary>
+    ManagePeople,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -102,6 +105,7 @@ public static class AccessPolicy
         },
         [Operation.ReadTaxpayerFiles] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
         [Operation.ReadAuditTrail] = new() { [Roles.Admin] = Reach.Jurisdiction },
+        [Operation.ManagePeople] = new() { [Roles.Admin] = Reach.Jurisdiction },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>

@@ -95,11 +95,13 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             using var register = await client.PostAsJsonAsync("/api/agencies", new { });
             using var draft = await client.PostAsJsonAsync("/api/templates", new { });
             using var submit = await client.SendAsync(Files.Registrations(1, "2016-05", first: 9200), period: "2016-05");
+            using var addPerson = await client.PostAsJsonAsync("/api/people", new { });
             (string What, HttpResponseMessage Response, bool Allowed)[] checks =
             [
                 ("register an agency", register, caller == Roles.Admin),
                 ("draft a template", draft, caller is Roles.Analyst or Roles.Admin),
                 ("send a file", submit, caller is Regulator or OtherAgency),
+                ("add a person", addPerson, caller == Roles.Admin),
             ];
             failures.AddRange(checks.Where(c => (c.Response.StatusCode == HttpStatusCode.Forbidden) == c.Allowed)
                 .Select(c => $"{caller} / {c.What}: {(int)c.Response.StatusCode}"));
