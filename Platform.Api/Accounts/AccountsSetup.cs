@@ -3,7 +3,8 @@ using Platform.Api.Access;
 namespace Platform.Api.Accounts;
 
 /// <summary>
-/// People administration under <c>/api/people</c> (administrators): add, list, lock, unlock, remove, reset a password.
+/// People administration under <c>/api/people</c> (administrators): add, list, lock, unlock, remove, reset a password,
+/// grant an administrator a data role.
 /// Every change is audited as a privileged change (<c>person.*</c>).
 /// </summary>
 public static class AccountsSetup
@@ -16,6 +17,7 @@ public static class AccountsSetup
         people.MapLockPerson();
         people.MapRemovePerson();
         people.MapResetPassword();
+        people.MapGrantDataRole();
         return app;
     }
 }

@@ -14,12 +14,12 @@ namespace Platform.Api.Accounts;
 public static class PersonChange
 {
     /// <summary>
-    /// Queues <paramref name="change"/> on a session with its audit entry and saves both, unless <paramref name="refuse"/>
-    /// says why not; null when made. <paramref name="endsSignIns"/> says, from the person as they were, whether their
+    /// Queues <paramref name="change"/> on a session with its audit entry (whose subjects end with <paramref name="what"/>,
+    /// such as the role granted, when given) and saves both, unless <paramref name="refuse"/> says why not; null when made. <paramref name="endsSignIns"/> says, from the person as they were, whether their
     /// tokens must stop.
     /// </summary>
     public static async Task<IResult?> ApplyAsync(HttpContext http, string username, string operation, Action<IDocumentSession, PlatformUser> change,
-        Func<PlatformUser, bool> endsSignIns, Func<PlatformUser, IResult?>? refuse = null)
+        Func<PlatformUser, bool> endsSignIns, Func<PlatformUser, IResult?>? refuse = null, string? what = null)
     {
         var ct = http.RequestAborted;
         await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
@@ -33,7 +33,8 @@ public static class PersonChange
             return refusal;
         }
         change(session, person);
-        http.RequestServices.GetRequiredService<AuditTrail>().Queue(session, http, operation, [person.Username, person.Id.ToString()]);
+        http.RequestServices.GetRequiredService<AuditTrail>().Queue(session, http, operation,
+            what is null ? [person.Username, person.Id.ToString()] : [person.Username, person.Id.ToString(), what]);
         await session.SaveChangesAsync(ct);
         if (endsSignIns(person))
         {

@@ -24,6 +24,12 @@ public sealed record PlatformUser(
     /// <summary>Locked by an administrator: every password is refused and no token is issued until an administrator unlocks it.</summary>
     public bool Locked { get; init; }
 
+    /// <summary>
+    /// Data roles an administrator has been granted by another administrator (<see cref="Roles.Grantable"/>): DESIGN gives
+    /// administrators no taxpayer data unless granted. The person's tokens carry each grant's scope beside the role's.
+    /// </summary>
+    public IReadOnlyList<string> Grants { get; init; } = [];
+
     /// <summary>Whether the account refuses every password now: locked by an administrator, or after too many wrong passwords.</summary>
     public bool IsLockedAt(DateTimeOffset now) => Locked || LockedUntil > now;
 }

@@ -147,7 +147,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             var client = await Client(caller);
             foreach (var (field, query, expected) in matrix)
             {
-                var outcome = await GraphOutcomeAsync(client, query);
+                var outcome = await GraphQLOutcome.OfAsync(client, query);
                 if (outcome != expected[column])
                 {
                     failures.Add($"{caller} / {field}: expected {expected[column]}, got {outcome}");
@@ -194,7 +194,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             foreach (var (subject, column) in subjects.Select((s, i) => (s, i)))
             {
                 using var rest = await client.GetAsync($"/api/taxpayers/{subject}/records?purpose=核实线索");
-                var graph = await GraphOutcomeAsync(client, $"{{ taxpayerRecords(subject: \"{subject}\", purpose: \"核实线索\") {{ state }} }}");
+                var graph = await GraphQLOutcome.OfAsync(client, $"{{ taxpayerRecords(subject: \"{subject}\", purpose: \"核实线索\") {{ state }} }}");
                 failures.AddRange(new[] { ("REST", Outcome(rest.StatusCode)), ("GraphQL", graph) }
                     .Where(o => o.Item2 != expected[column])
                     .Select(o => $"{caller} / {columns[column]} over {o.Item1}: expected {expected[column]}, got {o.Item2}"));
@@ -234,19 +234,6 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         var receipt = await (await Client(Regulator)).SubmitAsync(Files.Utf8(Files.Csv(rows)), period: "2016-03");
         Assert.Equal(SubmissionStatus.Accepted, receipt.Status);
         return subjects;
-    }
-
-    private static async Task<string> GraphOutcomeAsync(HttpClient client, string query)
-    {
-        using var response = await client.PostAsJsonAsync("/graphql", new { query });
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-        return !body.TryGetProperty("errors", out var errors) ? "allowed"
-            : errors[0].GetProperty("extensions").GetProperty("code").GetString() switch
-            {
-                "FORBIDDEN" => "refused",
-                "NOT_FOUND" => "hidden",
-                _ => errors.ToString(),
-            };
     }
 
     [Fact]

@@ -5,11 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Accounts;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
+using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 
 namespace Platform.Tests.Accounts;
 
-/// <summary>Administrators add, list, lock, unlock and remove people and reset their passwords over <c>/api/people</c>.</summary>
+/// <summary>
+/// Administrators add, list, lock, unlock and remove people and reset their passwords over <c>/api/people</c>, and grant
+/// another administrator the analyst's data role, without which an administrator reads no taxpayer data.
+/// </summary>
 public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
 {
     private readonly WebFrontSignIn signIn = new(platform);
@@ -167,5 +171,74 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/people")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync("/api/people", new AddPerson("by." + role, Roles.Admin))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync("/api/people/demo-admin/lock", null)).StatusCode);
+    }
+
+    private async Task<string> SeedShunqingTaxpayerAsync()
+    {
+        var row = Files.Registration(9500, "2016-02");
+        row[0] = Files.Uscc(9500, "511302");
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Utf8(Files.Csv([row])), period: "2016-02")).Status);
+        return row[0];
+    }
+
+    private static string TaxpayerQuery(string subject) => $"{{ taxpayerRecords(subject: \"{subject}\") {{ state }} }}";
+
+    [Fact]
+    public async Task An_administrator_reads_taxpayer_files_only_while_another_has_granted_them_the_analyst_role()
+    {
+        var subject = await SeedShunqingTaxpayerAsync();
+        var person = await signIn.PersonAsync(new NewPerson("granted.admin", Roles.Admin, Office: "nanchong-bureau", Jurisdiction: "5113"));
+        var ungranted = await signIn.ClientAsync("granted.admin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await ungranted.GetAsync($"/api/taxpayers/{subject}/records")).StatusCode);
+        Assert.Equal("refused", await GraphQLOutcome.OfAsync(ungranted, TaxpayerQuery(subject)));
+
+        var admin = await Admin();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync("/api/people/granted.admin/grants/analyst", null)).StatusCode);
+        Assert.Equal([Roles.Analyst], (await admin.GetFromJsonAsync<PersonView>("/api/people/granted.admin"))!.Granted);
+
+        var granted = await signIn.ClientAsync("granted.admin");
+        Assert.Contains(Roles.Analyst, (await granted.GetFromJsonAsync<Caller>("/api/me"))!.Scopes);
+        Assert.Single((await granted.GetFromJsonAsync<List<JsonElement>>($"/api/taxpayers/{subject}/records?purpose=核实"))!);
+        Assert.Equal("allowed", await GraphQLOutcome.OfAsync(granted, TaxpayerQuery(subject)));
+        var audit = platform.Services.GetRequiredService<AuditTrail>();
+        Assert.Contains(await audit.QueryAsync(null, "granted.admin", null, null, 10, default),
+            e => e is { Operation: "person.grant", Actor: "demo-admin" } && e.Subjects.Contains(Roles.Analyst));
+        Assert.Contains(await audit.QueryAsync(person.Id.ToString(), subject, null, null, 10, default), e => e.Role == Roles.Admin);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/people/granted.admin/grants/analyst")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await granted.GetAsync($"/api/taxpayers/{subject}/records")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await signIn.ClientAsync("granted.admin")).GetAsync($"/api/taxpayers/{subject}/records")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_administrator_may_not_grant_themselves_a_data_role()
+    {
+        await signIn.PersonAsync(new NewPerson("self.granting", Roles.Admin));
+        var self = await signIn.ClientAsync("self.granting");
+
+        using var response = await self.PostAsync("/api/people/self.granting/grants/analyst", null);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty((await self.GetFromJsonAsync<PersonView>("/api/people/self.granting"))!.Granted);
+        Assert.DoesNotContain(Roles.Analyst, (await (await signIn.ClientAsync("self.granting")).GetFromJsonAsync<Caller>("/api/me"))!.Scopes);
+    }
+
+    [Fact]
+    public async Task Only_an_administrator_is_granted_and_only_the_analyst_role()
+    {
+        await signIn.PersonAsync(new NewPerson("grant.officer", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
+        await signIn.PersonAsync(new NewPerson("grant.admin", Roles.Admin));
+        var admin = await Admin();
+
+        using var officer = await admin.PostAsync("/api/people/grant.officer/grants/analyst", null);
+        using var leader = await admin.PostAsync("/api/people/grant.admin/grants/leader", null);
+
+        Assert.Equal(HttpStatusCode.Conflict, officer.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, leader.StatusCode);
+        Assert.Contains("'leader' cannot be granted", (await leader.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("role")[0].GetString(),
+            StringComparison.Ordinal);
+        Assert.Empty((await admin.GetFromJsonAsync<PersonView>("/api/people/grant.officer"))!.Granted);
+        Assert.Empty((await admin.GetFromJsonAsync<PersonView>("/api/people/grant.admin"))!.Granted);
     }
 }
