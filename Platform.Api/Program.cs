@@ -44,6 +44,7 @@ if (args.Take(2).SequenceEqual(VerifyAuditChain.Command))
     return;
 }
 
+app.UseKnownProxies();
 app.UseBrowserSecurity();
 app.UseProblemDetailsForErrors();
 app.UseApiDocumentation();
