@@ -1,3 +1,4 @@
+using Platform.Api.Accounts;
 using Platform.Api.Agencies;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
@@ -43,6 +44,7 @@ if (args.Take(2).SequenceEqual(VerifyAuditChain.Command))
     return;
 }
 
+app.UseKnownProxies();
 app.UseBrowserSecurity();
 app.UseProblemDetailsForErrors();
 app.UseApiDocumentation();
@@ -56,6 +58,7 @@ app.MapSubmissions();
 app.MapQuality();
 app.MapTaxpayers();
 app.MapAudit();
+app.MapAccounts();
 
 await app.RunAsync();
 

@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Builders;
 using OpenIddict.Abstractions;
 using Platform.Api.Auth;
+using Platform.Templates.Checks;
 
 namespace Platform.Api.Access;
 
@@ -47,6 +48,9 @@ public enum Operation
 
     /// <summary>The audit trail: who read what, when and why.</summary>
     ReadAuditTrail,
+
+    /// <summary>People who sign in: add, list, lock, unlock, remove, reset a password, grant a data role.</summary>
+    ManagePeople,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -57,7 +61,10 @@ public enum Reach
     /// <summary>The caller's own agency's templates, submissions and record only.</summary>
     OwnAgency,
 
-    /// <summary>Everything in the caller's jurisdiction (the city: all of it, until people with offices sign in).</summary>
+    /// <summary>
+    /// Everything in the caller's jurisdiction: a person's office's GB/T 2260 prefix (<see cref="AccessPolicy.JurisdictionOf"/>);
+    /// for a client of the bureau, which carries none, the whole city.
+    /// </summary>
     Jurisdiction,
 
     /// <summary>Within jurisdiction, and only with a stated purpose, which the audit keeps.</summary>
@@ -72,7 +79,8 @@ public enum Reach
 /// endpoints declare their operation with <see cref="RequireAccess{TBuilder}"/>, GraphQL fields with
 /// <see cref="RequireAccess{TSource,TReturn}"/>; both ask this table, and a test fails for any endpoint or field that
 /// names no operation. Where the reach is <see cref="Reach.OwnAgency"/>, the handler compares the thing's agency with
-/// <see cref="Admits"/>. A leader sees aggregates only; an administrator no taxpayer data.
+/// <see cref="Admits"/>; for a taxpayer-level thing it compares the taxpayer's division with the caller's jurisdiction
+/// through <see cref="AdmitsDivision"/>. A leader sees aggregates only; an administrator no taxpayer data.
 /// </summary>
 public static class AccessPolicy
 {
@@ -97,6 +105,7 @@ public static class AccessPolicy
         },
         [Operation.ReadTaxpayerFiles] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
         [Operation.ReadAuditTrail] = new() { [Roles.Admin] = Reach.Jurisdiction },
+        [Operation.ManagePeople] = new() { [Roles.Admin] = Reach.Jurisdiction },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>
@@ -115,6 +124,22 @@ public static class AccessPolicy
         Reach.None => false,
         Reach.OwnAgency => agency is not null && agency == user.GetClaim(PlatformClaims.Agency),
         _ => true,
+    };
+
+    /// <summary>
+    /// The GB/T 2260 prefix the caller's reach is confined to: a person's office's jurisdiction (<c>511302</c>: one
+    /// district). Null for clients of the bureau (client credentials carry none), whose reach is the whole city.
+    /// </summary>
+    public static string? JurisdictionOf(ClaimsPrincipal user) => user.GetClaim(PersonClaims.Jurisdiction);
+
+    /// <summary>
+    /// Whether the caller may do <paramref name="operation"/> on a taxpayer-level thing of <paramref name="division"/>
+    /// (six digits; null when unknown, which only a caller without a jurisdiction reaches).
+    /// </summary>
+    public static bool AdmitsDivision(ClaimsPrincipal user, Operation operation, string? division) => ReachOf(user, operation) switch
+    {
+        Reach.None or Reach.OwnAgency => false,
+        _ => JurisdictionOf(user) is not { } prefix || SubjectDivision.IsWithin(division, prefix),
     };
 
     /// <summary>The agency the caller is confined to for <paramref name="operation"/>: its own when its reach is its own agency, else none.</summary>

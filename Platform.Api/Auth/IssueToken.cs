@@ -67,7 +67,7 @@ public static class IssueToken
     {
         var granted = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
         var user = Guid.TryParse(granted?.GetClaim(Claims.Subject), out var id) ? await people.LoadAsync(id, context.RequestAborted) : null;
-        if (user is null || user.LockedUntil > time.GetUtcNow())
+        if (user is null || user.IsLockedAt(time.GetUtcNow()))
         {
             return Forbid(Errors.InvalidGrant, "This account no longer exists or is locked.");
         }

@@ -19,7 +19,20 @@ public sealed record PlatformUser(
     string? Office,
     string? Jurisdiction,
     int FailedAttempts,
-    DateTimeOffset? LockedUntil);
+    DateTimeOffset? LockedUntil)
+{
+    /// <summary>Locked by an administrator: every password is refused and no token is issued until an administrator unlocks it.</summary>
+    public bool Locked { get; init; }
+
+    /// <summary>
+    /// Data roles an administrator has been granted by another administrator (<see cref="Roles.Grantable"/>): DESIGN gives
+    /// administrators no taxpayer data unless granted. The person's tokens carry each grant's scope beside the role's.
+    /// </summary>
+    public IReadOnlyList<string> Grants { get; init; } = [];
+
+    /// <summary>Whether the account refuses every password now: locked by an administrator, or after too many wrong passwords.</summary>
+    public bool IsLockedAt(DateTimeOffset now) => Locked || LockedUntil > now;
+}
 
 /// <summary>Who a new person is, before a password is set.</summary>
 public sealed record NewPerson(string Username, string Role, string? Agency = null, string? Office = null, string? Jurisdiction = null);
@@ -80,12 +93,20 @@ public sealed class People(IDocumentStore store, IOptions<SignInOptions> options
             throw new ArgumentException($"'{person.Role}' is not a role; roles are {string.Join(", ", Roles.All)}.", nameof(person));
         }
         var existing = await FindAsync(person.Username, ct);
-        var user = new PlatformUser(
-            existing?.Id ?? Guid.NewGuid(), Normalize(person.Username), "", person.Role, person.Agency, person.Office, person.Jurisdiction, 0, null);
-        user = user with { PasswordHash = Hasher.HashPassword(user, password) };
+        var user = Create(person, password, existing?.Id);
         await SaveAsync(user, ct);
         return user;
     }
+
+    /// <summary>A person's document with this password hashed, not yet stored (a new id unless <paramref name="id"/> is given).</summary>
+    public static PlatformUser Create(NewPerson person, string password, Guid? id = null)
+    {
+        var user = new PlatformUser(
+            id ?? Guid.NewGuid(), Normalize(person.Username), "", person.Role, person.Agency, person.Office, person.Jurisdiction, 0, null);
+        return user with { PasswordHash = Hash(user, password) };
+    }
+
+    public static string Hash(PlatformUser user, string password) => Hasher.HashPassword(user, password);
 
     /// <summary>
     /// Checks a password. A wrong one counts; the <see cref="SignInOptions.LockoutAfterFailures"/>th in a row locks the
@@ -100,7 +121,7 @@ public sealed class People(IDocumentStore store, IOptions<SignInOptions> options
             return (PasswordCheck.Refused, null);
         }
         var now = time.GetUtcNow();
-        if (user.LockedUntil > now)
+        if (user.IsLockedAt(now))
         {
             return (PasswordCheck.LockedOut, user);
         }
@@ -115,7 +136,7 @@ public sealed class People(IDocumentStore store, IOptions<SignInOptions> options
         {
             FailedAttempts = 0,
             LockedUntil = null,
-            PasswordHash = verified == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user, password) : user.PasswordHash,
+            PasswordHash = verified == PasswordVerificationResult.SuccessRehashNeeded ? Hash(user, password) : user.PasswordHash,
         };
         if (accepted != user)
         {

@@ -22,6 +22,9 @@ public static class Roles
     public const string Admin = "admin";
 
     public static readonly IReadOnlyList<string> All = [Agency, Analyst, Officer, Leader, Admin];
+
+    /// <summary>The data roles another administrator may grant an administrator (<see cref="PlatformUser.Grants"/>).</summary>
+    public static readonly IReadOnlyList<string> Grantable = [Analyst];
 }
 
 /// <summary>Claims the platform puts into its access tokens beside the standard ones.</summary>

@@ -23,7 +23,8 @@ public static class PersonClaims
 
     /// <summary>
     /// The identity a person's code, access and refresh tokens carry: subject, name, role, agency or office and
-    /// jurisdiction, and the role's scope (which <see cref="Access.AccessPolicy"/> reads) beside the OpenID ones asked for.
+    /// jurisdiction, and the role's scope and any granted data role's (which <see cref="Access.AccessPolicy"/> reads)
+    /// beside the OpenID ones asked for.
     /// </summary>
     public static ClaimsPrincipal For(PlatformUser user, IEnumerable<string> requestedScopes)
     {
@@ -34,7 +35,7 @@ public static class PersonClaims
         identity.SetClaim(PlatformClaims.Agency, user.Agency);
         identity.SetClaim(Office, user.Office);
         identity.SetClaim(Jurisdiction, user.Jurisdiction);
-        identity.SetScopes([user.Role, .. requestedScopes.Intersect([Scopes.OpenId, Scopes.OfflineAccess])]);
+        identity.SetScopes([user.Role, .. user.Grants.Intersect(Roles.Grantable), .. requestedScopes.Intersect([Scopes.OpenId, Scopes.OfflineAccess])]);
         identity.SetDestinations(claim => claim.Type is Claims.Subject or Claims.Name or Claims.Role
             ? [Destinations.AccessToken, Destinations.IdentityToken]
             : [Destinations.AccessToken]);

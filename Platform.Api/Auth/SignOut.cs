@@ -22,4 +22,11 @@ public static class SignOut
         }
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
+
+    /// <summary>Ends every sign-in of a person (locked or removed): their authorizations and tokens are revoked, so each is refused at once.</summary>
+    public static async Task EndEverySignInAsync(IServiceProvider services, Guid person, CancellationToken ct)
+    {
+        await services.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeBySubjectAsync(person.ToString(), ct);
+        await services.GetRequiredService<IOpenIddictTokenManager>().RevokeBySubjectAsync(person.ToString(), ct);
+    }
 }

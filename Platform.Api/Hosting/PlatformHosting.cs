@@ -9,7 +9,7 @@ public static class PlatformHosting
 
     private const string ReadyTag = "ready";
 
-    /// <summary>Options, RFC 9457 problem details for every error, health checks and the start-up tasks.</summary>
+    /// <summary>Options, RFC 9457 problem details for every error, health checks, the start-up tasks and known proxies.</summary>
     public static WebApplicationBuilder AddPlatformHosting(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
@@ -25,6 +25,7 @@ public static class PlatformHosting
         builder.Services.AddHealthChecks()
             .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "postgresql", tags: [ReadyTag]);
         builder.Services.AddHostedService<StartupTasks>();
+        builder.AddKnownProxies();
         return builder;
     }
 

@@ -14,7 +14,8 @@ public sealed class TaxpayerQueryFields : IQueryFields
     public void AddTo(ObjectGraphType query) =>
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>>("taxpayerRecords")
             .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Each read " +
-                         "is audited; officers see the supplier only where policy names it.")
+                         "is audited; officers see the supplier only where policy names it; a taxpayer outside the caller's jurisdiction is a " +
+                         "NOT_FOUND error.")
             .RequireAccess(Operation.ReadTaxpayerFiles)
             .Argument<NonNullGraphType<StringGraphType>>("subject", "The taxpayer's subject key, such as a unified social credit code")
             .Argument<StringGraphType>("purpose", "Why the file is read, kept in the audit trail")
@@ -26,8 +27,10 @@ public sealed class TaxpayerQueryFields : IQueryFields
                 {
                     throw new ExecutionError(problem) { Code = "INVALID_PURPOSE" };
                 }
+                var subject = context.GetArgument<string>("subject");
                 return await TaxpayerFile.ReadAsync(services, context.User!, services.GetRequiredService<IHttpContextAccessor>().HttpContext,
-                    context.GetArgument<string>("subject"), purpose, context.CancellationToken);
+                           subject, purpose, context.CancellationToken)
+                       ?? throw new ExecutionError(TaxpayerFile.OutsideJurisdiction(subject)) { Code = "NOT_FOUND" };
             });
 }
 

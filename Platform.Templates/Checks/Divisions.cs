@@ -16,6 +16,14 @@ public static class Divisions
 
     public static string? Name(ReadOnlySpan<char> code) => TryParse(code, out var number) ? Names.GetValueOrDefault(number) : null;
 
+    /// <summary>
+    /// Whether <paramref name="prefix"/> names a known province (<c>51</c>), prefecture (<c>5113</c>) or county
+    /// (<c>511302</c>): the code it abbreviates, padded with zeros to six digits, is in the list. A prefix ending in
+    /// <c>00</c> is refused: <c>511300</c> as a prefix would hold the city's own code and none of its districts.
+    /// </summary>
+    public static bool IsKnownPrefix(string prefix) =>
+        prefix.Length is 2 or 4 or 6 && !prefix.EndsWith("00", StringComparison.Ordinal) && IsKnown(prefix.PadRight(6, '0'));
+
     private static bool TryParse(ReadOnlySpan<char> code, out int number)
     {
         number = 0;

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Access;
+using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.Taxpayers;
 using Platform.Ingest.Submissions;
@@ -94,11 +95,13 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             using var register = await client.PostAsJsonAsync("/api/agencies", new { });
             using var draft = await client.PostAsJsonAsync("/api/templates", new { });
             using var submit = await client.SendAsync(Files.Registrations(1, "2016-05", first: 9200), period: "2016-05");
+            using var addPerson = await client.PostAsJsonAsync("/api/people", new { });
             (string What, HttpResponseMessage Response, bool Allowed)[] checks =
             [
                 ("register an agency", register, caller == Roles.Admin),
                 ("draft a template", draft, caller is Roles.Analyst or Roles.Admin),
                 ("send a file", submit, caller is Regulator or OtherAgency),
+                ("add a person", addPerson, caller == Roles.Admin),
             ];
             failures.AddRange(checks.Where(c => (c.Response.StatusCode == HttpStatusCode.Forbidden) == c.Allowed)
                 .Select(c => $"{caller} / {c.What}: {(int)c.Response.StatusCode}"));
@@ -144,11 +147,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             var client = await Client(caller);
             foreach (var (field, query, expected) in matrix)
             {
-                using var response = await client.PostAsJsonAsync("/graphql", new { query });
-                var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-                var outcome = body.TryGetProperty("errors", out var errors)
-                    ? errors[0].GetProperty("extensions").GetProperty("code").GetString() == "FORBIDDEN" ? "refused" : errors.ToString()
-                    : "allowed";
+                var outcome = await GraphQLOutcome.OfAsync(client, query);
                 if (outcome != expected[column])
                 {
                     failures.Add($"{caller} / {field}: expected {expected[column]}, got {outcome}");
@@ -164,6 +163,77 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         var data = own.RootElement.GetProperty("data");
         Assert.All(data.GetProperty("scoreboard").EnumerateArray(), s => Assert.Equal("market-regulator", s.GetProperty("agency").GetString()));
         Assert.All(data.GetProperty("templates").EnumerateArray(), t => Assert.Equal("market-regulator", t.GetProperty("agency").GetString()));
+    }
+
+    /// <summary>
+    /// Taxpayers in Shunqing (511302), in Gaoping (511303, the same city) and in Zhengzhou (410100, another city), read by
+    /// people of the Shunqing office, by an analyst of the city's bureau (5113) and by the bureau's analyst client, which
+    /// carries no jurisdiction and so reaches the whole city.
+    /// </summary>
+    [Fact]
+    public async Task People_read_taxpayers_in_their_jurisdiction_only_over_rest_and_graphql()
+    {
+        var subjects = await SeedDivisionsAsync();
+        string[] columns = ["shunqing", "gaoping", "zhengzhou", "no division"];
+        var signIn = new WebFrontSignIn(platform);
+        await signIn.PersonAsync(new NewPerson("shunqing.analyst", Roles.Analyst, Office: "shunqing-office", Jurisdiction: "511302"));
+        await signIn.PersonAsync(new NewPerson("shunqing.officer", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
+        await signIn.PersonAsync(new NewPerson("city.analyst", Roles.Analyst, Office: "nanchong-bureau", Jurisdiction: "5113"));
+        (string Caller, Task<HttpClient> Client, string[] Expected)[] matrix =
+        [
+            // Subjects:                                                               shunqing   gaoping    zhengzhou  no division
+            ("Shunqing analyst", signIn.ClientAsync("shunqing.analyst"), ["allowed", "hidden", "hidden", "hidden"]),
+            ("Shunqing officer", signIn.ClientAsync("shunqing.officer"), ["allowed", "hidden", "hidden", "hidden"]),
+            ("city analyst", signIn.ClientAsync("city.analyst"), ["allowed", "allowed", "hidden", "hidden"]),
+            ("analyst client", Client(Roles.Analyst), ["allowed", "allowed", "allowed", "allowed"]),
+        ];
+        var failures = new List<string>();
+        foreach (var (caller, clientTask, expected) in matrix)
+        {
+            var client = await clientTask;
+            foreach (var (subject, column) in subjects.Select((s, i) => (s, i)))
+            {
+                using var rest = await client.GetAsync($"/api/taxpayers/{subject}/records?purpose=核实线索");
+                var graph = await GraphQLOutcome.OfAsync(client, $"{{ taxpayerRecords(subject: \"{subject}\", purpose: \"核实线索\") {{ state }} }}");
+                failures.AddRange(new[] { ("REST", Outcome(rest.StatusCode)), ("GraphQL", graph) }
+                    .Where(o => o.Item2 != expected[column])
+                    .Select(o => $"{caller} / {columns[column]} over {o.Item1}: expected {expected[column]}, got {o.Item2}"));
+            }
+        }
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task A_read_outside_the_jurisdiction_shows_no_record_and_is_not_audited()
+    {
+        var gaoping = (await SeedDivisionsAsync())[1];
+        var signIn = new WebFrontSignIn(platform);
+        await signIn.PersonAsync(new NewPerson("shunqing.reader", Roles.Analyst, Office: "shunqing-office", Jurisdiction: "511302"));
+        var audit = platform.Services.GetRequiredService<AuditTrail>();
+        var before = (await audit.QueryAsync(null, gaoping, null, null, 100, default)).Count;
+
+        using var response = await (await signIn.ClientAsync("shunqing.reader")).GetAsync($"/api/taxpayers/{gaoping}/records");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(TaxpayerFile.OutsideJurisdiction(gaoping), JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+        Assert.DoesNotContain("market-regulator", body, StringComparison.Ordinal);
+        Assert.Equal(before, (await audit.QueryAsync(null, gaoping, null, null, 100, default)).Count);
+    }
+
+    /// <summary>One registration each in Shunqing, Gaoping and Zhengzhou, and a key that names no division.</summary>
+    private async Task<string[]> SeedDivisionsAsync()
+    {
+        string[] subjects = [Files.Uscc(9300, "511302"), Files.Uscc(9301, "511303"), Files.Uscc(9302), "no-division"];
+        var rows = subjects[..3].Select((subject, i) =>
+        {
+            var row = Files.Registration(9300 + i, "2016-03");
+            row[0] = subject;
+            return row;
+        }).ToArray();
+        var receipt = await (await Client(Regulator)).SubmitAsync(Files.Utf8(Files.Csv(rows)), period: "2016-03");
+        Assert.Equal(SubmissionStatus.Accepted, receipt.Status);
+        return subjects;
     }
 
     [Fact]

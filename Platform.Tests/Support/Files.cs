@@ -14,9 +14,10 @@ public static class Files
     public const string RegistrationsHeader =
         "uscc,name,legal_rep,legal_rep_id,established,status,deregistered,changed,address_division,address,industry,registered_capital,period";
 
-    public static string Uscc(int serial)
+    /// <summary>A valid USCC registered in <paramref name="division"/> (GB/T 2260; default Zhengzhou, 410100).</summary>
+    public static string Uscc(int serial, string division = "410100")
     {
-        var first17 = string.Create(CultureInfo.InvariantCulture, $"91410100{serial:D9}");
+        var first17 = string.Create(CultureInfo.InvariantCulture, $"91{division}{serial:D9}");
         return first17 + Platform.Templates.Checks.Uscc.CheckCharacter(first17);
     }
 

@@ -87,7 +87,7 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
             Assert.Equal("current", record.GetProperty("state").GetString());
         }
 
-        var subjects = serials.Select(Files.Uscc).ToList();
+        var subjects = serials.Select(s => Files.Uscc(s)).ToList();
         var audit = new List<AuditEntry>();
         foreach (var subject in subjects)
         {

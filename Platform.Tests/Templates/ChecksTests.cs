@@ -59,4 +59,26 @@ public sealed class ChecksTests
         Assert.Equal(isCode, InvoiceNumbers.IsInvoiceCode(text));
         Assert.Equal(isNumber, InvoiceNumbers.IsInvoiceNumber(text));
     }
+
+    [Theory]
+    [InlineData("91440300708461136T", "440300")] // a USCC: characters 3 to 8
+    [InlineData("11010519491231002X", "110105")] // a resident ID: its address code
+    [InlineData("91440300708461136A", null)]     // a wrong check character places nothing
+    [InlineData("CN-0001", null)]
+    public void A_subjects_division_comes_from_its_key(string key, string? division) =>
+        Assert.Equal(division, SubjectDivision.FromKey(key));
+
+    [Fact]
+    public void A_jurisdiction_is_a_known_province_prefecture_or_county_prefix()
+    {
+        Assert.True(Divisions.IsKnownPrefix("51"));
+        Assert.True(Divisions.IsKnownPrefix("5113"));
+        Assert.True(Divisions.IsKnownPrefix("511302"));
+        Assert.False(Divisions.IsKnownPrefix("511300")); // the city's own code holds none of its districts
+        Assert.False(Divisions.IsKnownPrefix("511"));
+        Assert.False(Divisions.IsKnownPrefix("5199"));
+        Assert.True(SubjectDivision.IsWithin("511302", "5113"));
+        Assert.False(SubjectDivision.IsWithin("511303", "511302"));
+        Assert.False(SubjectDivision.IsWithin(null, "5113"));
+    }
 }
