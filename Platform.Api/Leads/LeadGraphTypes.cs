@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GraphQL.Types;
+using Platform.Api.GraphQL;
 using Platform.Comparisons.Leads;
 
 namespace Platform.Api.Leads;
@@ -37,7 +38,7 @@ public sealed class LeadGraphType : ObjectGraphType<Lead>
         Field(l => l.TaxPaid);
         Field(l => l.LateFeePaid);
         Field(l => l.PenaltyPaid);
-        Field<DateGraphType>("paidOn").Resolve(c => c.Source.PaidOn);
+        Field<DateGraphType>("paidOn").Resolve(c => c.Source.PaidOn.AsDate());
         Field(l => l.RaisedAt);
         Field(l => l.UpdatedAt);
     }

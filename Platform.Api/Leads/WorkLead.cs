@@ -36,7 +36,7 @@ public sealed class WorkLead : IMutationFields
                 c.GetArgument<string>("kind") switch
                 {
                     "tax-assessed" => new ConfirmLead(Confirmation.TaxAssessed, c.GetArgument("tax", 0m), c.GetArgument("penalty", 0m),
-                        c.GetArgument<DateOnly?>("deadline")).Decide(lead, id, actor, now),
+                        c.DateArgument("deadline")).Decide(lead, id, actor, now),
                     "taxpayer-registered" => new ConfirmLead(Confirmation.TaxpayerRegistered, c.GetArgument("tax", 0m), c.GetArgument("penalty", 0m))
                         .Decide(lead, id, actor, now),
                     var other => Decision.Refuse(RefusalKind.Invalid, $"Confirm as tax-assessed or taxpayer-registered, not '{other}'."),
@@ -53,7 +53,7 @@ public sealed class WorkLead : IMutationFields
             .Argument<DecimalGraphType>("penaltyPaid")
             .Argument<NonNullGraphType<DateGraphType>>("paidOn")
             .ResolveAsync(c => ApplyAsync(c, "lead.collect", new RecordPayment(c.GetArgument<decimal>("taxPaid"), c.GetArgument("lateFeePaid", 0m),
-                c.GetArgument("penaltyPaid", 0m), c.GetArgument<DateOnly>("paidOn")).Decide));
+                c.GetArgument("penaltyPaid", 0m), c.DateArgument("paidOn")!.Value).Decide));
     }
 
     private static global::GraphQL.Builders.FieldBuilder<object?, Lead> Step(ObjectGraphType mutation, string name, string description, Operation operation,

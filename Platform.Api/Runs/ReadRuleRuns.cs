@@ -43,7 +43,7 @@ public sealed class RuleRunGraphType : ObjectGraphType<RuleRun>
         Field(r => r.RuleVersion);
         Field<NonNullGraphType<StringGraphType>>("parameters").Description("The rule's parameters for this run, as JSON.")
             .Resolve(c => c.Source.Parameters.GetRawText());
-        Field<NonNullGraphType<DateGraphType>>("asOf").Resolve(c => c.Source.AsOf);
+        Field<NonNullGraphType<DateGraphType>>("asOf").Resolve(c => c.Source.AsOf.AsDate());
         Field<NonNullGraphType<StringGraphType>>("trigger").Description("on-demand, schedule or acceptance.")
             .Resolve(c => JsonNamingPolicy.KebabCaseLower.ConvertName(c.Source.Trigger.ToString()));
         Field(r => r.By);

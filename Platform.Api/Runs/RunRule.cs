@@ -24,7 +24,7 @@ public sealed class RunRule : IMutationFields
                 try
                 {
                     return await context.RequestServices!.GetRequiredService<RuleRunner>().RunAsync(context.GetArgument<string>("rule"),
-                        context.GetArgument<DateOnly?>("asOf"), RunTrigger.OnDemand, context.User!.GetClaim(Claims.Subject) ?? "", context.CancellationToken);
+                        context.DateArgument("asOf"), RunTrigger.OnDemand, context.User!.GetClaim(Claims.Subject) ?? "", context.CancellationToken);
                 }
                 catch (RunRefusedException refused)
                 {

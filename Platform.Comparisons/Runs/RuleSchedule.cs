@@ -81,6 +81,11 @@ public sealed partial class RuleSchedule(RuleRunner runner, RuleCatalog rules, I
             {
                 // Under way on another host or for an analyst: that run covers this data.
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One rule failing (its data not there yet, say) does not keep the others from running.
+                RuleFailed(logger, rule.Id, e);
+            }
         }
         return runs;
     }
@@ -99,6 +104,9 @@ public sealed partial class RuleSchedule(RuleRunner runner, RuleCatalog rules, I
         }
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A scheduled run of {Rule} failed; the next round tries again.")]
+    private static partial void RuleFailed(ILogger logger, string rule, Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A round of scheduled rule runs failed; the next round tries again.")]
     private static partial void RoundFailed(ILogger logger, Exception e);
