@@ -60,7 +60,7 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
 
         var page = Data(await PostAsync(analyst, $"{{ leads(rule: \"test-11\", period: \"2026-03\") {{ totalCount nodes {{ {Fields} }} }} }}"), "leads");
         Assert.Equal(2, page.GetProperty("totalCount").GetInt32());
-        var first = page.GetProperty("nodes")[0];
+        var first = page.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("county").GetString() == "511302");
         Assert.Equal(("2026-03", "assigned", "511302", "shunqing-office", "finance"), (first.GetProperty("period").GetString(), first.GetProperty("status").GetString(),
             first.GetProperty("county").GetString(), first.GetProperty("office").GetString(),
             first.GetProperty("evidence").GetProperty("records")[0].GetProperty("agency").GetString()));
