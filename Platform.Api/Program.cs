@@ -4,6 +4,7 @@ using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
+using Platform.Api.Leads;
 using Platform.Api.Quality;
 using Platform.Api.Store;
 using Platform.Api.Submissions;
@@ -24,6 +25,7 @@ builder.AddSubmissions();
 builder.Services.AddQuality(builder.Configuration);
 builder.Services.AddTaxpayers(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
+builder.Services.AddLeads(builder.Configuration);
 
 var app = builder.Build();
 

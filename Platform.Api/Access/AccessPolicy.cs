@@ -51,6 +51,18 @@ public enum Operation
 
     /// <summary>People who sign in: add, list, lock, unlock, remove, reset a password, grant a data role.</summary>
     ManagePeople,
+
+    /// <summary>Run a comparison rule now, and read the record of runs (counts, no taxpayer rows).</summary>
+    RunRules,
+
+    /// <summary>Leads with their evidence and history: taxpayer-level, every read audited.</summary>
+    ReadLeads,
+
+    /// <summary>Assign a lead to a tax office.</summary>
+    AssignLeads,
+
+    /// <summary>Verify a lead and record its outcome: start verification, confirm, dismiss, record collection.</summary>
+    WorkLeads,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -106,6 +118,12 @@ public static class AccessPolicy
         [Operation.ReadTaxpayerFiles] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
         [Operation.ReadAuditTrail] = new() { [Roles.Admin] = Reach.Jurisdiction },
         [Operation.ManagePeople] = new() { [Roles.Admin] = Reach.Jurisdiction },
+        // Leads: analysts in jurisdiction; officers the leads of their office's county, suppliers masked; leaders get
+        // aggregates (control results) instead, administrators nothing.
+        [Operation.RunRules] = new() { [Roles.Analyst] = Reach.Jurisdiction },
+        [Operation.ReadLeads] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
+        [Operation.AssignLeads] = new() { [Roles.Analyst] = Reach.Jurisdiction },
+        [Operation.WorkLeads] = new() { [Roles.Officer] = Reach.Jurisdiction },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>

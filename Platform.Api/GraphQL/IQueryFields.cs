@@ -7,3 +7,9 @@ public interface IQueryFields
 {
     void AddTo(ObjectGraphType query);
 }
+
+/// <summary>A feature's fields on the root mutation type; each names its operation like a query field.</summary>
+public interface IMutationFields
+{
+    void AddTo(ObjectGraphType mutation);
+}

@@ -251,7 +251,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
     {
         var schema = platform.Services.GetRequiredService<ISchema>();
         schema.Initialize();
-        var unnamed = schema.Query.Fields.Where(f => !f.Name.StartsWith("__", StringComparison.Ordinal))
+        var unnamed = schema.Query.Fields.Concat(schema.Mutation?.Fields ?? []).Where(f => !f.Name.StartsWith("__", StringComparison.Ordinal))
             .Where(f => f.GetMetadata<Operation?>(AccessRule.MetadataKey) is null)
             .Select(f => f.Name)
             .ToList();

@@ -1,5 +1,6 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Comparisons.Leads;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
 using Platform.Templates.Schema;
@@ -47,6 +48,19 @@ public sealed class StoredEventTests(PlatformFactory platform) : IClassFixture<P
         new SubmissionRejected("0193a", "表头与模板不符", "The header does not match the template",
             [new TemplateError("missing-label", 1, "uscc", null, "缺少列“统一社会信用代码”", "The column 'uscc' is missing")], At),
         new SubmissionFailed("0193a", "The platform could not process this file; resend it later.", At),
+        new LeadRaised("01b2c", "surcharge-shortfall", 1, System.Text.Json.JsonDocument.Parse("""{"education":0.03,"tolerance":1.00}""").RootElement,
+            "91511302MA6CJ8XK3L", "2026-10", 1234.56m, 24691.20m,
+            new Evidence([new CitedRecord("vat-declarations", "0193a", 7, "91511302MA6CJ8XK3L|2026-10", "tax-bureau")],
+                System.Text.Json.JsonDocument.Parse("""{"due":740.74,"collected":0}""").RootElement),
+            "9e107d9d372bb6826bd81d3542a419d6", "511302", "01b2d", At),
+        new LeadAssigned("01b2c", "shunqing-office", "rule:surcharge-shortfall", At),
+        new LeadEvidenceUpdated("01b2c", 1300.00m, null, new Evidence([], System.Text.Json.JsonDocument.Parse("{}").RootElement), "e4d909c290d0fb1ca068ffaddf22cbd0",
+            "01b2e", At),
+        new VerificationStarted("01b2c", "demo-officer", At),
+        new LeadConfirmed("01b2c", Confirmation.TaxAssessed, 1234.56m, 61.73m, 617.28m, "demo-officer", At),
+        new LeadDismissed("01b2c", "已在其他期间申报", "demo-officer", At),
+        new LeadCollected("01b2c", 1234.56m, 61.73m, 617.28m, new DateOnly(2026, 11, 30), "demo-officer", At),
+        new LeadClosedAsCorrected("01b2c", "01b2f", At),
     }.ToDictionary(e => e.GetType().Name);
 
     [Theory]
@@ -60,7 +74,7 @@ public sealed class StoredEventTests(PlatformFactory platform) : IClassFixture<P
     [Fact]
     public void Every_event_type_the_store_knows_has_an_example()
     {
-        var registered = Template.EventTypes.Concat(Submission.EventTypes).Select(t => t.Name).Order();
+        var registered = Template.EventTypes.Concat(Submission.EventTypes).Concat(Lead.EventTypes).Select(t => t.Name).Order();
         Assert.Equal(registered, Examples.Keys.Order());
     }
 

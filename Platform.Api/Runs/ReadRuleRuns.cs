@@ -1,0 +1,59 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Types;
+using Marten;
+using Platform.Api.Access;
+using Platform.Api.GraphQL;
+using Platform.Comparisons;
+using Platform.Comparisons.Runs;
+
+namespace Platform.Api.Runs;
+
+/// <summary><c>ruleRuns(rule:, first:)</c>: the record of runs, newest first.</summary>
+public sealed class ReadRuleRuns : IQueryFields
+{
+    public void AddTo(ObjectGraphType query) =>
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<RuleRunGraphType>>>>("ruleRuns")
+            .Description("Runs of the comparison rules, newest first: when, data as of when, leads raised, updated, closed and unchanged.")
+            .RequireAccess(Operation.RunRules)
+            .Argument<StringGraphType>("rule", "Only this rule's runs")
+            .Argument<IntGraphType>("first", "How many (default 20, at most Comparisons:MaxRunsListed)")
+            .ResolveAsync(async context =>
+            {
+                var services = context.RequestServices!;
+                var rule = context.GetArgument<string?>("rule");
+                await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
+                var runs = session.Query<RuleRun>().AsQueryable();
+                if (rule is not null)
+                {
+                    runs = runs.Where(r => r.Rule == rule);
+                }
+                var first = Math.Clamp(context.GetArgument("first", 20), 1, services.GetRequiredService<ComparisonOptions>().MaxRunsListed);
+                return await runs.OrderByDescending(r => r.StartedAt).Take(first).ToListAsync(context.CancellationToken);
+            });
+}
+
+public sealed class RuleRunGraphType : ObjectGraphType<RuleRun>
+{
+    public RuleRunGraphType()
+    {
+        Name = "RuleRun";
+        Field(r => r.Id);
+        Field(r => r.Rule);
+        Field(r => r.RuleVersion);
+        Field<NonNullGraphType<StringGraphType>>("parameters").Description("The rule's parameters for this run, as JSON.")
+            .Resolve(c => c.Source.Parameters.GetRawText());
+        Field<NonNullGraphType<DateGraphType>>("asOf").Resolve(c => c.Source.AsOf.AsDate());
+        Field<NonNullGraphType<StringGraphType>>("trigger").Description("on-demand, schedule or acceptance.")
+            .Resolve(c => JsonNamingPolicy.KebabCaseLower.ConvertName(c.Source.Trigger.ToString()));
+        Field(r => r.By);
+        Field(r => r.StartedAt);
+        Field(r => r.FinishedAt);
+        Field(r => r.DataAsOf, nullable: true).Description("The latest acceptance of a submission of the templates the rule reads.");
+        Field(r => r.Candidates);
+        Field(r => r.Raised);
+        Field(r => r.Updated);
+        Field(r => r.Closed);
+        Field(r => r.Unchanged);
+    }
+}

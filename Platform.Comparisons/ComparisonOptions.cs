@@ -1,0 +1,34 @@
+namespace Platform.Comparisons;
+
+/// <summary>Options of the comparisons (<c>Comparisons:</c> in configuration); rules' parameters are under <c>Comparisons:Rules:&lt;id&gt;</c>.</summary>
+public sealed class ComparisonOptions
+{
+    public const string Section = "Comparisons";
+
+    /// <summary>The tax offices leads are assigned to; empty: the demo city's (<see cref="Leads.TaxOffices.Demo"/>).</summary>
+    public List<Leads.TaxOffice> Offices { get; set; } = [];
+
+    /// <summary>How often every rule runs on its own; null (the default) runs none on a schedule.</summary>
+    public TimeSpan? ScheduleInterval { get; set; }
+
+    /// <summary>Run a rule once a submission of a template it reads is accepted (off by default until the typed views are merged).</summary>
+    public bool RunAfterAcceptance { get; set; }
+
+    /// <summary>How often the scheduler looks for newly accepted data when no acceptance in this host woke it (another host's).</summary>
+    public TimeSpan AcceptancePoll { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long after an acceptance a run waits, so that several submissions accepted together make one run.</summary>
+    public TimeSpan AcceptanceDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Leads appended per Marten session within a run's one transaction, so memory stays flat for a million candidates.</summary>
+    public int AppendBatch { get; set; } = 5_000;
+
+    /// <summary>The platform's time zone: a run without <c>asOf</c> runs as of today there.</summary>
+    public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The most leads one page of <c>leads</c> returns.</summary>
+    public int MaxPageSize { get; set; } = 500;
+
+    /// <summary>The most runs <c>ruleRuns</c> returns.</summary>
+    public int MaxRunsListed { get; set; } = 200;
+}

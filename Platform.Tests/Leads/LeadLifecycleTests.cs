@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Platform.Comparisons.Leads;
+using Platform.Templates.Negotiation;
+
+namespace Platform.Tests.Leads;
+
+/// <summary>Who may do what to a lead in which state: the pure decisions, without a database.</summary>
+public sealed class LeadLifecycleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 9, 0, 0, TimeSpan.FromHours(8));
+    private static readonly TaxOffices Offices = new(TaxOffices.Demo);
+    private static readonly LeadActor Analyst = new("analyst", LeadRole.Analyst);
+    private static readonly LeadActor Shunqing = new("officer-sq", LeadRole.Officer, "511302", "shunqing-office");
+    private static readonly LeadActor Langzhong = new("officer-lz", LeadRole.Officer, "511381", "langzhong-office");
+
+    private static Lead Raised() => Lead.Of(new LeadRaised("L1", "surcharge-shortfall", 1, JsonDocument.Parse("{}").RootElement, "91511302MA0000001X",
+        "2026-03", 1200.00m, null, new Evidence([], JsonDocument.Parse("{}").RootElement), "d1", "511302", "run", Now));
+
+    private static Lead After(Lead lead, Decision decision)
+    {
+        Assert.Null(decision.Refusal);
+        return decision.Events.Aggregate(lead, (state, e) => state.With(e));
+    }
+
+    private static Lead Assigned() => After(Raised(), new AssignLead("shunqing-office").Decide(Raised(), "L1", Analyst, Offices, Now));
+
+    private static Lead UnderVerification() => After(Assigned(), StartVerification.Decide(Assigned(), "L1", Shunqing, Now));
+
+    private static void Refused(RefusalKind kind, Decision decision) => Assert.Equal(kind, decision.Refusal?.Kind);
+
+    [Fact]
+    public void An_analyst_assigns_a_raised_lead_and_an_officer_may_not()
+    {
+        Assert.Equal((LeadStatus.Assigned, "shunqing-office"), (Assigned().Status, Assigned().Office));
+        Refused(RefusalKind.Forbidden, new AssignLead("shunqing-office").Decide(Raised(), "L1", Shunqing, Offices, Now));
+        Refused(RefusalKind.Invalid, new AssignLead("no-such-office").Decide(Raised(), "L1", Analyst, Offices, Now));
+        Refused(RefusalKind.NotFound, new AssignLead("shunqing-office").Decide(null, "L1", Analyst, Offices, Now));
+    }
+
+    [Fact]
+    public void An_analyst_of_another_jurisdiction_may_not_assign()
+    {
+        Refused(RefusalKind.Forbidden, new AssignLead("shunqing-office").Decide(Raised(), "L1", Analyst with { Jurisdiction = "5101" }, Offices, Now));
+    }
+
+    [Fact]
+    public void An_officer_of_the_county_verifies_and_one_of_another_county_is_refused()
+    {
+        Assert.Equal(LeadStatus.UnderVerification, UnderVerification().Status);
+        Refused(RefusalKind.Forbidden, StartVerification.Decide(Assigned(), "L1", Langzhong, Now));
+        Refused(RefusalKind.Forbidden, StartVerification.Decide(Assigned(), "L1", Shunqing with { Jurisdiction = null, Office = null }, Now));
+        Refused(RefusalKind.Forbidden, StartVerification.Decide(Assigned(), "L1", Analyst, Now));
+    }
+
+    [Fact]
+    public void An_officer_of_the_office_the_lead_is_assigned_to_reaches_it_outside_the_county()
+    {
+        var reassigned = After(Assigned(), new AssignLead("langzhong-office").Decide(Assigned(), "L1", Analyst, Offices, Now));
+        Assert.IsType<VerificationStarted>(Assert.Single(StartVerification.Decide(reassigned with { County = "511302" }, "L1", Langzhong, Now).Events));
+    }
+
+    [Fact]
+    public void Verification_starts_only_on_an_assigned_lead()
+    {
+        Refused(RefusalKind.Conflict, StartVerification.Decide(Raised(), "L1", Shunqing, Now));
+        Refused(RefusalKind.Conflict, StartVerification.Decide(UnderVerification(), "L1", Shunqing, Now));
+    }
+
+    [Fact]
+    public void Confirming_tax_assessed_computes_the_late_fee_from_the_day_after_the_deadline()
+    {
+        var confirmed = After(UnderVerification(), new ConfirmLead(Confirmation.TaxAssessed, 1000.00m, 500.00m).Decide(UnderVerification(), "L1", Shunqing, Now));
+        // Period 2026-03: deadline 2026-04-15; from 2026-04-16 to 2026-11-30 (assessed) is 229 days at 0.05%.
+        Assert.Equal((LeadStatus.Confirmed, 1000.00m, 114.50m, 500.00m), (confirmed.Status, confirmed.Tax, confirmed.LateFee, confirmed.Penalty));
+        Refused(RefusalKind.Invalid, new ConfirmLead(Confirmation.TaxAssessed).Decide(UnderVerification(), "L1", Shunqing, Now));
+        Refused(RefusalKind.Invalid, new ConfirmLead(Confirmation.TaxAssessed, 10.001m).Decide(UnderVerification(), "L1", Shunqing, Now));
+        Refused(RefusalKind.Conflict, new ConfirmLead(Confirmation.TaxAssessed, 1000m).Decide(Assigned(), "L1", Shunqing, Now));
+    }
+
+    [Fact]
+    public void A_registration_confirms_without_amounts_and_has_nothing_to_collect()
+    {
+        var registered = After(UnderVerification(), new ConfirmLead(Confirmation.TaxpayerRegistered).Decide(UnderVerification(), "L1", Shunqing, Now));
+        Assert.Equal(Confirmation.TaxpayerRegistered, registered.Confirmation);
+        Refused(RefusalKind.Invalid, new ConfirmLead(Confirmation.TaxpayerRegistered, 5m).Decide(UnderVerification(), "L1", Shunqing, Now));
+        Refused(RefusalKind.Conflict, new RecordPayment(1m, 0, 0, new DateOnly(2026, 11, 30)).Decide(registered, "L1", Shunqing, Now));
+    }
+
+    [Fact]
+    public void A_collection_is_recorded_on_a_lead_confirmed_with_tax()
+    {
+        var confirmed = After(UnderVerification(), new ConfirmLead(Confirmation.TaxAssessed, 1000.00m).Decide(UnderVerification(), "L1", Shunqing, Now));
+        var collected = After(confirmed, new RecordPayment(1000.00m, 114.50m, 0, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
+        Assert.Equal((LeadStatus.Collected, 1000.00m, 114.50m), (collected.Status, collected.TaxPaid, collected.LateFeePaid));
+        Refused(RefusalKind.Invalid, new RecordPayment(1m, 0, 0, new DateOnly(2026, 12, 31)).Decide(confirmed, "L1", Shunqing, Now));
+        Refused(RefusalKind.Invalid, new RecordPayment(0, 0, 0, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
+        Refused(RefusalKind.Conflict, new RecordPayment(1m, 0, 0, new DateOnly(2026, 11, 30)).Decide(UnderVerification(), "L1", Shunqing, Now));
+    }
+
+    [Fact]
+    public void A_dismissal_needs_a_reason_and_ends_the_lead()
+    {
+        Refused(RefusalKind.Invalid, new DismissLead(" ").Decide(UnderVerification(), "L1", Shunqing, Now));
+        var dismissed = After(UnderVerification(), new DismissLead("已申报").Decide(UnderVerification(), "L1", Shunqing, Now));
+        Assert.Equal((LeadStatus.Dismissed, "已申报", false), (dismissed.Status, dismissed.DismissedBecause, dismissed.IsOpen));
+        Refused(RefusalKind.Conflict, new ConfirmLead(Confirmation.TaxAssessed, 1m).Decide(dismissed, "L1", Shunqing, Now));
+        Refused(RefusalKind.Conflict, new AssignLead("shunqing-office").Decide(dismissed, "L1", Analyst, Offices, Now));
+    }
+}

@@ -1,0 +1,59 @@
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Api.Auth;
+using Npgsql;
+using Platform.Comparisons;
+using Platform.Comparisons.Leads;
+using Platform.Comparisons.Rules;
+using Platform.Comparisons.Runs;
+using Platform.Ingest.Submissions;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Runs;
+
+/// <summary>Runs without an analyst: after an acceptance of a template a rule reads, and on the schedule; what is due is read from the database.</summary>
+public sealed class RuleScheduleTests(LeadsPlatform platform) : IClassFixture<LeadsPlatform>
+{
+    /// <summary>A schedule (and its runner) on its own options and clock, beside the host's, whose schedule is off.</summary>
+    private RuleSchedule Schedule(ComparisonOptions options, TimeProvider? time = null)
+    {
+        var services = platform.Services;
+        var runner = new RuleRunner(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<RuleCatalog>(), services.GetRequiredService<TaxOffices>(), options, time ?? TimeProvider.System);
+        return new RuleSchedule(runner, services.GetRequiredService<RuleCatalog>(), services.GetRequiredService<IDocumentStore>(), new AcceptanceSignal(),
+            options, time ?? TimeProvider.System, NullLogger<RuleSchedule>.Instance);
+    }
+
+    [Fact]
+    public async Task An_accepted_submission_of_a_template_a_rule_reads_makes_the_rule_due_once()
+    {
+        await platform.PlantAsync("test-18", new TestCandidate("91511302MA0000181X", "2026-03", 0, "511302", "br-181"));
+        var afterAcceptance = Schedule(new ComparisonOptions { RunAfterAcceptance = true });
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        var receipt = await regulator.SubmitAsync(Files.Registrations(2, "2026-03", first: 8100), period: "2026-03");
+        Assert.Equal(SubmissionStatus.Accepted, receipt.Status);
+
+        var runs = await afterAcceptance.RunDueAsync(default);
+        var run = runs.Single(r => r.Rule == "test-18");
+        Assert.Equal((RunTrigger.Acceptance, 1), (run.Trigger, run.Raised));
+        Assert.Equal(receipt.CompletedAt, run.DataAsOf);
+        // registry-unregistered waits for the typed views: its failure is logged and does not stop the test rules.
+        Assert.DoesNotContain(runs, r => r.Rule == RegistryUnregistered.RuleId);
+
+        Assert.DoesNotContain(await afterAcceptance.RunDueAsync(default), r => r.Rule == "test-18");
+    }
+
+    [Fact]
+    public async Task On_a_schedule_every_rule_runs_once_per_interval()
+    {
+        await platform.PlantAsync("test-19");
+        var clock = new TestClock();
+        var hourly = Schedule(new ComparisonOptions { ScheduleInterval = TimeSpan.FromHours(1) }, clock);
+        clock.MoveTo(DateTimeOffset.UtcNow.AddHours(2));
+        Assert.Contains(await hourly.RunDueAsync(default), r => r.Rule == "test-19" && r.Trigger == RunTrigger.Schedule);
+        Assert.DoesNotContain(await hourly.RunDueAsync(default), r => r.Rule == "test-19");
+        clock.MoveTo(DateTimeOffset.UtcNow.AddHours(3.5));
+        Assert.Contains(await hourly.RunDueAsync(default), r => r.Rule == "test-19");
+    }
+}

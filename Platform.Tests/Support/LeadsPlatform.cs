@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Platform.Comparisons.Rules;
+using Platform.Comparisons.Runs;
+
+namespace Platform.Tests.Support;
+
+/// <summary>
+/// A rule that is only its candidate query: it selects the rows a test put in <c>public.test_candidate</c> for its id.
+/// Each test uses a rule of its own, so one test's leads are not closed as corrected by another's runs.
+/// </summary>
+public sealed class TestRule(string id) : IComparisonRule
+{
+    public string Id => id;
+    public int Version => 1;
+    public object Parameters { get; } = new { tolerance = 1.00m };
+    public IReadOnlyList<string> Templates { get; } = ["business-registrations"];
+
+    public CandidateQuery Candidates(RuleContext context) => CandidateQuery.Of(
+        $"select {CandidateTable.Columns} from public.test_candidate where rule = $2 and $1::date is not null", id);
+}
+
+/// <summary>One candidate as a test writes it: subject, period (yyyy-MM), amount, county and the records cited.</summary>
+public sealed record TestCandidate(string Subject, string Period, decimal Amount, string County, params string[] RecordKeys)
+{
+    public string EvidenceJson => System.Text.Json.JsonSerializer.Serialize(new
+    {
+        records = RecordKeys.Select((key, i) => new { template = "vat-declarations", submission_id = $"sub-{key}", row_number = i + 2, record_key = key, agency = "finance" }),
+        figures = new { declared = 100.00m, third = 100.00m + Amount },
+    });
+}
+
+/// <summary>The platform with test rules <c>test-1</c> .. <c>test-20</c> beside the real ones.</summary>
+public sealed class LeadsPlatform : PlatformFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services =>
+        {
+            foreach (var n in Enumerable.Range(1, 20))
+            {
+                services.AddSingleton<IComparisonRule>(new TestRule($"test-{n}"));
+            }
+        });
+    }
+
+    public RuleRunner Runner => Services.GetRequiredService<RuleRunner>();
+
+    /// <summary>A run of <paramref name="rule"/> over exactly these candidates, through the engine's merge entry point.</summary>
+    public Task<RuleRun> MergeAsync(string rule, params TestCandidate[] candidates) =>
+        Runner.MergeAsync(rule, new DateOnly(2026, 11, 30), RunTrigger.OnDemand, "test", async (connection, transaction, ct) =>
+        {
+            await using var insert = Insert($"insert into {CandidateTable.Name} ({CandidateTable.Columns})", candidates, connection);
+            insert.Transaction = transaction;
+            await insert.ExecuteNonQueryAsync(ct);
+        }, default);
+
+    /// <summary>Puts candidates where <see cref="TestRule"/> finds them, for runs through <c>runRule</c>.</summary>
+    public async Task PlantAsync(string rule, params TestCandidate[] candidates)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand(
+            "create table if not exists public.test_candidate (rule text, subject text, period date, amount_at_risk numeric, base numeric, evidence jsonb, county text)",
+            connection);
+        await create.ExecuteNonQueryAsync();
+        await using var insert = Insert($"insert into public.test_candidate (rule, {CandidateTable.Columns})", candidates, connection, rule);
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlCommand Insert(string into, TestCandidate[] candidates, NpgsqlConnection connection, string? rule = null) =>
+        new($"{into} select {(rule is null ? "" : "$6, ")}s, p, a, null, e::jsonb, c from unnest($1::text[], $2::date[], $3::numeric[], $4::text[], $5::text[]) as u(s, p, a, e, c)",
+            connection)
+        {
+            Parameters =
+            {
+                new() { Value = candidates.Select(c => c.Subject).ToArray() },
+                new() { Value = candidates.Select(c => DateOnly.ParseExact(c.Period + "-01", "yyyy-MM-dd")).ToArray() },
+                new() { Value = candidates.Select(c => c.Amount).ToArray() },
+                new() { Value = candidates.Select(c => c.EvidenceJson).ToArray() },
+                new() { Value = candidates.Select(c => c.County).ToArray() },
+                new() { Value = rule ?? "" },
+            },
+        };
+}
