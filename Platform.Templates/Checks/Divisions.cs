@@ -16,6 +16,13 @@ public static class Divisions
 
     public static string? Name(ReadOnlySpan<char> code) => TryParse(code, out var number) ? Names.GetValueOrDefault(number) : null;
 
+    /// <summary>The codes starting with <paramref name="prefix"/> (such as 5113, a city), in order.</summary>
+    public static IReadOnlyList<string> Under(string prefix) =>
+    [
+        .. Names.Keys.Select(n => n.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
+            .Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal),
+    ];
+
     private static bool TryParse(ReadOnlySpan<char> code, out int number)
     {
         number = 0;
