@@ -25,6 +25,8 @@ public static class PlatformHosting
         builder.Services.AddHealthChecks()
             .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "postgresql", tags: [ReadyTag]);
         builder.Services.AddHostedService<StartupTasks>();
+        builder.Services.AddSingleton<DemoCityChannel>();
+        builder.Services.AddHostedService<DemoCity>();
         return builder;
     }
 

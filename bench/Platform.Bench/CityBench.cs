@@ -7,7 +7,8 @@ namespace Platform.Bench;
 
 /// <summary>
 /// The city generator (issue 11) writing a whole city: to <c>--out DIR</c>, or to nowhere (every row still formatted),
-/// timed, with the process's peak RSS, which must stay flat however many businesses.
+/// timed, with the process's peak RSS, which must stay flat however many businesses. <c>--clean</c> plants nothing;
+/// the ledger is written beside the files as <c>ledger.csv</c>.
 /// </summary>
 public static class CityBench
 {
@@ -17,11 +18,20 @@ public static class CityBench
         var months = Options.Value(args, "--months", 12);
         var at = Array.IndexOf(args, "--out");
         var directory = at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
-        var options = new CityOptions { Businesses = businesses, Months = months, LastPeriod = Period.Parse("2026-10") };
+        var options = new CityOptions
+        {
+            Businesses = businesses, Months = months, LastPeriod = Period.Parse("2026-10"), Seed = Options.Value(args, "--seed", 11),
+            PlantDiscrepancies = !args.Contains("--clean"),
+        };
 
         var watch = Stopwatch.StartNew();
         var city = GeneratedCity.Generate(options);
         var files = directory is null ? city.Write((_, _) => TextWriter.Null) : city.WriteTo(directory);
+        if (directory is not null)
+        {
+            File.WriteAllLines(Path.Combine(directory, "ledger.csv"),
+                ["rule,subject,period,amount_at_risk,why", .. city.Ledger.Select(l => $"{l.Rule},{l.Subject},{l.Period},{l.AmountAtRisk:0.00},{CsvText.Cell(l.Why)}")]);
+        }
         watch.Stop();
         var rows = files.Sum(f => (long)f.Rows);
         var peak = Options.PeakRssMb();

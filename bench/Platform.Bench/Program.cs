@@ -13,7 +13,7 @@ public static class BenchProgram
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--out DIR]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR]");
         return 2;
     }
 }
