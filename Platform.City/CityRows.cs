@@ -7,7 +7,7 @@ internal sealed class CityRows(Population population, Output output)
 {
     private readonly CityOptions options = population.Options;
 
-    public void Business(Business b, MonthFigures?[] months)
+    public void Emit(Business b, MonthFigures?[] months)
     {
         Registrations(b);
         for (var m = 0; m < months.Length; m++)
@@ -79,7 +79,7 @@ internal sealed class CityRows(Population population, Output output)
         var (name, legalRep, division) = BureauSees(b, month);
         output.Row(Templates.TaxRegistrations, month)
             .Text(b.Uscc).Text(name).Text(legalRep).Date(b.TaxRegistered).Text(status)
-            .Text(Platform.City.Business.TaxOffice(division)).Text(division).Period(Period(month)).End();
+            .Text(Business.TaxOffice(division)).Text(division).Period(Period(month)).End();
     }
 
     private void Month(Business b, int m, MonthFigures f)

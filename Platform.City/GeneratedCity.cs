@@ -95,7 +95,7 @@ public sealed class GeneratedCity
         for (var index = 0; index < Options.Businesses; index++)
         {
             var business = population.Describe(index);
-            rows.Business(business, Accounts.Of(business, population));
+            rows.Emit(business, Accounts.Of(business, population));
         }
         for (var month = 0; month < Options.Months; month++)
         {

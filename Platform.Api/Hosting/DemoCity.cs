@@ -144,9 +144,10 @@ internal sealed partial class DemoCity(IServiceProvider services, IOptions<Platf
         return (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("access_token").GetString()!;
     }
 
-    /// <summary>Polls a receipt until the worker has finished with it (the next period waits for this one).</summary>
-    private static async Task<string> FinishedAsync(HttpClient http, string id, string token, CancellationToken ct)
+    /// <summary>Polls a receipt until the worker has finished with it (the next period waits for this one), for ten minutes at most.</summary>
+    private async Task<string> FinishedAsync(HttpClient http, string id, string token, CancellationToken ct)
     {
+        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(10);
         while (true)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/submissions/{id}");
@@ -157,6 +158,10 @@ internal sealed partial class DemoCity(IServiceProvider services, IOptions<Platf
             if (status is not ("received" or "validating"))
             {
                 return status;
+            }
+            if (time.GetUtcNow() > deadline)
+            {
+                throw new TimeoutException($"Submission {id} was still {status} after ten minutes.");
             }
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
