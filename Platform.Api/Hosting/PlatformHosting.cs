@@ -26,6 +26,8 @@ public static class PlatformHosting
             .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "postgresql", tags: [ReadyTag]);
         builder.Services.AddHostedService<StartupTasks>();
         builder.AddKnownProxies();
+        builder.Services.AddSingleton<DemoCityChannel>();
+        builder.Services.AddHostedService<DemoCity>();
         return builder;
     }
 

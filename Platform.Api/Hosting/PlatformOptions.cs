@@ -14,6 +14,13 @@ public sealed class PlatformOptions
     /// <summary>Seed demo agencies and one demo client per role on start, writing their secrets to the data directory.</summary>
     public bool SeedDemoData { get; set; }
 
+    /// <summary>With the demo data, send a generated city through the upload path once the platform serves (ops/run; <see cref="DemoCity"/>).</summary>
+    public bool SeedDemoCity { get; set; }
+
+    public int DemoCityBusinesses { get; set; } = 2_000;
+
+    public int DemoCityMonths { get; set; } = 12;
+
     /// <summary>Accept plain HTTP for the token endpoint; only for loopback and tests, TLS terminates in front of the app otherwise.</summary>
     public bool AllowHttp { get; set; }
 

@@ -24,6 +24,13 @@ public static class Divisions
     public static bool IsKnownPrefix(string prefix) =>
         prefix.Length is 2 or 4 or 6 && !prefix.EndsWith("00", StringComparison.Ordinal) && IsKnown(prefix.PadRight(6, '0'));
 
+    /// <summary>The codes starting with <paramref name="prefix"/> (such as 5113, a city), in order.</summary>
+    public static IReadOnlyList<string> Under(string prefix) =>
+    [
+        .. Names.Keys.Select(n => n.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
+            .Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal),
+    ];
+
     private static bool TryParse(ReadOnlySpan<char> code, out int number)
     {
         number = 0;

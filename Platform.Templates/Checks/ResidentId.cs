@@ -44,4 +44,15 @@ public static class ResidentId
         }
         return char.ToUpperInvariant(id[17]) == CheckCharacters[sum % 11] ? Result.Valid : Result.BadCheckCharacter;
     }
+
+    /// <summary>The check character for the first 17 digits (which must already be digits).</summary>
+    public static char CheckCharacter(ReadOnlySpan<char> first17)
+    {
+        var sum = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            sum += (first17[i] - '0') * Weights[i];
+        }
+        return CheckCharacters[sum % 11];
+    }
 }

@@ -23,7 +23,7 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
             Files.Utf8(Files.Csv([Files.Registration(4242, "2024-01", name: "更名后")])), period: "2024-01", mode: "correct")).Status);
 
         var bureau = await platform.ClientForAsync(Roles.Agency, "tax-bureau");
-        var taxRegistration = $"uscc,name,registered,status,tax_office,division,period\r\n{uscc},更名后4242,2015-07-01,正常,14101020000,410102,2024-01\r\n";
+        var taxRegistration = $"uscc,name,legal_rep,registered,status,tax_office,division,period\r\n{uscc},更名后4242,张三,2015-07-01,正常,14101020000,410102,2024-01\r\n";
         Assert.Equal(SubmissionStatus.Accepted, (await bureau.SubmitAsync(Files.Utf8(taxRegistration), template: "tax-registrations", period: "2024-01")).Status);
 
         var analyst = await platform.ClientForAsync(Roles.Analyst);

@@ -61,6 +61,10 @@ public sealed class StandardTemplatesTests
         {
             Assert.Equal(("存续", ""), (row["status"], deregistered)); // a business in existence has no deregistration date
         }
+        if (row.TryGetValue("transferor_uscc", out var transferor))
+        {
+            Assert.Equal("", transferor); // the example is a grant by the state, which has no transferor
+        }
         if (row.TryGetValue("buyer_uscc", out var buyer))
         {
             Assert.NotEqual(row["seller_uscc"], buyer); // no business invoices itself

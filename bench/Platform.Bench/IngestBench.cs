@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Platform.City;
+using Platform.Templates.Schema;
 using Sylvan.Data.Csv;
 
 namespace Platform.Bench;
 
 /// <summary>
-/// A generated business-registrations file sent as an upload through the platform's own HTTP endpoint and worker,
+/// A generated business-registrations file (the opening register of a generated city) sent as an upload through the platform's own HTTP endpoint and worker,
 /// timed from the first byte sent to the accepted receipt; then, in the same run on the same rows, raw Npgsql binary
 /// COPY of the same cells into a plain table, the physical reference.
 /// </summary>
@@ -116,22 +118,14 @@ public static class IngestBench
         return rows / watch.Elapsed.TotalSeconds;
     }
 
-    internal static async Task Generate(string path, int rows, string period)
+    /// <summary>
+    /// The business registrations of a clean generated city of <paramref name="rows"/> businesses and one month: the
+    /// opening register, one row per business (the city's other files of that month go nowhere).
+    /// </summary>
+    internal static Task Generate(string path, int rows, string period)
     {
-        await using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
-        await writer.WriteLineAsync(Header);
-        var line = new StringBuilder(256);
-        for (var i = 0; i < rows; i++)
-        {
-            var first17 = string.Create(CultureInfo.InvariantCulture, $"91410100{i:D9}");
-            line.Clear()
-                .Append(first17).Append(Platform.Templates.Checks.Uscc.CheckCharacter(first17)).Append(',')
-                .Append("郑州测试商贸有限公司").Append(i).Append(',')
-                .Append("张三,11010519491231002X,2015-06-").Append((i % 28 + 1).ToString("00", CultureInfo.InvariantCulture))
-                .Append(i % 10 == 0 ? ",注销,2023-12-31,," : ",存续,,,")
-                .Append("410102,河南省郑州市中原区建设路").Append(i % 1000).Append("号,F5211,")
-                .Append((i % 10_000) + 0.5m).Append(',').Append(period);
-            await writer.WriteLineAsync(line);
-        }
+        var city = GeneratedCity.Generate(new CityOptions { Businesses = rows, Months = 1, LastPeriod = Period.Parse(period), PlantDiscrepancies = false });
+        city.Write((template, _) => template == "business-registrations" ? new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20) : TextWriter.Null);
+        return Task.CompletedTask;
     }
 }

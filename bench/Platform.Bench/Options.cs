@@ -4,9 +4,11 @@ namespace Platform.Bench;
 
 public static class Options
 {
-    public static int Rows(string[] args, int fallback)
+    public static int Rows(string[] args, int fallback) => Value(args, "--rows", fallback);
+
+    public static int Value(string[] args, string name, int fallback)
     {
-        var at = Array.IndexOf(args, "--rows");
+        var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 

@@ -7,12 +7,13 @@ public static class BenchProgram
         ["validate", .. var rest] => await ValidateBench.RunAsync(Options.Rows(rest, 1_000_000)),
         ["ingest", .. var rest] => await IngestBench.RunAsync(Options.Rows(rest, 100_000)),
         ["hostile", .. var rest] => await HostileFilesBench.RunAsync(Options.Rows(rest, 200_000)),
+        ["city", .. var rest] => CityBench.Run(rest),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR]");
         return 2;
     }
 }
