@@ -33,9 +33,23 @@ public sealed class RecordEncoder : IDisposable
         period = Period.Parse(submission.Period);
         periodDay = period.FirstDay.ToDateTime(TimeOnly.MinValue);
         json = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        typed = submission.Mode == SubmissionMode.Void ? null : TypedTables.For(submission.TemplateId);
+        typedSource = typed is null ? [] : [.. typed.Columns.Select(SourceOf)];
         submissionId = submission.Id;
         submissionIdUtf8 = Encoding.UTF8.GetBytes(submission.Id);
         templateIdUtf8 = Encoding.UTF8.GetBytes(submission.TemplateId);
+    }
+
+    /// <summary>The template's typed table (none for a void, whose rows hold keys only and never stand).</summary>
+    private readonly TypedTable? typed;
+
+    /// <summary>Per typed column, the field of this version that fills it, or -1 (null) when it has none of that type.</summary>
+    private readonly int[] typedSource;
+
+    private int SourceOf(TypedColumn column)
+    {
+        var field = Array.FindIndex(fields, f => f.Name == column.Name);
+        return field >= 0 && (column.SqlType == "text" || TypedColumn.SqlTypeOf(fields[field].Type) == column.SqlType) ? field : -1;
     }
 
     private readonly string submissionId;
@@ -60,8 +74,11 @@ public sealed class RecordEncoder : IDisposable
         return false;
     }
 
-    /// <summary>Writes the row's <c>ingest_record</c> columns to <paramref name="rows"/> (as current; the writer may flip it).</summary>
-    public RecordRow Row(int row, Cell[] values, CopyRows rows)
+    /// <summary>
+    /// Writes the row's <c>ingest_record</c> columns to <paramref name="rows"/> (as current; the writer may flip it), and its
+    /// typed-table row, if the template has a typed table, to <paramref name="typedRows"/>.
+    /// </summary>
+    public RecordRow Row(int row, Cell[] values, CopyRows rows, CopyRows typedRows)
     {
         keyText.Clear();
         for (var k = 0; k < key.Length; k++)
@@ -85,7 +102,57 @@ public sealed class RecordEncoder : IDisposable
         WriteJson(values, rows);
         rows.EndField(valuesStart);
         rows.Bool(true);
-        return new RecordRow(row, recordKey, start, rows.Position - start);
+        var typedStart = typedRows.Position;
+        WriteTyped(row, values, typedRows);
+        return new RecordRow(row, recordKey, start, rows.Position - start)
+        {
+            TypedStart = typedStart, TypedLength = typedRows.Position - typedStart,
+        };
+    }
+
+    private void WriteTyped(int row, Cell[] values, CopyRows rows)
+    {
+        if (typed is null)
+        {
+            return;
+        }
+        rows.BeginRow(typed.CopyColumns);
+        rows.Bytes(submissionIdUtf8);
+        rows.Int32(row);
+        for (var c = 0; c < typedSource.Length; c++)
+        {
+            var source = typedSource[c];
+            if (source < 0 || values[source].IsMissing)
+            {
+                rows.Null();
+                continue;
+            }
+            var cell = values[source];
+            switch (typed.Columns[c].Type)
+            {
+                case FieldType.Integer:
+                    rows.Int64((long)cell.Number);
+                    break;
+                case FieldType.Number:
+                    rows.Numeric(cell.Number);
+                    break;
+                case FieldType.Year:
+                    rows.Int32((int)cell.Number);
+                    break;
+                case FieldType.Boolean:
+                    rows.Bool(cell.Boolean);
+                    break;
+                case FieldType.Date or FieldType.YearMonth:
+                    rows.Date(cell.Date);
+                    break;
+                case FieldType.Datetime:
+                    rows.Timestamp(cell.Date);
+                    break;
+                default:
+                    rows.Text(cell.Kind == CellKind.Text ? cell.Text : cell.ToString());
+                    break;
+            }
+        }
     }
 
     private void WriteJson(Cell[] values, CopyRows rows)
