@@ -87,11 +87,11 @@ public sealed partial record TypedTable(string TemplateId, string Table, string 
 
     public IEnumerable<ISchemaObject> SchemaObjects()
     {
-        // No index, not even a primary key: each would slow the COPY of every batch (README, Benchmarks). The view joins
-        // it to ingest_record whole (a hash join); a batch's rows are written once, in the transaction of its event.
+        // Only the key the view joins on, which every further index would slow the COPY of each batch (README,
+        // Benchmarks). Without it, a planner with stale statistics joined by scanning the whole table per record.
         var table = new Table(ObjectName(Table));
-        table.AddColumn("submission_id", "text").NotNull();
-        table.AddColumn("row_number", "integer").NotNull();
+        table.AddColumn("submission_id", "text").AsPrimaryKey();
+        table.AddColumn("row_number", "integer").AsPrimaryKey();
         foreach (var column in Columns)
         {
             table.AddColumn(column.Name, column.SqlType);
