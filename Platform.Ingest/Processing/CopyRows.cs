@@ -37,6 +37,66 @@ public sealed class CopyRows : IBufferWriter<byte>, IDisposable
         BinaryPrimitives.WriteInt32BigEndian(Take(4), value);
     }
 
+    public void Int64(long value)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Take(4), 8);
+        BinaryPrimitives.WriteInt64BigEndian(Take(8), value);
+    }
+
+    /// <summary>
+    /// A <c>numeric</c>: a digit count, the weight of the first digit, the sign and the display scale, then the digits in
+    /// base 10,000 (PostgreSQL's <c>numeric_send</c>). The scale is the decimal's own, so <c>12.50</c> stays <c>12.50</c>.
+    /// </summary>
+    public void Numeric(decimal value)
+    {
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var scale = value.Scale;
+        var pad = (4 - (scale % 4)) % 4; // digits added so that the point falls between two base-10,000 digits
+        var fractionDigits = (scale + pad) / 4;
+        Span<short> digits = stackalloc short[10]; // least significant first; 29 decimal digits and the pad fit in 9
+        var count = 0;
+        var low = ((ulong)(uint)bits[1] << 32) | (uint)bits[0];
+        if (bits[2] == 0 && low <= ulong.MaxValue / 1000)
+        {
+            for (var m = low * Pow10[pad]; m != 0; m /= 10_000)
+            {
+                digits[count++] = (short)(m % 10_000);
+            }
+        }
+        else
+        {
+            for (var m = (((UInt128)(uint)bits[2] << 64) | low) * Pow10[pad]; m != 0; m /= 10_000)
+            {
+                digits[count++] = (short)(ulong)(m % 10_000);
+            }
+        }
+        var last = 0;
+        while (last < count && digits[last] == 0)
+        {
+            last++;
+        }
+        var written = count - last;
+        BinaryPrimitives.WriteInt32BigEndian(Take(4), 8 + (2 * written));
+        BinaryPrimitives.WriteInt16BigEndian(Take(2), (short)written);
+        BinaryPrimitives.WriteInt16BigEndian(Take(2), (short)(written == 0 ? 0 : count - 1 - fractionDigits));
+        BinaryPrimitives.WriteInt16BigEndian(Take(2), written > 0 && bits[3] < 0 ? (short)0x4000 : (short)0);
+        BinaryPrimitives.WriteInt16BigEndian(Take(2), scale);
+        for (var i = count - 1; i >= last; i--)
+        {
+            BinaryPrimitives.WriteInt16BigEndian(Take(2), digits[i]);
+        }
+    }
+
+    private static readonly uint[] Pow10 = [1, 10, 100, 1000];
+
+    /// <summary>A <c>timestamptz</c>: microseconds since 2000-01-01 UTC.</summary>
+    public void Timestamp(DateTime utc)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(Take(4), 8);
+        BinaryPrimitives.WriteInt64BigEndian(Take(8), (utc - PostgresEpoch).Ticks / 10);
+    }
+
     public void Bool(bool value)
     {
         BinaryPrimitives.WriteInt32BigEndian(Take(4), 1);

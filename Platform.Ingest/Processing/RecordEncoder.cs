@@ -33,10 +33,34 @@ public sealed class RecordEncoder : IDisposable
         period = Period.Parse(submission.Period);
         periodDay = period.FirstDay.ToDateTime(TimeOnly.MinValue);
         json = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        typed = submission.Mode == SubmissionMode.Void ? null : TypedTables.For(submission.TemplateId);
+        typedSource = typed is null ? [] : [.. typed.Columns.Select(SourceOf)];
+        textStart = new int[fields.Length];
+        textLength = new int[fields.Length];
         submissionId = submission.Id;
         submissionIdUtf8 = Encoding.UTF8.GetBytes(submission.Id);
         templateIdUtf8 = Encoding.UTF8.GetBytes(submission.TemplateId);
     }
+
+    /// <summary>The template's typed table (none for a void, whose rows hold keys only and never stand).</summary>
+    private readonly TypedTable? typed;
+
+    /// <summary>Per typed column, the field of this version that fills it, or -1 (null) when it has none of that type.</summary>
+    private readonly int[] typedSource;
+
+    private int SourceOf(TypedColumn column)
+    {
+        var field = Array.FindIndex(fields, f => f.Name == column.Name);
+        return field >= 0 && (column.SqlType == "text" || TypedColumn.SqlTypeOf(fields[field].Type) == column.SqlType) ? field : -1;
+    }
+
+    /// <summary>
+    /// Where this row's text cells lie, UTF-8 encoded, in its typed row (length -1: not there), so that its JSON values
+    /// are written from those bytes instead of encoding each string a second time.
+    /// </summary>
+    private readonly int[] textStart;
+
+    private readonly int[] textLength;
 
     private readonly string submissionId;
     private readonly byte[] submissionIdUtf8;
@@ -60,8 +84,11 @@ public sealed class RecordEncoder : IDisposable
         return false;
     }
 
-    /// <summary>Writes the row's <c>ingest_record</c> columns to <paramref name="rows"/> (as current; the writer may flip it).</summary>
-    public RecordRow Row(int row, Cell[] values, CopyRows rows)
+    /// <summary>
+    /// Writes the row's <c>ingest_record</c> columns to <paramref name="rows"/> (as current; the writer may flip it), and its
+    /// typed-table row, if the template has a typed table, to <paramref name="typedRows"/>.
+    /// </summary>
+    public RecordRow Row(int row, Cell[] values, CopyRows rows, CopyRows typedRows)
     {
         keyText.Clear();
         for (var k = 0; k < key.Length; k++)
@@ -73,6 +100,8 @@ public sealed class RecordEncoder : IDisposable
             keyText.Append(values[key[k]].ToString());
         }
         var recordKey = key.Length == 0 ? $"{submissionId}:{row}" : keyText.ToString();
+        var typedStart = typedRows.Position;
+        WriteTyped(row, values, typedRows);
         var start = rows.Position;
         rows.BeginRow(RecordTables.RecordColumns);
         rows.Bytes(submissionIdUtf8);
@@ -80,22 +109,87 @@ public sealed class RecordEncoder : IDisposable
         rows.Bytes(templateIdUtf8);
         rows.Date(periodField >= 0 && !values[periodField].IsMissing ? values[periodField].Date : periodDay);
         rows.Text(recordKey);
-        rows.Text(subject >= 0 && !values[subject].IsMissing ? values[subject].ToString() : null);
+        if (subject >= 0 && textLength[subject] >= 0)
+        {
+            rows.Bytes(typedRows.Slice(textStart[subject], textLength[subject]).Span);
+        }
+        else
+        {
+            rows.Text(subject >= 0 && !values[subject].IsMissing ? values[subject].ToString() : null);
+        }
         var valuesStart = rows.BeginField();
-        WriteJson(values, rows);
+        WriteJson(values, rows, typedRows);
         rows.EndField(valuesStart);
         rows.Bool(true);
-        return new RecordRow(row, recordKey, start, rows.Position - start);
+        return new RecordRow(row, recordKey, start, rows.Position - start)
+        {
+            TypedStart = typedStart, TypedLength = typedRows.Position - typedStart,
+        };
     }
 
-    private void WriteJson(Cell[] values, CopyRows rows)
+    private void WriteTyped(int row, Cell[] values, CopyRows rows)
+    {
+        textLength.AsSpan().Fill(-1);
+        if (typed is null)
+        {
+            return;
+        }
+        rows.BeginRow(typed.CopyColumns);
+        rows.Bytes(submissionIdUtf8);
+        rows.Int32(row);
+        for (var c = 0; c < typedSource.Length; c++)
+        {
+            var source = typedSource[c];
+            if (source < 0 || values[source].IsMissing)
+            {
+                rows.Null();
+                continue;
+            }
+            var cell = values[source];
+            switch (typed.Columns[c].Type)
+            {
+                case FieldType.Integer:
+                    rows.Int64((long)cell.Number);
+                    break;
+                case FieldType.Number:
+                    rows.Numeric(cell.Number);
+                    break;
+                case FieldType.Year:
+                    rows.Int32((int)cell.Number);
+                    break;
+                case FieldType.Boolean:
+                    rows.Bool(cell.Boolean);
+                    break;
+                case FieldType.Date or FieldType.YearMonth:
+                    rows.Date(cell.Date);
+                    break;
+                case FieldType.Datetime:
+                    rows.Timestamp(cell.Date);
+                    break;
+                case FieldType.String when cell.Kind == CellKind.Text:
+                    textStart[source] = rows.Position + 4; // after the field's length
+                    rows.Text(cell.Text);
+                    textLength[source] = rows.Position - textStart[source];
+                    break;
+                default:
+                    rows.Text(cell.ToString());
+                    break;
+            }
+        }
+    }
+
+    private void WriteJson(Cell[] values, CopyRows rows, CopyRows typedRows)
     {
         json.Reset(rows);
         json.WriteStartArray();
-        foreach (var cell in values)
+        for (var i = 0; i < values.Length; i++)
         {
+            var cell = values[i];
             switch (cell.Kind)
             {
+                case CellKind.Text when textLength[i] >= 0:
+                    json.WriteStringValue(typedRows.Slice(textStart[i], textLength[i]).Span);
+                    break;
                 case CellKind.Text:
                     json.WriteStringValue(cell.Text);
                     break;

@@ -17,6 +17,11 @@ namespace Platform.Ingest.Processing;
 public sealed record RecordRow(int Row, string Key, int Start, int Length)
 {
     public int End => Start + Length;
+
+    /// <summary>Where the row's typed-table row lies in the batch's typed <see cref="CopyRows"/> (none: length 0).</summary>
+    public int TypedStart { get; init; }
+
+    public int TypedLength { get; init; }
 }
 
 /// <summary>
@@ -115,6 +120,11 @@ public static class RecordTables
               join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
              where r.current
             """);
+
+        foreach (var typed in TypedTables.SchemaObjects())
+        {
+            yield return typed;
+        }
     }
 
     /// <summary>The columns each <see cref="RecordRow"/> holds, in order.</summary>
@@ -122,29 +132,48 @@ public static class RecordTables
 
     /// <summary>
     /// Streams a batch's accepted rows, already in COPY format, to <c>ingest_record</c>; <paramref name="current"/> says
-    /// which are the current record at once. Rows that lie together in the buffer (none dropped) go as one block.
+    /// which are the current record at once. Then their rows of the template's typed table, if it has one, from
+    /// <paramref name="typedRows"/>.
     /// </summary>
-    public static async Task CopyRecordsAsync(NpgsqlConnection connection, CopyRows buffer, IReadOnlyList<RecordRow> rows,
-        Func<RecordRow, bool> current, CancellationToken ct)
+    public static async Task CopyRecordsAsync(NpgsqlConnection connection, CopyRows buffer, CopyRows typedRows, TypedTable? typed,
+        IReadOnlyList<RecordRow> rows, Func<RecordRow, bool> current, CancellationToken ct)
+    {
+        foreach (var row in rows)
+        {
+            buffer.SetBoolEndingAt(row.End, current(row));
+        }
+        await CopyAsync(connection,
+            $"COPY {StoreSchema.Name}.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)",
+            buffer, rows, row => (row.Start, row.Length), ct);
+        if (typed is not null && rows.Count > 0 && rows[0].TypedLength > 0)
+        {
+            await CopyAsync(connection, typed.CopyCommand, typedRows, rows, row => (row.TypedStart, row.TypedLength), ct);
+        }
+    }
+
+    /// <summary>Streams the rows' bytes as one COPY; rows that lie together in the buffer (none dropped) go as one block.</summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, string command, CopyRows buffer, IReadOnlyList<RecordRow> rows,
+        Func<RecordRow, (int Start, int Length)> at, CancellationToken ct)
     {
         var contiguous = true;
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 1; i < rows.Count && contiguous; i++)
         {
-            buffer.SetBoolEndingAt(rows[i].End, current(rows[i]));
-            contiguous &= i == 0 || rows[i].Start == rows[i - 1].End;
+            contiguous = at(rows[i]).Start == at(rows[i - 1]).Start + at(rows[i - 1]).Length;
         }
-        await using var copy = await connection.BeginRawBinaryCopyAsync(
-            $"COPY {StoreSchema.Name}.ingest_record (submission_id, row_number, template_id, period, record_key, subject_key, values, current) FROM STDIN (FORMAT BINARY)", ct);
+        await using var copy = await connection.BeginRawBinaryCopyAsync(command, ct);
         await copy.WriteAsync(CopyRows.Header, ct);
         if (contiguous && rows.Count > 0)
         {
-            await copy.WriteAsync(buffer.Slice(rows[0].Start, rows[^1].End - rows[0].Start), ct);
+            var (start, _) = at(rows[0]);
+            var (lastStart, lastLength) = at(rows[^1]);
+            await copy.WriteAsync(buffer.Slice(start, lastStart + lastLength - start), ct);
         }
         else
         {
             foreach (var row in rows)
             {
-                await copy.WriteAsync(buffer.Slice(row.Start, row.Length), ct);
+                var (start, length) = at(row);
+                await copy.WriteAsync(buffer.Slice(start, length), ct);
             }
         }
         await copy.WriteAsync(CopyRows.Trailer, ct);
@@ -290,9 +319,10 @@ public static class RecordTables
     }
 
     /// <summary>Removes what a failed submission wrote, so nothing of it stays behind.</summary>
-    public static async Task DiscardAsync(NpgsqlConnection connection, string submissionId, CancellationToken ct)
+    public static async Task DiscardAsync(NpgsqlConnection connection, string templateId, string submissionId, CancellationToken ct)
     {
         await ExecuteAsync(connection, $"delete from {StoreSchema.Name}.ingest_record where submission_id = $1", ct, submissionId);
+        await TypedTables.DiscardAsync(connection, templateId, submissionId, ct);
         await ExecuteAsync(connection, $"delete from {StoreSchema.Name}.ingest_error where submission_id = $1", ct, submissionId);
         await ExecuteAsync(connection, $"delete from {StoreSchema.Name}.ingest_error_count where submission_id = $1", ct, submissionId);
     }

@@ -145,7 +145,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             rowErrors.Clear();
             if (validation.ValidateRow(row, reader.Row, values, rowErrors) && records.CheckPeriod(row, values, rowErrors))
             {
-                batch.Accepted.Add(records.Row(row, values, batch.Records));
+                batch.Accepted.Add(records.Row(row, values, batch.Records, batch.Typed));
             }
             foreach (var error in rowErrors)
             {
@@ -230,12 +230,13 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         Submission submission, Batch batch, CancellationToken ct)
     {
         var isNew = submission.Mode == SubmissionMode.New;
+        var typed = TypedTables.For(submission.TemplateId);
         if (isNew && batch.Accepted.Count > 0)
         {
             await transaction.SaveAsync("records", ct);
             try
             {
-                await RecordTables.CopyRecordsAsync(connection, batch.Records, batch.Accepted, _ => true, ct);
+                await RecordTables.CopyRecordsAsync(connection, batch.Records, batch.Typed, typed, batch.Accepted, _ => true, ct);
                 return RecordKeyDecision.KeepAll(batch.Accepted);
             }
             catch (Exception e) when (DatabaseFaults.IsUniqueViolation(e))
@@ -251,7 +252,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         {
             batch.Errors.Add(error, int.MaxValue);
         }
-        await RecordTables.CopyRecordsAsync(connection, batch.Records, keys.Kept, row => isNew && !keys.Revived.Contains(row.Key), ct);
+        await RecordTables.CopyRecordsAsync(connection, batch.Records, batch.Typed, typed, keys.Kept, row => isNew && !keys.Revived.Contains(row.Key), ct);
         return keys;
     }
 
@@ -293,7 +294,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     private async Task FinishAsync(NpgsqlConnection connection, Submission submission, object ending, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await RecordTables.DiscardAsync(connection, submission.Id, ct);
+        await RecordTables.DiscardAsync(connection, submission.TemplateId, submission.Id, ct);
         if (ending is SubmissionRejected { FileErrors.Count: > 0 } rejected)
         {
             var report = new ErrorTally();
@@ -327,7 +328,14 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     {
         public CopyRows Records { get; } = new();
 
-        public void Dispose() => Records.Dispose();
+        /// <summary>The accepted rows as rows of the template's typed table (<see cref="TypedTables"/>), if it has one.</summary>
+        public CopyRows Typed { get; } = new();
+
+        public void Dispose()
+        {
+            Records.Dispose();
+            Typed.Dispose();
+        }
 
         public int Number { get; } = number;
         public int FirstRow { get; } = firstRow;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Npgsql;
+using Platform.Ingest.Processing;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Schema;
 
@@ -36,6 +37,16 @@ public sealed record StandingRecord(
     int Row,
     JsonElement Values);
 
+/// <summary>A column of a typed view: its name and SQL type (<c>text</c>, <c>numeric</c>, <c>bigint</c>, <c>date</c>, ...).</summary>
+public sealed record TypedViewColumn(string Name, string SqlType);
+
+/// <summary>
+/// The view of a data set's standing records, typed (<see cref="IngestRecords.TypedView"/>): its qualified name, for
+/// set-based SQL, and its columns, the record's own (agency, template_version, submission_id, row_number, record_key,
+/// subject_key, period, accepted_at) then one per template field.
+/// </summary>
+public sealed record TypedRecordView(string TemplateId, string Name, IReadOnlyList<TypedViewColumn> Columns);
+
 /// <summary>
 /// The one read layer over ingest's tables (<c>ingest_record</c>, <c>ingest_accepted</c>, <c>ingest_error</c>,
 /// <c>ingest_error_count</c> and the view <c>standing_record</c>): every reader outside Platform.Ingest goes through it,
@@ -44,6 +55,25 @@ public sealed record StandingRecord(
 /// </summary>
 public sealed class IngestRecords(NpgsqlDataSource database)
 {
+    /// <summary>
+    /// The typed view of a standard template's standing records (current, not voided, of accepted submissions), for
+    /// set-based SQL such as the comparisons': one row per record, a column per template field of the field's type
+    /// (string text, integer bigint, number numeric, date and yearmonth date (the month's first day), boolean boolean),
+    /// empty cells null. Fields are mapped by name from whatever version a record was sent under: a field that version
+    /// lacks is null. Corrections, voids and replacements show in it as soon as they are accepted.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">The template is not one with a typed view (only the standard templates have one).</exception>
+    public static TypedRecordView TypedView(string templateId)
+    {
+        var table = TypedTables.For(templateId) ?? throw new KeyNotFoundException($"Template '{templateId}' has no typed view.");
+        return new TypedRecordView(templateId, table.View,
+            [.. TypedTable.RecordColumns.Select(c => new TypedViewColumn(c.Name, c.SqlType)),
+             .. table.Columns.Select(c => new TypedViewColumn(c.Name, c.SqlType))]);
+    }
+
+    /// <summary>Every typed view (<see cref="TypedView"/>), by template id.</summary>
+    public static IEnumerable<TypedRecordView> TypedViews => TypedTables.All.Select(t => TypedView(t.TemplateId));
+
     /// <summary>
     /// Everything held about one taxpayer (by the subject key, such as a credit code), across agencies and time, newest
     /// period first: rows of accepted submissions only, with corrected and voided versions marked.

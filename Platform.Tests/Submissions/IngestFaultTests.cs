@@ -33,6 +33,8 @@ public sealed class IngestFaultTests
         // Committed batches are written, but nothing of an unfinished submission stands.
         Assert.True(await Ingested.ScalarAsync(first.ConnectionString, "select count(*) from platform.ingest_record where submission_id = $1", receipt.Id) >= 900);
         Assert.Equal(0L, await Ingested.ScalarAsync(first.ConnectionString, "select count(*) from platform.standing_record where submission_id = $1", receipt.Id));
+        Assert.True(await Ingested.ScalarAsync(first.ConnectionString, "select count(*) from platform.typed_business_registrations where submission_id = $1", receipt.Id) >= 900);
+        Assert.Equal(0L, await Ingested.ScalarAsync(first.ConnectionString, "select count(*) from platform.standing_business_registrations where submission_id = $1", receipt.Id));
 
         await using var restarted = first.Restarted();
         restarted.WithSetting("Ingest:RunWorker", "true");

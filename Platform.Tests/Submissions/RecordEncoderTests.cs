@@ -64,7 +64,8 @@ public sealed class RecordEncoderTests
     {
         using var encoder = new RecordEncoder(schema, Received());
         using var rows = new CopyRows();
-        return Fields(rows, encoder.Row(row, values, rows));
+        using var typed = new CopyRows();
+        return Fields(rows, encoder.Row(row, values, rows, typed));
     }
 
     [Fact]
@@ -84,7 +85,8 @@ public sealed class RecordEncoderTests
     {
         using var encoder = new RecordEncoder(Schema, Received());
         using var rows = new CopyRows();
-        var record = encoder.Row(7, Registration(Month(2020, 1)), rows);
+        using var typed = new CopyRows();
+        var record = encoder.Row(7, Registration(Month(2020, 1)), rows, typed);
         Assert.Equal($"{Uscc}|2020-01", record.Key);
         Assert.Equal(record.Key, Utf8(Fields(rows, record)[4]));
     }
@@ -122,9 +124,11 @@ public sealed class RecordEncoderTests
     {
         using var encoder = new RecordEncoder(Schema, Received());
         using var rows = new CopyRows();
-        var first = encoder.Row(2, Registration(Month(2020, 1)), rows);
-        var second = encoder.Row(3, Registration(Month(2020, 1)), rows);
+        using var typed = new CopyRows();
+        var first = encoder.Row(2, Registration(Month(2020, 1)), rows, typed);
+        var second = encoder.Row(3, Registration(Month(2020, 1)), rows, typed);
         Assert.Equal((0, first.End, rows.Position), (first.Start, second.Start, second.End));
+        Assert.Equal((0, first.TypedStart + first.TypedLength, typed.Position), (first.TypedStart, second.TypedStart, second.TypedStart + second.TypedLength));
     }
 
     [Fact]

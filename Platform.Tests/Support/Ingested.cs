@@ -29,6 +29,8 @@ public static class Ingested
         Assert.Equal(rows, await ScalarAsync(connectionString, "select count(*) from platform.ingest_record where submission_id = $1", id));
         Assert.Equal(rows, await ScalarAsync(connectionString, "select count(distinct row_number) from platform.ingest_record where submission_id = $1", id));
         Assert.Equal(rows, await ScalarAsync(connectionString, "select count(*) from platform.standing_record where submission_id = $1 and not voided", id));
+        Assert.Equal(rows, await ScalarAsync(connectionString, "select count(*) from platform.typed_business_registrations where submission_id = $1", id));
+        Assert.Equal(rows, await ScalarAsync(connectionString, "select count(*) from platform.standing_business_registrations where submission_id = $1", id));
         Assert.Equal(0, await ScalarAsync(connectionString, """
             select count(*) from (select data ->> 'Batch' from platform.mt_events where stream_id = $1 and type = 'rows_checked'
                                    group by 1 having count(*) > 1) twice

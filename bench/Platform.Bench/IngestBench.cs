@@ -38,12 +38,14 @@ public static class IngestBench
         }
 
         await using var server = await PlatformServer.StartAsync(connectionString);
-        return await MeasureAsync(server, path, rows, copyRate);
+        return await MeasureAsync(server, connectionString, path, rows, copyRate);
     }
 
-    private static async Task<int> MeasureAsync(PlatformServer server, string path, int rows, double copyRate)
+    private static async Task<int> MeasureAsync(PlatformServer server, string connectionString, string path, int rows, double copyRate)
     {
         await WarmUp(server, int.TryParse(Environment.GetEnvironmentVariable("PLATFORM_BENCH_WARMUP"), out var w) ? w : Math.Min(rows, WarmUpRows));
+        var postmaster = await PostmasterAsync(connectionString);
+        var (serverCpu, databaseCpu) = (ServerWatch.CpuSeconds(server.Process.Id), ServerWatch.ClusterCpuSeconds(postmaster));
         var watch = Stopwatch.StartNew();
         var id = await server.UploadAsync(path, "2024-03");
         Console.WriteLine($"upload stored and receipted in {watch.Elapsed.TotalSeconds:F2} s (server peak RSS so far {Options.PeakRssMb(server.Process.Id):F0} MB)");
@@ -52,6 +54,7 @@ public static class IngestBench
         Console.WriteLine($"receipt: {receipt.GetProperty("status").GetString()}, {receipt.GetProperty("rowsAccepted").GetInt32():N0} accepted, " +
                           $"{receipt.GetProperty("rowsRejected").GetInt32():N0} rejected, checked and applied in " +
                           $"{receipt.GetProperty("processingSeconds").GetDouble():F1} s after the upload was stored");
+        (serverCpu, databaseCpu) = (ServerWatch.CpuSeconds(server.Process.Id) - serverCpu, ServerWatch.ClusterCpuSeconds(postmaster) - databaseCpu);
         var ingestRate = rows / watch.Elapsed.TotalSeconds;
         var peak = Options.PeakRssMb(server.Process.Id);
 
@@ -59,12 +62,22 @@ public static class IngestBench
         Console.WriteLine($"raw binary COPY (reference, best of 3): {copyRate,8:N0} rows/s");
         Console.WriteLine($"ratio ingest/COPY:                   {ingestRate / copyRate:F2}");
         Console.WriteLine($"platform server peak RSS:            {peak:F0} MB");
+        Console.WriteLine($"CPU time during the ingest:          server {serverCpu:F1} s, PostgreSQL {databaseCpu:F1} s (steadier than wall time on a busy machine)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bench\":\"ingest\",\"rows\":{rows},\"rowsPerSec\":{ingestRate:F0},\"copyRowsPerSec\":{copyRate:F0},\"ratio\":{ingestRate / copyRate:F3},\"peakRssMb\":{peak:F0}}}"));
+            $"{{\"bench\":\"ingest\",\"rows\":{rows},\"rowsPerSec\":{ingestRate:F0},\"copyRowsPerSec\":{copyRate:F0},\"ratio\":{ingestRate / copyRate:F3},\"peakRssMb\":{peak:F0},\"serverCpuSec\":{serverCpu:F1},\"postgresCpuSec\":{databaseCpu:F1}}}"));
         return 0;
     }
 
     private const int WarmUpRows = 50_000;
+
+    /// <summary>The PostgreSQL server process whose children are the backends, found as a backend's parent.</summary>
+    private static async Task<int> PostmasterAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select pg_backend_pid()", connection);
+        return ServerWatch.ParentOf((int)(await command.ExecuteScalarAsync())!);
+    }
 
     /// <summary>
     /// A submission of the same kind first (another period, so no key is shared), timed apart: a server that has run a

@@ -45,13 +45,48 @@ public sealed class ServerWatch : IAsyncDisposable
     public double CpuSeconds() => CpuSeconds(processId) - cpuAtStart;
 
     /// <summary>utime and stime from /proc/PID/stat, in clock ticks of 1/100 s (USER_HZ on Linux).</summary>
-    private static double CpuSeconds(int processId)
+    public static double CpuSeconds(int processId) => Stat(processId)[11..13].Sum(Ticks) / 100.0;
+
+    /// <summary>
+    /// CPU time of a PostgreSQL cluster, in seconds: its postmaster's (its own and its exited children's: cutime, cstime)
+    /// and its live backends' and background processes'.
+    /// </summary>
+    public static double ClusterCpuSeconds(int postmasterId)
+    {
+        var ticks = Stat(postmasterId)[11..15].Sum(Ticks);
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid) || pid == postmasterId)
+            {
+                continue;
+            }
+            try
+            {
+                var fields = Stat(pid);
+                if (Ticks(fields[1]) == postmasterId)
+                {
+                    ticks += fields[11..13].Sum(Ticks);
+                }
+            }
+            catch (IOException)
+            {
+                // the process ended while the list was read
+            }
+        }
+        return ticks / 100.0;
+    }
+
+    /// <summary>The parent of a process (the postmaster of a backend).</summary>
+    public static int ParentOf(int processId) => (int)Ticks(Stat(processId)[1]);
+
+    /// <summary>The fields of /proc/PID/stat after the command name: state is 0, ppid 1, utime 11, stime 12, cutime 13, cstime 14.</summary>
+    private static string[] Stat(int processId)
     {
         var stat = File.ReadAllText($"/proc/{processId}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) +
-                long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
+
+    private static long Ticks(string field) => long.Parse(field, System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task Sample()
     {
