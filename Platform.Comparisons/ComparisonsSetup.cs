@@ -16,7 +16,24 @@ public static class ComparisonsSetup
         var options = configuration.GetSection(ComparisonOptions.Section).Get<ComparisonOptions>() ?? new ComparisonOptions();
         services.AddSingleton(options);
         services.AddSingleton(new TaxOffices(options.Offices.Count > 0 ? options.Offices : TaxOffices.Demo));
-        services.AddSingleton<IComparisonRule>(new RegistryUnregistered(RuleOptions<RegistryUnregisteredOptions>(configuration, RegistryUnregistered.RuleId)));
+        var registry = RuleOptions<RegistryOptions>;
+        var thirdParty = RuleOptions<ThirdPartyOptions>;
+        IComparisonRule[] rules =
+        [
+            new RegistryUnregistered(registry(configuration, RegistryUnregistered.RuleId)),
+            new RegistryDeregisteredActive(registry(configuration, RegistryDeregisteredActive.RuleId)),
+            new RegistryChanged(registry(configuration, RegistryChanged.RuleId)),
+            new SurchargeShortfall(RuleOptions<SurchargeShortfallOptions>(configuration, SurchargeShortfall.RuleId)),
+            ThirdParty.CardSales(thirdParty(configuration, ThirdParty.CardSalesId)),
+            ThirdParty.Property(thirdParty(configuration, ThirdParty.PropertyId)),
+            ThirdParty.Land(thirdParty(configuration, ThirdParty.LandId)),
+            new IndustryBurden(RuleOptions<IndustryBurdenOptions>(configuration, IndustryBurden.RuleId)),
+            new TaxSourceDrop(RuleOptions<TaxSourceDropOptions>(configuration, TaxSourceDrop.RuleId)),
+        ];
+        foreach (var rule in rules)
+        {
+            services.AddSingleton(rule);
+        }
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<RuleRunner>();
         services.AddSingleton<LeadReader>();
@@ -32,7 +49,7 @@ public static class ComparisonsSetup
             store.Listeners.Add(signal);
             store.Events.AddEventTypes(Lead.EventTypes);
             store.Projections.Add(new LeadProjection(), ProjectionLifecycle.Inline);
-            foreach (var table in LeadTable.SchemaObjects())
+            foreach (var table in LeadTable.SchemaObjects().Concat(RuleFunctions.SchemaObjects()))
             {
                 store.Storage.ExtendedSchemaObjects.Add(table);
             }

@@ -1,10 +1,26 @@
+using static Platform.Comparisons.Rules.CandidateSql;
+
 namespace Platform.Comparisons.Rules;
 
-/// <summary>Parameters of <see cref="RegistryUnregistered"/> (<c>Comparisons:Rules:registry-unregistered</c>).</summary>
-public sealed record RegistryUnregisteredOptions
+/// <summary>Parameters of the three registry rules (<c>Comparisons:Rules:&lt;id&gt;</c>).</summary>
+public sealed record RegistryOptions
 {
-    /// <summary>Days after establishment before a missing tax registration is a lead.</summary>
+    /// <summary>Days a registration, change or deregistration at the regulator is given to reach the bureau.</summary>
     public int GraceDays { get; init; } = 30;
+}
+
+/// <summary>What the three registry rules share: their parameters and the two registrations they compare.</summary>
+public abstract class RegistryRule(string id, RegistryOptions options) : IComparisonRule
+{
+    public string Id => id;
+    public int Version => 1;
+    public object Parameters => options;
+    public IReadOnlyList<string> Templates { get; } = [CandidateSql.Templates.BusinessRegistrations, CandidateSql.Templates.TaxRegistrations];
+
+    /// <summary>The grace period as the query's <c>$2</c>.</summary>
+    protected CandidateQuery Query(string select) => CandidateQuery.Of(select, options.GraceDays);
+
+    public abstract CandidateQuery Candidates(RuleContext context);
 }
 
 /// <summary>
@@ -12,32 +28,22 @@ public sealed record RegistryUnregisteredOptions
 /// <c>graceDays</c> before <c>asOf</c>) with no standing tax registration, or one that is 注销. Period: the month of
 /// establishment; amount at risk 0 (the outcome is "taxpayer registered"). Evidence: the BR record and the TR if any.
 /// </summary>
-public sealed class RegistryUnregistered(RegistryUnregisteredOptions options) : IComparisonRule
+public sealed class RegistryUnregistered(RegistryOptions options) : RegistryRule(RuleId, options)
 {
     public const string RuleId = "registry-unregistered";
-    private const string Business = "business-registrations", Tax = "tax-registrations";
 
-    public string Id => RuleId;
-    public int Version => 1;
-    public object Parameters => options;
-    public IReadOnlyList<string> Templates { get; } = [Business, Tax];
-
-    public CandidateQuery Candidates(RuleContext context) => CandidateQuery.Of($"""
-        with br as ({CandidateSql.Standing(context.TypedView(Business))}),
-             tr as ({CandidateSql.Standing(context.TypedView(Tax))})
-        select br.subject_key,
-               date_trunc('month', br.established)::date,
-               0,
-               null::numeric,
+    public override CandidateQuery Candidates(RuleContext context) => Query($"""
+        {Registrations(context)}
+        select br.subject_key, date_trunc('month', br.established)::date, 0, null::numeric,
                jsonb_build_object(
-                 'records', jsonb_build_array({CandidateSql.Cite("br", Business)})
-                            || case when tr.subject_key is null then '[]'::jsonb else jsonb_build_array({CandidateSql.Cite("tr", Tax)}) end,
+                 'records', jsonb_build_array({Cite("br", Templates[0])}) || {CiteIfAny("tr", Templates[1])},
                  'figures', jsonb_build_object('established', br.established, 'status', br.status, 'taxStatus', tr.status)),
-               {CandidateSql.CountyOfUscc("br.subject_key", "tr.division", "br.address_division")}
+               {County("p", "br.subject_key")}
           from br
           left join tr on tr.subject_key = br.subject_key
+          left join place p on p.subject_key = br.subject_key
          where br.status in ('存续', '在业')
            and br.established + $2::integer < $1
            and (tr.subject_key is null or tr.status = '注销')
-        """, options.GraceDays);
+        """);
 }

@@ -3,6 +3,7 @@ using Marten.Services;
 using Npgsql;
 using Platform.Comparisons.Leads;
 using Platform.Comparisons.Rules;
+using Platform.Ingest.Records;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
 
@@ -32,7 +33,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
     {
         var rule = Rule(ruleId);
         var day = asOf ?? Today();
-        var query = rule.Candidates(new RuleContext(TypedViews.Of));
+        var query = rule.Candidates(new RuleContext(template => IngestRecords.TypedView(template).Name));
         return MergeAsync(ruleId, day, trigger, by, async (connection, transaction, token) =>
         {
             await using var command = new NpgsqlCommand(CandidateTable.InsertFrom(query), connection, transaction);
