@@ -33,9 +33,7 @@ public sealed class CorrectedAwayTests(PlatformFactory platform) : IClassFixture
     public async Task The_bureau_registering_an_unregistered_business_closes_its_lead_as_corrected()
     {
         var uscc = Files.Uscc(6101, "511302");
-        var registration = Files.Registration(6101, Period);
-        registration[0] = uscc;
-        registration[8] = "511302";
+        var registration = Files.Registration(6101, Period, county: "511302");
         await SendAsync("market-regulator", "business-registrations", Files.Csv([registration]));
         await RunAsync(RegistryUnregistered.RuleId);
         Assert.Equal(LeadStatus.Assigned, (await LeadOfAsync(RegistryUnregistered.RuleId, uscc)).Status);

@@ -30,9 +30,7 @@ public sealed class TaxpayerHistoryTests(PlatformFactory platform) : IClassFixtu
     private async Task<string> UnregisteredBusinessAsync(int serial)
     {
         var uscc = Files.Uscc(serial, "511302");
-        var registration = Files.Registration(serial, "2026-03");
-        registration[0] = uscc;
-        registration[8] = "511302";
+        var registration = Files.Registration(serial, "2026-03", county: "511302");
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Utf8(Files.Csv([registration])), period: "2026-03")).Status);
         var bureau = await platform.ClientForAsync(Roles.Agency, "tax-bureau");
