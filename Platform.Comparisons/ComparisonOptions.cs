@@ -11,7 +11,7 @@ public sealed class ComparisonOptions
     /// <summary>How often every rule runs on its own; null (the default) runs none on a schedule.</summary>
     public TimeSpan? ScheduleInterval { get; set; }
 
-    /// <summary>Run a rule once a submission of a template it reads is accepted (off by default until the typed views are merged).</summary>
+    /// <summary>Run a rule once a submission of a template it reads is accepted (on in the platform's appsettings.json; off here and in tests).</summary>
     public bool RunAfterAcceptance { get; set; }
 
     /// <summary>How often the scheduler looks for newly accepted data when no acceptance in this host woke it (another host's).</summary>

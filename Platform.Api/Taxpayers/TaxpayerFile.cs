@@ -31,12 +31,25 @@ public static class TaxpayerFile
     public static async Task<IReadOnlyList<TaxpayerRecord>?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
         string subject, string? purpose, CancellationToken ct)
     {
+        if (await LoadAsync(services, user, subject, ct) is not { } file)
+        {
+            return null;
+        }
+        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Count, purpose, ct);
+        return file;
+    }
+
+    /// <summary>
+    /// The file as this caller may see it (suppliers masked for officers), not yet audited: the caller audits it before
+    /// answering with it. Null when the taxpayer is outside the caller's jurisdiction.
+    /// </summary>
+    public static async Task<IReadOnlyList<TaxpayerRecord>?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, CancellationToken ct)
+    {
         if (!AccessPolicy.AdmitsDivision(user, Operation.ReadTaxpayerFiles, SubjectDivision.FromKey(subject)))
         {
             return null;
         }
         var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, ct);
-        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Count, purpose, ct);
         if (AccessPolicy.ReachOf(user, Operation.ReadTaxpayerFiles) != Reach.JurisdictionSourceMasked)
         {
             return file;

@@ -1,6 +1,8 @@
 using Platform.Api.Access;
 using System.Text.Json;
+using System.Security.Claims;
 using GraphQL;
+using GraphQL.Builders;
 using GraphQL.Types;
 using Platform.Api.Audit;
 using Platform.Ingest.Records;
@@ -12,13 +14,27 @@ namespace Platform.Api.Taxpayers;
 public sealed class TaxpayerQueryFields : IQueryFields
 {
     public void AddTo(ObjectGraphType query) =>
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>>("taxpayerRecords")
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>, IReadOnlyList<TaxpayerRecord>>("taxpayerRecords")
             .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Each read " +
                          "is audited; officers see the supplier only where policy names it; a taxpayer outside the caller's jurisdiction is a " +
                          "NOT_FOUND error.")
-            .RequireAccess(Operation.ReadTaxpayerFiles)
+            .ReadsTaxpayer("file", TaxpayerFile.ReadAsync);
+}
+
+/// <summary>A taxpayer-level read once its arguments are checked; null when the subject is outside the caller's jurisdiction.</summary>
+public delegate Task<T?> TaxpayerRead<T>(IServiceProvider services, ClaimsPrincipal user, HttpContext? http, string subject, string? purpose,
+    CancellationToken ct);
+
+public static class TaxpayerField
+{
+    /// <summary>
+    /// A GraphQL field reading one taxpayer (<c>taxpayerRecords</c>, <c>taxpayer</c>): the file's access row, the
+    /// <c>subject</c> and <c>purpose</c> arguments, the purpose's bound (INVALID_PURPOSE) and NOT_FOUND outside the jurisdiction.
+    /// </summary>
+    public static FieldBuilder<object?, T> ReadsTaxpayer<T>(this FieldBuilder<object?, T> field, string what, TaxpayerRead<T> read) where T : class =>
+        field.RequireAccess(Operation.ReadTaxpayerFiles)
             .Argument<NonNullGraphType<StringGraphType>>("subject", "The taxpayer's subject key, such as a unified social credit code")
-            .Argument<StringGraphType>("purpose", "Why the file is read, kept in the audit trail")
+            .Argument<StringGraphType>("purpose", $"Why the {what} is read, kept in the audit trail")
             .ResolveAsync(async context =>
             {
                 var services = context.RequestServices!;
@@ -28,8 +44,8 @@ public sealed class TaxpayerQueryFields : IQueryFields
                     throw new ExecutionError(problem) { Code = "INVALID_PURPOSE" };
                 }
                 var subject = context.GetArgument<string>("subject");
-                return await TaxpayerFile.ReadAsync(services, context.User!, services.GetRequiredService<IHttpContextAccessor>().HttpContext,
-                           subject, purpose, context.CancellationToken)
+                return await read(services, context.User!, services.GetRequiredService<IHttpContextAccessor>().HttpContext, subject, purpose,
+                           context.CancellationToken)
                        ?? throw new ExecutionError(TaxpayerFile.OutsideJurisdiction(subject)) { Code = "NOT_FOUND" };
             });
 }

@@ -5,11 +5,12 @@ namespace Platform.Api.Taxpayers;
 
 public static class TaxpayersSetup
 {
-    /// <summary>The one-household file (REST and GraphQL) and its data-set policy; every access to it is audited by <see cref="Audit.AuditTrail"/>.</summary>
+    /// <summary>The one-household file (REST, GraphQL <c>taxpayerRecords</c>, and <c>taxpayer</c> with its leads) and its data-set policy; every access to it is audited by <see cref="Audit.AuditTrail"/>.</summary>
     public static IServiceCollection AddTaxpayers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions());
         services.AddSingleton<IQueryFields, TaxpayerQueryFields>();
+        services.AddSingleton<IQueryFields, TaxpayerHistoryQueryFields>();
         return services;
     }
 

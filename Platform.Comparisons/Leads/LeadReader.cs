@@ -5,8 +5,11 @@ using NpgsqlTypes;
 
 namespace Platform.Comparisons.Leads;
 
-/// <summary>Which leads to list: each filter optional; <paramref name="County"/> is a division prefix (a county, or a city's four digits).</summary>
-public sealed record LeadFilter(string? Rule = null, LeadStatus? Status = null, string? County = null, string? Period = null);
+/// <summary>
+/// Which leads to list: each filter optional; <paramref name="County"/> is a division prefix (a county, or a city's four
+/// digits); <paramref name="Subject"/> one taxpayer's subject key (the taxpayer's history lists its leads through it).
+/// </summary>
+public sealed record LeadFilter(string? Rule = null, LeadStatus? Status = null, string? County = null, string? Period = null, string? Subject = null);
 
 /// <summary>One page of leads, in id order (ids are time-ordered), with the count of all that match and the cursor of the last.</summary>
 public sealed record LeadPage(int TotalCount, IReadOnlyList<Lead> Nodes, bool HasNextPage, string? EndCursor);
@@ -40,6 +43,7 @@ public sealed class LeadReader(IDocumentStore store, NpgsqlDataSource dataSource
         const string where = """
             ($1::text is null or rule = $1) and ($2::text is null or status = $2) and ($3::text is null or county like $3 || '%')
             and ($4::text is null or period = $4) and ($5::text is null or county like $5 || '%' or office = $6)
+            and ($9::text is null or subject = $9)
             """;
         await using var command = dataSource.CreateCommand($"""
             select t.total::int, to_jsonb(l)::text
@@ -47,7 +51,7 @@ public sealed class LeadReader(IDocumentStore store, NpgsqlDataSource dataSource
               left join lateral (select * from {Table} where {where} and ($7::text is null or id > $7) order by id limit $8) l on true
              order by l.id
             """);
-        object?[] values = [filter.Rule, filter.Status?.ToString(), filter.County, filter.Period, reach.CountyPrefix, reach.Office, after, first + 1];
+        object?[] values = [filter.Rule, filter.Status?.ToString(), filter.County, filter.Period, reach.CountyPrefix, reach.Office, after, first + 1, filter.Subject];
         foreach (var value in values)
         {
             command.Parameters.Add(value is int n

@@ -42,6 +42,7 @@ public static class LeadTable
         }
         table.Indexes.Add(new IndexDefinition("ix_lead_rule_subject_period") { Columns = ["rule", "subject", "period"] });
         table.Indexes.Add(new IndexDefinition("ix_lead_county") { Columns = ["county", "id"] });
+        table.Indexes.Add(new IndexDefinition("ix_lead_subject") { Columns = ["subject", "id"] });
         yield return table;
     }
 

@@ -137,6 +137,8 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             // Callers:                          regulator   finance     analyst    officer    leader     admin
             ("taxpayerRecords", $"{{ taxpayerRecords(subject: \"{subject}\") {{ state }} }}",
                 ["refused", "refused", "allowed", "allowed", "refused", "refused"]),
+            ("taxpayer", $"{{ taxpayer(subject: \"{subject}\") {{ sources {{ agency }} leads {{ totalCount }} }} }}",
+                ["refused", "refused", "allowed", "allowed", "refused", "refused"]),
             ("scoreboard", "{ scoreboard(from: \"2016-01\", to: \"2016-06\") { agency } }",
                 ["allowed", "allowed", "allowed", "refused", "allowed", "allowed"]),
             ("templates", "{ templates { id } }", ["allowed", "allowed", "allowed", "allowed", "allowed", "allowed"]),
@@ -195,7 +197,8 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             {
                 using var rest = await client.GetAsync($"/api/taxpayers/{subject}/records?purpose=核实线索");
                 var graph = await GraphQLOutcome.OfAsync(client, $"{{ taxpayerRecords(subject: \"{subject}\", purpose: \"核实线索\") {{ state }} }}");
-                failures.AddRange(new[] { ("REST", Outcome(rest.StatusCode)), ("GraphQL", graph) }
+                var history = await GraphQLOutcome.OfAsync(client, $"{{ taxpayer(subject: \"{subject}\", purpose: \"核实线索\") {{ subject }} }}");
+                failures.AddRange(new[] { ("REST", Outcome(rest.StatusCode)), ("GraphQL", graph), ("GraphQL taxpayer", history) }
                     .Where(o => o.Item2 != expected[column])
                     .Select(o => $"{caller} / {columns[column]} over {o.Item1}: expected {expected[column]}, got {o.Item2}"));
             }

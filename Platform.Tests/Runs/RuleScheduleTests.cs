@@ -56,4 +56,22 @@ public sealed class RuleScheduleTests(LeadsPlatform platform) : IClassFixture<Le
         clock.MoveTo(DateTimeOffset.UtcNow.AddHours(3.5));
         Assert.Contains(await hourly.RunDueAsync(default), r => r.Rule == "test-19");
     }
+
+    [Fact]
+    public async Task A_host_with_runs_after_acceptance_on_raises_the_leads_of_an_upload_by_itself()
+    {
+        // The platform's appsettings.json turns runs after acceptance on; the test hosts turn them off, but for this one.
+        await using var host = new PlatformFactory()
+            .WithSetting("Comparisons:RunAfterAcceptance", "true")
+            .WithSetting("Comparisons:AcceptanceDelay", "00:00:00.100");
+        await host.InitializeAsync();
+        var regulator = await host.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Registrations(2, "2026-03", first: 8300), period: "2026-03")).Status);
+
+        var leads = host.Services.GetRequiredService<LeadReader>();
+        var page = await Eventually.Until(
+            () => leads.PageAsync(new LeadFilter(RegistryUnregistered.RuleId), new LeadReader.Reach(false, null, null), 10, null, default),
+            p => p.TotalCount == 2, "two registry-unregistered leads raised without a run asked for", describe: p => $"{p.TotalCount} leads");
+        Assert.Equal([Files.Uscc(8300), Files.Uscc(8301)], page.Nodes.Select(l => l.Subject).Order(StringComparer.Ordinal));
+    }
 }

@@ -21,10 +21,12 @@ public static class Files
         return first17 + Platform.Templates.Checks.Uscc.CheckCharacter(first17);
     }
 
-    public static string[] Registration(int serial, string period = "2024-03", string name = "郑州测试商贸有限公司", string status = "存续") =>
+    /// <summary>A business registration row; with <paramref name="county"/> the business's USCC and address are in that county (default Zhengzhou).</summary>
+    public static string[] Registration(int serial, string period = "2024-03", string name = "郑州测试商贸有限公司", string status = "存续",
+        string? county = null) =>
     [
-        Uscc(serial), name + serial.ToString(CultureInfo.InvariantCulture), "张三", "11010519491231002X", "2015-06-01", status, "", "",
-        "410102", "河南省郑州市中原区建设路1号", "F5211", "100.00", period,
+        county is null ? Uscc(serial) : Uscc(serial, county), name + serial.ToString(CultureInfo.InvariantCulture), "张三", "11010519491231002X",
+        "2015-06-01", status, "", "", county ?? "410102", "河南省郑州市中原区建设路1号", "F5211", "100.00", period,
     ];
 
     public static string Csv(IEnumerable<string[]> rows, string header = RegistrationsHeader) =>

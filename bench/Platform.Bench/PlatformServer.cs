@@ -102,6 +102,8 @@ public sealed class PlatformServer : IAsyncDisposable
                 ["Logging__LogLevel__Default"] = "Error",
                 ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "None",
                 ["Ingest__PollInterval"] = "00:00:00.100",
+                // The benchmarks time ingest and runs on their own; rule runs after each acceptance would share the machine with them.
+                ["Comparisons__RunAfterAcceptance"] = "false",
             },
         };
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(n => n.StartsWith("PLATFORM_SERVER_", StringComparison.Ordinal)))
