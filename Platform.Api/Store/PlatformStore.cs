@@ -23,7 +23,9 @@ public static class PlatformStore
     public static WebApplicationBuilder AddPlatformStore(this WebApplicationBuilder builder)
     {
         var dataSource = NpgsqlDataSource.Create(ConnectionString(builder.Configuration));
-        builder.Services.AddSingleton(dataSource);
+        // Through a factory, so that the container disposes it with the host (an instance registered as such is not disposed)
+        // and the host's pooled connections close when it stops, not minutes later.
+        builder.Services.AddSingleton(_ => dataSource);
         builder.Services.AddMarten(options =>
             {
                 options.Connection(dataSource);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Platform.Api.Auth;
 
 namespace Platform.Tests.Support;
@@ -133,6 +134,13 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        if (ConnectionString.Length > 0)
+        {
+            // The idle connections of this database's shared pool (EF Core's, the tests' own) would stay open for minutes,
+            // and a whole suite's classes together would pass the cluster's max_connections.
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            NpgsqlConnection.ClearPool(connection);
+        }
         if (ownsDataDirectory && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
