@@ -246,16 +246,17 @@ public static class CompareBench
 
     private static DateTime startedAt;
 
-    /// <summary>The rule's candidate query alone, as the run sends it (with the run's <c>work_mem</c>), timed by EXPLAIN ANALYZE (its plan to stderr with <c>PLATFORM_BENCH_PLANS=1</c>).</summary>
+    /// <summary>The rule's candidate query alone, as the run sends it (with the run's <c>work_mem</c>, nested loops off), timed by EXPLAIN ANALYZE (its plan to stderr with <c>PLATFORM_BENCH_PLANS=1</c>, timed per node then, which adds to the total).</summary>
     private static async Task<double> CandidateQuerySecondsAsync(NpgsqlDataSource data, IComparisonRule rule)
     {
         var query = rule.Candidates(new RuleContext(template => IngestRecords.TypedView(template).Name));
+        var plans = Environment.GetEnvironmentVariable("PLATFORM_BENCH_PLANS") is "1";
         await using var connection = await data.OpenConnectionAsync();
-        await using (var set = new NpgsqlCommand($"set work_mem = '{new ComparisonOptions().WorkMem}'", connection))
+        await using (var set = new NpgsqlCommand($"set work_mem = '{new ComparisonOptions().WorkMem}'; set enable_nestloop = off", connection))
         {
             await set.ExecuteNonQueryAsync();
         }
-        await using var command = new NpgsqlCommand("explain (analyze, buffers) " + query.Select, connection);
+        await using var command = new NpgsqlCommand($"explain (analyze, buffers, timing {(plans ? "on" : "off")}) " + query.Select, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = AsOf });
         foreach (var value in query.Parameters)
         {
@@ -268,7 +269,7 @@ public static class CompareBench
         {
             plan.Add(reader.GetString(0));
         }
-        if (Environment.GetEnvironmentVariable("PLATFORM_BENCH_PLANS") is "1")
+        if (plans)
         {
             Console.Error.WriteLine($"-- plan of {rule.Id}:\n{string.Join('\n', plan)}");
         }
