@@ -23,6 +23,15 @@ public sealed class ComparisonOptions
     /// <summary>Leads appended per Marten session within a run's one transaction, so memory stays flat for a million candidates.</summary>
     public int AppendBatch { get; set; } = 5_000;
 
+    /// <summary>How long one statement of a run may take (the candidate query, the merge): a million registrations take more than Npgsql's 30 s on a busy machine.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// PostgreSQL's <c>work_mem</c> within a run's transaction (<c>set local</c>): the candidate query sorts every
+    /// standing registration to find each subject's latest, which at the server's default 4 MB spilled to disk.
+    /// </summary>
+    public string WorkMem { get; set; } = "64MB";
+
     /// <summary>The platform's time zone: a run without <c>asOf</c> runs as of today there.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
 

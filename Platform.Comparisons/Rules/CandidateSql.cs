@@ -47,6 +47,21 @@ public static class CandidateSql
                          from br full join tr using (subject_key))
         """;
 
+    /// <summary>
+    /// The county of one subject as <see cref="Registrations"/>' <c>place</c> gives it (the standing TR's division,
+    /// else the standing BR's address division, else the key's), as a scalar subquery for a SELECT list: looked up by
+    /// the subject's index for the rows a rule outputs only. Joining <c>place</c> built it for every registered subject
+    /// first, a full join of both registers (at a million businesses most of a surcharge run that raises a handful).
+    /// </summary>
+    public static string CountyLookup(RuleContext context, string subject) => $"""
+        (select coalesce(nullif(tr.division, ''), nullif(br.address_division, ''), substr({subject}, 3, 6))
+           from (select 1) one
+           left join lateral (select division from {context.TypedView(Templates.TaxRegistrations)} where subject_key = {subject} and period <= $1
+                               order by period desc, submission_id desc, row_number desc limit 1) tr on true
+           left join lateral (select address_division from {context.TypedView(Templates.BusinessRegistrations)} where subject_key = {subject} and period <= $1
+                               order by period desc, submission_id desc, row_number desc limit 1) br on true)
+        """;
+
     /// <summary>A subject's county: the registration's (<c>place</c> aliased <paramref name="place"/>), else its key's (a USCC's characters 3–8).</summary>
     public static string County(string place, string subject) => $"coalesce({place}.division, substr({subject}, 3, 6))";
 

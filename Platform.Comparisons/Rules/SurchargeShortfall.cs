@@ -37,7 +37,6 @@ public sealed class SurchargeShortfall(SurchargeShortfallOptions options) : ICom
     private static readonly string[] Registration = [CandidateSql.Templates.BusinessRegistrations, CandidateSql.Templates.TaxRegistrations];
 
     public CandidateQuery Candidates(RuleContext context) => CandidateQuery.Of($"""
-        {Registrations(context)}
         select v.subject_key, v.period, greatest(x.urban, 0) + greatest(x.education, 0) + greatest(x.local_education, 0), b.base,
                jsonb_build_object(
                  'records', jsonb_build_array({Cite("v", Templates[0])}) || {CiteIfAny("s", Templates[1])},
@@ -46,10 +45,9 @@ public sealed class SurchargeShortfall(SurchargeShortfallOptions options) : ICom
                    'collected', jsonb_build_object('urban', coalesce(s.urban_maintenance_tax, 0), 'education', coalesce(s.education_surcharge, 0),
                                                    'localEducation', coalesce(s.local_education_surcharge, 0)),
                    'short', jsonb_build_object('urban', x.urban, 'education', x.education, 'localEducation', x.local_education))),
-               {County("p", "v.subject_key")}
+               {CountyLookup(context, "v.subject_key")}
           from {context.TypedView(Templates[0])} v
           left join {context.TypedView(Templates[1])} s on s.subject_key = v.subject_key and s.period = v.period
-          left join place p on p.subject_key = v.subject_key
           cross join lateral (select v.vat_paid + coalesce(v.consumption_tax_paid, 0) as base, coalesce(s.location, $6) as location) b
           cross join lateral (select round(b.base * ($2::jsonb ->> b.location)::numeric, 2) as urban,
                                      round(b.base * $3, 2) as education, round(b.base * $4, 2) as local_education) d

@@ -33,7 +33,7 @@ public sealed class PlatformServer : IAsyncDisposable
         try
         {
             await server.WaitUntilReady();
-            server.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.Token());
+            server.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.Token("agency", "market-regulator"));
             return server;
         }
         catch
@@ -43,23 +43,26 @@ public sealed class PlatformServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a business-registrations file for <paramref name="period"/>; returns the submission's id once it is stored.</summary>
-    public async Task<string> UploadAsync(string path, string period)
+    /// <summary>
+    /// Sends a file of <paramref name="template"/> (business registrations by default, as the market regulator) for
+    /// <paramref name="period"/> with <paramref name="client"/>'s token; returns the submission's id once it is stored.
+    /// </summary>
+    public async Task<string> UploadAsync(string path, string period, string template = "business-registrations", HttpClient? client = null)
     {
         await using var file = File.OpenRead(path);
         using var content = new StreamContent(file, 1 << 16);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        using var sent = await Client.PostAsync($"/api/submissions?template=business-registrations&version=1&period={period}", content);
+        using var sent = await (client ?? Client).PostAsync($"/api/submissions?template={template}&version=1&period={period}", content);
         sent.EnsureSuccessStatusCode();
         return (await sent.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
 
-    /// <summary>The receipt once the submission is finished (neither received nor validating).</summary>
-    public async Task<JsonElement> FinalReceiptAsync(string id, int pollMilliseconds = 50)
+    /// <summary>The receipt once the submission is finished (neither received nor validating), read with the sender's <paramref name="client"/>.</summary>
+    public async Task<JsonElement> FinalReceiptAsync(string id, int pollMilliseconds = 50, HttpClient? client = null)
     {
         while (true)
         {
-            var receipt = await Client.GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
+            var receipt = await (client ?? Client).GetFromJsonAsync<JsonElement>($"/api/submissions/{id}");
             if (receipt.GetProperty("status").GetString() is not ("received" or "validating"))
             {
                 return receipt;
@@ -141,11 +144,19 @@ public sealed class PlatformServer : IAsyncDisposable
         throw new TimeoutException("The platform did not become ready in a minute.");
     }
 
-    private async Task<string> Token()
+    /// <summary>A client of the same server holding the token of the demo client of <paramref name="role"/> (and <paramref name="agency"/> for the agency role).</summary>
+    public async Task<HttpClient> ClientForAsync(string role, string? agency = null)
+    {
+        var client = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = Client.Timeout };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Token(role, agency));
+        return client;
+    }
+
+    private async Task<string> Token(string role, string? agencyId)
     {
         var credentials = JsonSerializer.Deserialize<DemoCredentials>(
             await File.ReadAllTextAsync(Path.Combine(data.FullName, "demo-credentials.json")), JsonSerializerOptions.Web)!;
-        var agency = credentials.Clients.First(c => c.Agency == "market-regulator");
+        var agency = credentials.Clients.First(c => c.Role == role && c.Agency == agencyId);
         using var response = await Client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",

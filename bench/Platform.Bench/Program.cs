@@ -8,12 +8,13 @@ public static class BenchProgram
         ["ingest", .. var rest] => await IngestBench.RunAsync(Options.Rows(rest, 100_000)),
         ["hostile", .. var rest] => await HostileFilesBench.RunAsync(Options.Rows(rest, 200_000)),
         ["city", .. var rest] => CityBench.Run(rest),
+        ["compare", .. var rest] => await CompareBench.RunAsync(rest),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N]");
         return 2;
     }
 }
