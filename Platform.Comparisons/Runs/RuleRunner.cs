@@ -3,8 +3,6 @@ using Marten.Services;
 using Npgsql;
 using Platform.Comparisons.Leads;
 using Platform.Comparisons.Rules;
-using Platform.Ingest;
-using Platform.Ingest.Processing;
 using Platform.Ingest.Records;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Negotiation;
@@ -62,40 +60,14 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
     }
 
     /// <summary>
-    /// Analyses the tables the rule's views join whose statistics lag their rows (more than 10% of the rows changed
-    /// since the last analyse, autovacuum's test without its floor of 50, which left <c>ingest_accepted</c> of a few dozen
-    /// submissions unanalysed: estimated at 400 rows, it made each view's join ten times too small, and the surcharge
-    /// rule looked each surcharge up by a nested loop), now rather than whenever autovacuum comes round. A run just
-    /// after a large acceptance otherwise planned with the statistics of the tables before it (a few rows where there
-    /// were a million), and joined the views by nested loops, each over a whole view (ops/bench compare: the surcharge
-    /// rule on 5,000 taxpayers timed out at 30 s; with statistics it took 1 s). An analyse samples a fixed number of
-    /// rows, a fraction of a second whatever the table's size.
+    /// Brings the statistics of the tables behind the rule's views up to date first (ingest's read layer knows which,
+    /// <see cref="IngestRecords.RefreshStatisticsAsync"/>): a run just after a large acceptance otherwise plans with
+    /// the statistics of before it and joins the views by nested loops.
     /// </summary>
     private async Task AnalyseStaleAsync(IComparisonRule rule, CancellationToken ct)
     {
-        string[] tables =
-        [
-            $"{StoreSchema.Name}.ingest_record", $"{StoreSchema.Name}.ingest_accepted",
-            .. rule.Templates.Select(t => TypedTables.For(t)?.Table).OfType<string>(),
-        ];
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var stale = new List<string>();
-        await using (var command = new NpgsqlCommand("""
-            select schemaname || '.' || relname from pg_stat_user_tables
-             where schemaname || '.' || relname = any($1) and n_mod_since_analyze > 0.1 * n_live_tup
-            """, connection) { Parameters = { new() { Value = tables } } })
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                stale.Add(reader.GetString(0));
-            }
-        }
-        foreach (var table in stale)
-        {
-            await using var analyse = new NpgsqlCommand($"analyze {table}", connection);
-            await analyse.ExecuteNonQueryAsync(ct);
-        }
+        await IngestRecords.RefreshStatisticsAsync(connection, rule.Templates, ct);
     }
 
     /// <summary>
