@@ -6,6 +6,7 @@ using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
 using Platform.Api.Leads;
 using Platform.Api.Quality;
+using Platform.Api.Reporting;
 using Platform.Api.Store;
 using Platform.Api.Submissions;
 using Platform.Api.Taxpayers;
@@ -26,6 +27,7 @@ builder.Services.AddQuality(builder.Configuration);
 builder.Services.AddTaxpayers(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddLeads(builder.Configuration);
+builder.Services.AddControlResults();
 
 var app = builder.Build();
 

@@ -63,6 +63,9 @@ public enum Operation
 
     /// <summary>Verify a lead and record its outcome: start verification, confirm, dismiss, record collection.</summary>
     WorkLeads,
+
+    /// <summary>Control results (控管成果): aggregates of records and leads, never a taxpayer row.</summary>
+    ReadControlResults,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -124,6 +127,11 @@ public static class AccessPolicy
         [Operation.ReadLeads] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
         [Operation.AssignLeads] = new() { [Roles.Analyst] = Reach.Jurisdiction },
         [Operation.WorkLeads] = new() { [Roles.Officer] = Reach.Jurisdiction },
+        // Control results: the bureau's readers; an agency sees what its own data achieved (feedback).
+        [Operation.ReadControlResults] = new()
+        {
+            [Roles.Leader] = Reach.Jurisdiction, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction, [Roles.Agency] = Reach.OwnAgency,
+        },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>

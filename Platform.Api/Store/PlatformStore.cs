@@ -38,7 +38,9 @@ public static class PlatformStore
                 // Schema changes are applied explicitly (StartupTasks or the migrate command), never lazily mid-request.
                 options.AutoCreateSchemaObjects = AutoCreate.None;
             })
-            .UseLightweightSessions();
+            .UseLightweightSessions()
+            // Async projections (the control results) run on one host at a time, handed over if it stops.
+            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
         return builder;
     }
 }

@@ -142,6 +142,8 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             ("scoreboard", "{ scoreboard(from: \"2016-01\", to: \"2016-06\") { agency } }",
                 ["allowed", "allowed", "allowed", "refused", "allowed", "allowed"]),
             ("templates", "{ templates { id } }", ["allowed", "allowed", "allowed", "allowed", "allowed", "allowed"]),
+            ("controlResults", "{ controlResults(from: \"2016-01\", to: \"2016-06\") { headline { leadsRaised } } }",
+                ["allowed", "allowed", "allowed", "refused", "allowed", "allowed"]),
         ];
         var failures = new List<string>();
         foreach (var (caller, column) in Callers.Select((c, i) => (c, i)))

@@ -19,6 +19,10 @@ public sealed class LogRecorder : ILoggerProvider
         Eventually.Until(() => Task.FromResult(entries.Count(e => e.Category == category && e.Level == level)), logged => logged >= count,
             $"{count} {level} entries from {category}", timeout, logged => $"{logged} of them");
 
+    /// <summary>What was logged at warning or above, with exceptions, for a failure message.</summary>
+    public string Warnings(string category) =>
+        string.Join(Environment.NewLine, entries.Where(e => e.Category.StartsWith(category, StringComparison.Ordinal)).Select(e => $"{e.Level} {e.Category}: {e.Message}"));
+
     private sealed class Recorder(LogRecorder owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
@@ -29,7 +33,7 @@ public sealed class LogRecorder : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                owner.entries.Enqueue((category, logLevel, formatter(state, exception)));
+                owner.entries.Enqueue((category, logLevel, exception is null ? formatter(state, exception) : $"{formatter(state, exception)} {exception}"));
             }
         }
     }

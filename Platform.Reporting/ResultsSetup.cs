@@ -1,0 +1,30 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Reporting;
+
+public static class ResultsSetup
+{
+    /// <summary>The control results: their tables, the async projection that keeps them, and their reader.</summary>
+    public static IServiceCollection AddResults(this IServiceCollection services)
+    {
+        services.AddSingleton<ResultsReader>();
+        services.ConfigureMarten(store =>
+        {
+            foreach (var table in ResultTables.SchemaObjects())
+            {
+                store.Storage.ExtendedSchemaObjects.Add(table);
+            }
+            store.Projections.Add(new ResultsProjection(), ProjectionLifecycle.Async, ResultsProjection.Name, asyncOptions =>
+            {
+                // A rebuild starts from empty tables.
+                foreach (var table in ResultTables.All)
+                {
+                    asyncOptions.DeleteDataInTableOnTeardown(table);
+                }
+            });
+        });
+        return services;
+    }
+}
