@@ -39,8 +39,9 @@ public static class PlatformStore
                 options.AutoCreateSchemaObjects = AutoCreate.None;
             })
             .UseLightweightSessions()
-            // Async projections (the control results) run on one host at a time, handed over if it stops.
-            .AddAsyncDaemon(JasperFx.Events.Daemon.DaemonMode.HotCold);
+            // Async projections (the control results) run on one host at a time, handed over if it stops. Store:Daemon
+            // Disabled keeps a host out of it (a host that only serves, or while a projection is rebuilt by hand).
+            .AddAsyncDaemon(builder.Configuration.GetValue("Store:Daemon", JasperFx.Events.Daemon.DaemonMode.HotCold));
         return builder;
     }
 }
