@@ -57,7 +57,7 @@ public static class AuthSetup
                 }
                 // Encrypts what only the platform reads back (authorization codes, refresh tokens). Access tokens are
                 // signed, not encrypted: this host is their only audience, their claims are the caller's own (GET /api/me
-                // answers them), and an RSA decryption per request cost more than all the rest of a request (README).
+                // answers them), and an RSA decryption per request cost more CPU than the whole of a request now takes (README).
                 options.AddEncryptionKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "encryption.pem")));
                 options.DisableAccessTokenEncryption();
                 options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
