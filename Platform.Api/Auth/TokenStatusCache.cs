@@ -14,7 +14,7 @@ public sealed class TokenStatusCache(TimeProvider time, IOptions<TokenOptions> o
 {
     private readonly ConcurrentDictionary<string, Status> statuses = new(StringComparer.Ordinal);
     private long generation;
-    private DateTimeOffset lastSwept = DateTimeOffset.MinValue;
+    private long lastSweptTicks;
 
     /// <summary>
     /// Taken before a token's entry is read and handed to <see cref="Remember"/> with what was read: a read that a
@@ -49,14 +49,14 @@ public sealed class TokenStatusCache(TimeProvider time, IOptions<TokenOptions> o
         statuses.Clear();
     }
 
-    /// <summary>Drops what is too old to be used; at most once per bound, since nothing gets too old sooner. Whether room was made.</summary>
+    /// <summary>Drops what is too old to be used; at most once per bound (one caller at a time), since nothing gets too old sooner. Whether room was made.</summary>
     private bool Swept(DateTimeOffset now)
     {
-        if (now - lastSwept < options.Value.StatusCacheFor)
+        var last = Interlocked.Read(ref lastSweptTicks);
+        if (now.UtcTicks - last < options.Value.StatusCacheFor.Ticks || Interlocked.CompareExchange(ref lastSweptTicks, now.UtcTicks, last) != last)
         {
             return false;
         }
-        lastSwept = now;
         foreach (var (tokenId, status) in statuses)
         {
             if (now - status.ReadAt >= options.Value.StatusCacheFor || status.Generation != Generation)
