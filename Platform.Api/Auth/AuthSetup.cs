@@ -55,7 +55,11 @@ public static class AuthSetup
                 {
                     options.AddSigningCertificate(SigningKeys.LoadCertificate(path, tokens.SigningCertificatePassword));
                 }
+                // Encrypts what only the platform reads back (authorization codes, refresh tokens). Access tokens are
+                // signed, not encrypted: this host is their only audience, their claims are the caller's own (GET /api/me
+                // answers them), and an RSA decryption per request cost more CPU than the whole of a request now takes (README).
                 options.AddEncryptionKey(SigningKeys.LoadOrCreate(platform.DataPath("keys", "encryption.pem")));
+                options.DisableAccessTokenEncryption();
                 options.SetAccessTokenLifetime(tokens.AccessTokenLifetime);
                 var aspNetCore = options.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
@@ -69,9 +73,10 @@ public static class AuthSetup
             .AddValidation(options =>
             {
                 options.UseLocalServer();
-                // Each token is checked against its stored entry, so revoking a client (which deletes its tokens)
-                // refuses its tokens at once rather than when they expire; one indexed look-up per request.
-                options.EnableTokenEntryValidation();
+                // Each token is checked against its stored entry, so revoking a client (which deletes its tokens) or a
+                // person's sign-ins refuses their tokens rather than letting them run to expiry: at once on the host that
+                // revoked, within Tokens:StatusCacheFor on the others (ValidateTokenStatus, TokenStatusCache).
+                options.AddEventHandler(ValidateTokenStatus.Descriptor);
                 options.UseAspNetCore();
             });
 
@@ -86,6 +91,7 @@ public static class AuthSetup
         });
         builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         builder.Services.AddHostedService<TokenPruning>();
+        builder.Services.AddSingleton<TokenStatusCache>();
         builder.Services.AddAntiforgery();
         builder.Services.AddCredentialAttemptsLimit(tokens);
         builder.Services.AddScoped<DemoClients>();

@@ -14,6 +14,16 @@ public sealed class TokenOptions
     /// <summary>How long an access token is valid.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long a host trusts what it read of an access token's stored entry (valid, or revoked or gone) before reading it
+    /// again (<see cref="TokenStatusCache"/>): a revocation made on another host is refused here within this bound, one made
+    /// on this host at once. Zero reads the entry on every request.
+    /// </summary>
+    public TimeSpan StatusCacheFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many tokens' statuses a host remembers at most; beyond it further tokens are read on every request.</summary>
+    public int StatusCacheEntries { get; set; } = 100_000;
+
     /// <summary>Stored tokens and authorizations created longer ago than this are deleted once expired, revoked or redeemed.</summary>
     public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
 

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Net;
+using System.Text;
 using Platform.Api.Auth;
 using Platform.Tests.Support;
 
@@ -8,16 +10,29 @@ namespace Platform.Tests.Auth;
 public sealed class RefusedTokensTests(ClockedPlatformFactory platform) : IClassFixture<ClockedPlatformFactory>
 {
     [Fact]
-    public async Task A_token_with_one_character_changed_is_a_401()
+    public async Task A_token_with_one_character_of_its_signature_changed_is_a_401()
     {
         var token = await platform.AccessTokenAsync(Roles.Analyst);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(token));
 
         var parts = token.Split('.');
-        var ciphertext = parts[3].ToCharArray();
-        var middle = ciphertext.Length / 2;
-        ciphertext[middle] = ciphertext[middle] == 'A' ? 'B' : 'A';
-        parts[3] = new string(ciphertext);
+        var signature = parts[2].ToCharArray();
+        var middle = signature.Length / 2;
+        signature[middle] = signature[middle] == 'A' ? 'B' : 'A';
+        parts[2] = new string(signature);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(string.Join('.', parts)));
+    }
+
+    [Fact]
+    public async Task A_token_whose_claims_were_rewritten_to_another_role_is_a_401()
+    {
+        var token = await platform.AccessTokenAsync(Roles.Leader);
+        var parts = token.Split('.');
+        var claims = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1]));
+        Assert.Contains("\"leader\"", claims, StringComparison.Ordinal);
+
+        parts[1] = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(claims.Replace("\"leader\"", "\"admin\"", StringComparison.Ordinal)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(string.Join('.', parts)));
     }

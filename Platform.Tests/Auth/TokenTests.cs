@@ -1,6 +1,8 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Platform.Api.Auth;
 using Platform.Tests.Support;
@@ -33,10 +35,19 @@ public sealed class TokenTests(PlatformFactory platform) : IClassFixture<Platfor
     }
 
     [Fact]
-    public async Task Access_tokens_are_encrypted_so_their_issuer_is_checked_by_the_platform_not_read_by_clients()
+    public async Task Access_tokens_are_signed_not_encrypted_and_hold_only_what_the_caller_may_see_of_itself()
     {
-        var token = await platform.AccessTokenAsync(Roles.Analyst);
-        Assert.Equal(5, token.Split('.').Length); // JWE compact form: header, key, IV, ciphertext, tag
+        var token = await platform.AccessTokenAsync(Roles.Agency, "finance");
+        var parts = token.Split('.');
+        Assert.Equal(3, parts.Length); // JWS compact form: header, claims, signature (a JWE has five parts)
+        var header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0])).RootElement;
+        Assert.Equal(("RS256", "at+jwt"), (header.GetProperty("alg").GetString(), header.GetProperty("typ").GetString()));
+
+        var claims = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1])).RootElement;
+        var me = await platform.ClientWithToken(token).GetFromJsonAsync<Caller>("/api/me");
+        Assert.Equal((me!.ClientId, me.Role, me.Agency), (claims.GetProperty("sub").GetString(), claims.GetProperty("role").GetString(), claims.GetProperty("agency").GetString()));
+        var secret = platform.DemoClient(Roles.Agency, "finance").ClientSecret;
+        Assert.DoesNotContain(secret, Encoding.UTF8.GetString(Base64Url.DecodeFromChars(parts[1])), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,7 +17,19 @@ public sealed class TestClock : TimeProvider
 /// <summary>The platform with a <see cref="TestClock"/> as its time, for behaviour that depends on the date.</summary>
 public sealed class ClockedPlatformFactory : PlatformFactory
 {
+    public ClockedPlatformFactory()
+    {
+    }
+
+    private ClockedPlatformFactory(ClockedPlatformFactory other)
+        : base(other)
+    {
+    }
+
     public TestClock Clock { get; } = new();
+
+    /// <summary>Another host on the same database and data directory, with a clock of its own.</summary>
+    public ClockedPlatformFactory SecondHost() => new(this);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -33,7 +33,7 @@ public sealed class PlatformServer : IAsyncDisposable
         try
         {
             await server.WaitUntilReady();
-            server.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.Token("agency", "market-regulator"));
+            server.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.TokenAsync("agency", "market-regulator"));
             return server;
         }
         catch
@@ -148,11 +148,12 @@ public sealed class PlatformServer : IAsyncDisposable
     public async Task<HttpClient> ClientForAsync(string role, string? agency = null)
     {
         var client = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = Client.Timeout };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Token(role, agency));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(role, agency));
         return client;
     }
 
-    private async Task<string> Token(string role, string? agencyId)
+    /// <summary>An access token of the demo client of <paramref name="role"/> (and <paramref name="agencyId"/> for the agency role).</summary>
+    public async Task<string> TokenAsync(string role, string? agencyId)
     {
         var credentials = JsonSerializer.Deserialize<DemoCredentials>(
             await File.ReadAllTextAsync(Path.Combine(data.FullName, "demo-credentials.json")), JsonSerializerOptions.Web)!;
