@@ -18,6 +18,8 @@ public static class ResultsSetup
             }
             store.Projections.Add(new ResultsProjection(), ProjectionLifecycle.Async, ResultsProjection.Name, asyncOptions =>
             {
+                // Larger batches than the default: each recomputes the cube slices it touched, so fewer batches do less work.
+                asyncOptions.BatchSize = 5_000;
                 // A rebuild starts from empty tables.
                 foreach (var table in ResultTables.All)
                 {

@@ -27,7 +27,7 @@ public static class CompareBench
     /// <summary>One active business in this many is never registered for tax: 0.5%, a realistic share of 漏征漏管户.</summary>
     public const int UnregisteredEvery = 200;
 
-    private static readonly Period RegisterPeriod = Period.Parse("2026-09"), SurchargeLastPeriod = Period.Parse("2026-09");
+    internal static readonly Period RegisterPeriod = Period.Parse("2026-09"), SurchargeLastPeriod = Period.Parse("2026-09");
 
     /// <summary>Two months after the data: past every grace period, and no record is after it.</summary>
     private static readonly DateOnly AsOf = RegisterPeriod.AddMonths(2).LastDay;
@@ -204,9 +204,9 @@ public static class CompareBench
     }
 
     /// <summary>A run's figures; <see cref="Analysed"/> are the tables whose statistics it refreshed, and what that takes (timed again afterwards).</summary>
-    private sealed record RuleRunResult(double Seconds, int Raised, int Candidates, string Analysed, double AnalyseSeconds);
+    internal sealed record RuleRunResult(double Seconds, int Raised, int Candidates, string Analysed, double AnalyseSeconds);
 
-    private static async Task<RuleRunResult> RunRuleAsync(HttpClient analyst, NpgsqlDataSource data, string rule)
+    internal static async Task<RuleRunResult> RunRuleAsync(HttpClient analyst, NpgsqlDataSource data, string rule)
     {
         await using (var clock = data.CreateCommand("select clock_timestamp()"))
         {
@@ -301,11 +301,11 @@ public static class CompareBench
 
     /// <summary>
     /// The register of a clean one-month city: its business registrations as written, its tax registrations without
-    /// those of every <see cref="UnregisteredEvery"/>-th active business. Returns the files, how many were left out
+    /// those of every <paramref name="unregisteredEvery"/>-th active business (<see cref="UnregisteredEvery"/> by default). Returns the files, how many were left out
     /// and how many leads the rule must raise (the left-out ones established long enough before <see cref="AsOf"/>,
     /// with any the clean city itself would raise, of which there are none).
     /// </summary>
-    private static (string Br, string Tr, int Planted, int Expected) RegistryFiles(int businesses)
+    internal static (string Br, string Tr, int Planted, int Expected) RegistryFiles(int businesses, int unregisteredEvery = UnregisteredEvery)
     {
         var br = Path.Combine(Path.GetTempPath(), $"platform-bench-compare-br-{businesses}.csv");
         var full = Path.Combine(Path.GetTempPath(), $"platform-bench-compare-tr-all-{businesses}.csv");
@@ -330,7 +330,7 @@ public static class CompareBench
                     && DateOnly.ParseExact(reader.GetString(established), "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(30) < AsOf)
                 {
                     active.Add(reader.GetString(uscc));
-                    if (++count % UnregisteredEvery == 0)
+                    if (++count % unregisteredEvery == 0)
                     {
                         left.Add(reader.GetString(uscc));
                     }
@@ -365,7 +365,7 @@ public static class CompareBench
         return (br, tr, left.Count, active.Count);
     }
 
-    private static async Task Accepted(PlatformServer server, (string Id, HttpClient? Client) sent)
+    internal static async Task Accepted(PlatformServer server, (string Id, HttpClient? Client) sent)
     {
         var (id, client) = sent;
         var receipt = await server.FinalReceiptAsync(id, 200, client);
@@ -389,7 +389,7 @@ public static class CompareBench
         return (int)(await command.ExecuteScalarAsync())!;
     }
 
-    private static void Check(bool holds, string what)
+    internal static void Check(bool holds, string what)
     {
         if (!holds)
         {
@@ -398,7 +398,7 @@ public static class CompareBench
     }
 
     /// <summary>The load averages (1, 5, 15 minutes): the machine is shared, so figures are read beside them.</summary>
-    private static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
+    internal static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
 
-    private static string Json(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Json(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -10,12 +10,13 @@ public static class BenchProgram
         ["city", .. var rest] => CityBench.Run(rest),
         ["compare", .. var rest] => await CompareBench.RunAsync(rest),
         ["auth", .. var rest] => await AuthBench.RunAsync(rest),
+        ["dashboard", .. var rest] => await DashboardBench.RunAsync(rest),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | auth [--seconds N]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | auth [--seconds N] | dashboard [--businesses N] [--every N]");
         return 2;
     }
 }
