@@ -5,6 +5,7 @@ using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
 using Platform.Api.Leads;
+using Platform.Api.Pages;
 using Platform.Api.Quality;
 using Platform.Api.Store;
 using Platform.Api.Submissions;
@@ -50,6 +51,7 @@ app.UseKnownProxies();
 app.UseBrowserSecurity();
 app.UseProblemDetailsForErrors();
 app.UseApiDocumentation();
+app.UsePages();
 app.UseAuth();
 app.MapHealth();
 app.MapAuth();
@@ -61,6 +63,7 @@ app.MapQuality();
 app.MapTaxpayers();
 app.MapAudit();
 app.MapAccounts();
+app.MapPages();
 
 await app.RunAsync();
 
