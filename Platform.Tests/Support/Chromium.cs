@@ -23,17 +23,17 @@ public sealed class Chromium : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
-    public static async Task<Chromium> LaunchAsync()
+    public static async Task<Chromium> LaunchAsync(string executablePath = ExecutablePath)
     {
-        if (!File.Exists(ExecutablePath))
+        if (!File.Exists(executablePath))
         {
-            Assert.Fail($"Chromium is not installed at {ExecutablePath}, and the browser tests need it: run ops/web install " +
+            Assert.Fail($"Chromium is not installed at {executablePath}, and the browser tests need it: run ops/web install " +
                         "(as root; it installs Debian's chromium with apt-get), then run the tests again.");
         }
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ExecutablePath,
+            ExecutablePath = executablePath,
             Headless = true,
             // As root Chromium needs --no-sandbox; the rest keep it from reaching for Google's services, which this
             // machine's closed network refuses (and which no page of the platform needs).

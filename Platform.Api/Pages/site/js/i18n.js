@@ -8,7 +8,6 @@ const words = {
     'portal.signedOutLead': '请使用本单位报送员账号登录，查看本单位的模板、报送文件并查看回执与错误报告。',
     'auth.signIn': '登录',
     'auth.signOut': '退出登录',
-    'auth.signingIn': '正在登录…',
     'auth.failed': '登录未完成：',
     'auth.expired': '登录已过期，请重新登录。',
     'auth.as': '当前用户',
@@ -116,7 +115,6 @@ const words = {
     'timeliness.not-yet-due': '未到期',
     'timeliness.on-demand': '按需',
     'timeliness.not-in-force': '未生效',
-    'error.http': '请求失败（{status}）：',
     'error.network': '无法连接平台，请检查网络后重试。',
   },
   en: {
@@ -126,7 +124,6 @@ const words = {
     'portal.signedOutLead': "Sign in with your agency clerk's account to see your agency's templates, send files and read receipts and error reports.",
     'auth.signIn': 'Sign in',
     'auth.signOut': 'Sign out',
-    'auth.signingIn': 'Signing in…',
     'auth.failed': 'Sign-in did not complete: ',
     'auth.expired': 'Your sign-in has expired; sign in again.',
     'auth.as': 'Signed in as',
@@ -234,7 +231,6 @@ const words = {
     'timeliness.not-yet-due': 'not yet due',
     'timeliness.on-demand': 'on demand',
     'timeliness.not-in-force': 'not in force',
-    'error.http': 'Request failed ({status}): ',
     'error.network': 'The platform cannot be reached; check the connection and try again.',
   },
 };
