@@ -191,6 +191,26 @@ public sealed class PortalTests(BrowserPlatform platform) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task The_keyboard_reaches_every_control_of_the_send_form_in_order()
+    {
+        await using var tab = await SignedInAsync("portal-clerk-keyboard");
+        var page = tab.Page;
+        await Assertions.Expect(page.Locator("#template-business-registrations")).ToBeVisibleAsync();
+        await page.Locator("#language").FocusAsync();
+
+        var reached = new List<string>();
+        for (var step = 0; step < 40 && !reached.Contains("send-button"); step++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            reached.Add(await page.EvaluateAsync<string>("() => document.activeElement.id || document.activeElement.className"));
+        }
+        string[] form = ["send-template", "send-period", "send-mode", "send-file", "check", "send-button"];
+        // A month input takes several stops (month, year, its picker), all on the one element.
+        Assert.Equal(form, reached.Where(form.Contains).Distinct().ToArray());
+        Assert.Contains("example-xlsx", reached);
+    }
+
+    [Fact]
     public async Task Signing_out_ends_the_sign_in_and_the_portal_asks_to_sign_in_again()
     {
         await using var tab = await SignedInAsync("portal-clerk-out");

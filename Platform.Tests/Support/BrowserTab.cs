@@ -35,6 +35,7 @@ public sealed class BrowserTab : IAsyncDisposable
             AcceptDownloads = true,
             Locale = "zh-CN",
         });
+        context.SetDefaultTimeout((float)Chromium.Deadline.TotalMilliseconds);
         var tab = new BrowserTab(context, await context.NewPageAsync(), platform.Address);
         context.Request += (_, request) => tab.Record(request.Url);
         return tab;
@@ -74,8 +75,8 @@ public sealed class BrowserTab : IAsyncDisposable
         await Page.GetByLabel("Username").FillAsync(username);
         await Page.GetByLabel("Password").FillAsync(password);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == new Uri(origin, start).AbsolutePath, new() { Timeout = 30_000 });
-        await Page.Locator("#sign-out").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 30_000 });
+        await Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == new Uri(origin, start).AbsolutePath);
+        await Page.Locator("#sign-out").WaitForAsync(new() { State = WaitForSelectorState.Visible });
     }
 
     public async ValueTask DisposeAsync() => await context.DisposeAsync();

@@ -13,7 +13,16 @@ public sealed class Chromium : IAsyncDisposable
     /// <summary>The window every page test uses: the size the pages are designed to be readable at.</summary>
     public static readonly ViewportSize Window = new() { Width = 1280, Height = 800 };
 
+    /// <summary>
+    /// How long a step or an expectation on a page may wait before it fails: a deadline, not a timing. A loaded two-core
+    /// machine running the whole suite can take far longer than Playwright's default 5 s to draw what a request brought back.
+    /// </summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
     private readonly IPlaywright playwright;
+
+    // Playwright's expectations read one setting of their own, which only the browser tests use.
+    static Chromium() => Assertions.SetDefaultExpectTimeout((float)Deadline.TotalMilliseconds);
 
     private Chromium(IPlaywright playwright, IBrowser browser)
     {
