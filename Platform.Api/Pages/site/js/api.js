@@ -15,27 +15,27 @@ export function whenSignedOut(handler) {
   onSignedOut = handler;
 }
 
-async function problemText(response) {
-  const text = await response.text();
+/** A problem details body (RFC 9457) as one line: title, detail and each field's message; other text as it came. */
+function problemText(text, fallback) {
   try {
     const problem = JSON.parse(text);
     const details = problem.errors ? Object.values(problem.errors).flat().join(' ') : '';
     return [problem.title, problem.detail, details].filter(Boolean).join(' — ');
   } catch {
-    return text || response.statusText;
+    return text || fallback;
   }
 }
 
 export async function request(path, options = {}) {
   const headers = new Headers(options.headers);
-  headers.set('Authorization', 'Bearer ' + accessToken());
+  headers.set('Authorization', 'Bearer ' + await accessToken());
   const response = await fetch(path, { ...options, headers });
   if (response.status === 401) {
     forgetTokens();
     onSignedOut();
   }
   if (!response.ok) {
-    throw new ApiError(response.status, await problemText(response));
+    throw new ApiError(response.status, problemText(await response.text(), response.statusText));
   }
   return response;
 }
@@ -72,9 +72,19 @@ export async function download(path, fallbackName) {
  */
 export function upload(path, file, onProgress) {
   const xhr = new XMLHttpRequest();
-  const done = new Promise((resolve, reject) => {
+  let cancelled = false;
+  const done = accessToken().then(token => new Promise((resolve, reject) => {
+    const fail = name => () => {
+      const error = new Error(name);
+      error.name = name;
+      reject(error);
+    };
+    if (cancelled) {
+      fail('AbortError')();
+      return;
+    }
     xhr.open('POST', path);
-    xhr.setRequestHeader('Authorization', 'Bearer ' + accessToken());
+    xhr.setRequestHeader('Authorization', 'Bearer ' + token);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.responseType = 'text';
     xhr.upload.onprogress = event => {
@@ -89,21 +99,11 @@ export function upload(path, file, onProgress) {
         resolve({ status: xhr.status, receipt: JSON.parse(xhr.responseText) });
         return;
       }
-      let message = xhr.responseText;
-      try {
-        const problem = JSON.parse(xhr.responseText);
-        message = [problem.title, problem.detail, problem.errors ? Object.values(problem.errors).flat().join(' ') : ''].filter(Boolean).join(' — ');
-      } catch { /* the text as it came */ }
-      reject(new ApiError(xhr.status, message));
-    };
-    const fail = name => () => {
-      const error = new Error(name);
-      error.name = name;
-      reject(error);
+      reject(new ApiError(xhr.status, problemText(xhr.responseText, xhr.statusText)));
     };
     xhr.onabort = fail('AbortError');
     xhr.onerror = fail('NetworkError');
     xhr.send(file);
-  });
-  return { done, abort: () => xhr.abort() };
+  }));
+  return { done, abort: () => { cancelled = true; xhr.abort(); } };
 }

@@ -1,6 +1,7 @@
 // A person signs in through the platform's own login page: authorization code + PKCE (S256) with the public client
 // platform-web, returning to /signed-in (Auth/WebFront.cs). Tokens live in this tab's sessionStorage only, never in a
-// cookie or localStorage, and go when the tab closes or the person signs out.
+// cookie or localStorage, and go when the tab closes or the person signs out. An access token with less than a minute
+// left is renewed with the refresh token first, so a page left open keeps working.
 const clientId = 'platform-web';
 const keys = { tokens: 'platform.tokens', pending: 'platform.signIn' };
 
@@ -45,27 +46,58 @@ export async function completeSignIn() {
   if (!pending || query.get('state') !== pending.state) {
     throw new Error('this sign-in was not started from this tab (state mismatch); start again from the page');
   }
+  keep(await tokenRequest({
+    grant_type: 'authorization_code',
+    code: query.get('code') || '',
+    redirect_uri: redirectUri(),
+    code_verifier: pending.verifier,
+  }));
+  return pending.returnTo || '/';
+}
+
+async function tokenRequest(form) {
   const response = await fetch('/connect/token', {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: clientId,
-      code: query.get('code') || '',
-      redirect_uri: redirectUri(),
-      code_verifier: pending.verifier,
-    }),
+    body: new URLSearchParams({ client_id: clientId, ...form }),
   });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     throw new Error(body.error_description || body.error || `token endpoint answered ${response.status}`);
   }
-  sessionStorage.setItem(keys.tokens, JSON.stringify({ access: body.access_token, id: body.id_token }));
-  return pending.returnTo || '/';
+  return body;
 }
 
-export function accessToken() {
-  return JSON.parse(sessionStorage.getItem(keys.tokens) || 'null')?.access ?? null;
+function stored() {
+  return JSON.parse(sessionStorage.getItem(keys.tokens) || 'null');
+}
+
+function keep(body) {
+  const before = stored();
+  sessionStorage.setItem(keys.tokens, JSON.stringify({
+    access: body.access_token,
+    id: body.id_token ?? before?.id,
+    refresh: body.refresh_token ?? before?.refresh,
+    expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000,
+  }));
+}
+
+export function signedIn() {
+  return stored() !== null;
+}
+
+// One renewal at a time: the platform rotates refresh tokens, and a second use of the same one would end the sign-in.
+let renewing = null;
+
+/** The access token, renewed first when it has under a minute left; null when signed out or the renewal is refused. */
+export async function accessToken() {
+  const tokens = stored();
+  if (!tokens || !tokens.refresh || tokens.expiresAt - Date.now() > 60_000) return tokens?.access ?? null;
+  renewing ??= tokenRequest({ grant_type: 'refresh_token', refresh_token: tokens.refresh })
+    .then(keep, forgetTokens)
+    .finally(() => { renewing = null; });
+  await renewing;
+  return stored()?.access ?? null;
 }
 
 export function forgetTokens() {
@@ -74,7 +106,7 @@ export function forgetTokens() {
 
 /** Ends the sign-in at the platform (its tokens are revoked at once) and returns to the start page. */
 export function signOut() {
-  const idToken = JSON.parse(sessionStorage.getItem(keys.tokens) || 'null')?.id;
+  const idToken = stored()?.id;
   forgetTokens();
   const query = new URLSearchParams({ post_logout_redirect_uri: new URL('/', location.origin).href });
   if (idToken) query.set('id_token_hint', idToken);

@@ -1,6 +1,6 @@
 // The agency clerk's portal (/portal): the agency's templates, sending a file, receipts and error reports, and the
 // agency's data-quality record, all through the platform's REST API with the clerk's own token.
-import { accessToken, signIn, signOut } from './auth.js';
+import { signedIn, signIn, signOut } from './auth.js';
 import { json, whenSignedOut } from './api.js';
 import { onLanguageChange, setupLanguageSwitch, t } from './i18n.js';
 import { say } from './dom.js';
@@ -31,7 +31,7 @@ async function start() {
   $('sign-in').addEventListener('click', () => signIn());
   $('sign-out').addEventListener('click', () => signOut());
   whenSignedOut(() => showSignedOut(t('auth.expired')));
-  if (!accessToken()) {
+  if (!signedIn()) {
     showSignedOut();
     return;
   }
