@@ -30,6 +30,7 @@ public sealed class PortalRenewalTests
         await Assertions.Expect(tab.Page.Locator("#template-business-registrations")).ToBeVisibleAsync();
         await Assertions.Expect(tab.Page.Locator("#scoreboard-body table")).ToBeVisibleAsync();
         await Assertions.Expect(tab.Page.Locator("#notice")).ToBeHiddenAsync();
+        await tab.ScreenshotAsync("portal-renewed");
 
         Assert.Single(grants, g => g.Contains("grant_type=authorization_code", StringComparison.Ordinal));
         Assert.Contains(grants, g => g.Contains("grant_type=refresh_token", StringComparison.Ordinal));

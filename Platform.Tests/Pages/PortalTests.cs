@@ -208,6 +208,7 @@ public sealed class PortalTests(BrowserPlatform platform) : IClassFixture<Browse
         // A month input takes several stops (month, year, its picker), all on the one element.
         Assert.Equal(form, reached.Where(form.Contains).Distinct().ToArray());
         Assert.Contains("example-xlsx", reached);
+        await tab.ScreenshotAsync("portal-keyboard");
     }
 
     [Fact]
@@ -220,6 +221,7 @@ public sealed class PortalTests(BrowserPlatform platform) : IClassFixture<Browse
         await page.GotoAsync(new Uri(platform.Address, "/portal").AbsoluteUri);
         await Assertions.Expect(page.Locator("#sign-in")).ToBeVisibleAsync();
         Assert.Equal(0, await page.EvaluateAsync<int>("() => sessionStorage.length"));
+        await tab.ScreenshotAsync("portal-signed-out");
         Assert.Empty(tab.Offsite);
     }
 }
