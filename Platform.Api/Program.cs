@@ -5,6 +5,7 @@ using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
 using Platform.Api.Leads;
+using Platform.Api.Pages;
 using Platform.Api.Quality;
 using Platform.Api.Reporting;
 using Platform.Api.Store;
@@ -52,6 +53,7 @@ app.UseKnownProxies();
 app.UseBrowserSecurity();
 app.UseProblemDetailsForErrors();
 app.UseApiDocumentation();
+app.UsePages();
 app.UseAuth();
 app.MapHealth();
 app.MapAuth();
@@ -63,6 +65,7 @@ app.MapQuality();
 app.MapTaxpayers();
 app.MapAudit();
 app.MapAccounts();
+app.MapPages();
 
 await app.RunAsync();
 

@@ -86,7 +86,7 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public DemoCredentials DemoCredentials()
     {
-        _ = Server; // the host seeds the file on start
+        _ = Services; // the host seeds the file on start (Services starts it, whether served in memory or by Kestrel)
         return JsonSerializer.Deserialize<DemoCredentials>(
             File.ReadAllText(Path.Combine(DataDirectory, "demo-credentials.json")), JsonSerializerOptions.Web)!;
     }
