@@ -4,6 +4,7 @@ using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
+using Platform.Api.Invoices;
 using Platform.Api.Leads;
 using Platform.Api.Quality;
 using Platform.Api.Store;
@@ -26,6 +27,7 @@ builder.Services.AddQuality(builder.Configuration);
 builder.Services.AddTaxpayers(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddLeads(builder.Configuration);
+builder.Services.AddInvoices(builder.Configuration);
 
 var app = builder.Build();
 
@@ -61,6 +63,7 @@ app.MapQuality();
 app.MapTaxpayers();
 app.MapAudit();
 app.MapAccounts();
+app.MapInvoices();
 
 await app.RunAsync();
 

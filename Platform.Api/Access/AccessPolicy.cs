@@ -63,6 +63,9 @@ public enum Operation
 
     /// <summary>Verify a lead and record its outcome: start verification, confirm, dismiss, record collection.</summary>
     WorkLeads,
+
+    /// <summary>Check an invoice's authenticity (发票查验) against the bureau's invoices: one at a time or a batch; each lookup audited.</summary>
+    VerifyInvoices,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -124,6 +127,9 @@ public static class AccessPolicy
         [Operation.ReadLeads] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.JurisdictionSourceMasked },
         [Operation.AssignLeads] = new() { [Roles.Analyst] = Reach.Jurisdiction },
         [Operation.WorkLeads] = new() { [Roles.Officer] = Reach.Jurisdiction },
+        // Agencies check invoices they are asked to reimburse (DESIGN: extras drive participation); the answer reveals
+        // nothing the caller does not already hold beyond the invoice's own details, so no jurisdiction applies.
+        [Operation.VerifyInvoices] = new() { [Roles.Agency] = Reach.Jurisdiction, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.Jurisdiction },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>
