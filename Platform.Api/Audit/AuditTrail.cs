@@ -89,6 +89,7 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, TimeProvider time, A
             command.Parameters.AddRange(Values(entry.At, entry.Actor, entry.Operation, entry.Subjects, null, null));
             batch.BatchCommands.Add(command);
         }
+        await batch.PrepareAsync(ct); // one statement, parsed once per pooled connection rather than once per entry
         await batch.ExecuteNonQueryAsync(ct);
     }
 

@@ -171,15 +171,6 @@ public sealed class IngestRecords(NpgsqlDataSource database)
             TextAt(reader, 9), reader.GetString(10));
     }
 
-    /// <summary>One standing invoice by code and number (<see cref="InvoiceLookup"/> on its own), or null.</summary>
-    public async Task<IssuedInvoice?> InvoiceAsync(string? code, string number, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { InvoiceLookup(InvoiceKey(code, number)) } };
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        return await ReadInvoice(reader, ct);
-    }
-
     private static string? TextAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>Every typed view (<see cref="TypedView"/>), by template id.</summary>

@@ -71,7 +71,7 @@ public static class IngestBench
     private const int WarmUpRows = 50_000;
 
     /// <summary>The PostgreSQL server process whose children are the backends, found as a backend's parent.</summary>
-    private static async Task<int> PostmasterAsync(string connectionString)
+    internal static async Task<int> PostmasterAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -9,12 +9,13 @@ public static class BenchProgram
         ["hostile", .. var rest] => await HostileFilesBench.RunAsync(Options.Rows(rest, 200_000)),
         ["city", .. var rest] => CityBench.Run(rest),
         ["compare", .. var rest] => await CompareBench.RunAsync(rest),
+        ["invoices", .. var rest] => await InvoiceBench.RunAsync(rest),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | invoices [--invoices N] [--seconds N]");
         return 2;
     }
 }
