@@ -29,5 +29,11 @@ public sealed class InvoiceOptions
     /// <summary>The most audit entries written in one transaction.</summary>
     public int AuditBatchSize { get; init; } = 500;
 
+    /// <summary>
+    /// How long the writer waits, once an entry is queued, before writing what has gathered (a stop writes at once).
+    /// Zero, the default, writes at once; a longer wait puts more entries in a transaction and widens what a crash loses.
+    /// </summary>
+    public TimeSpan AuditWriteDelay { get; init; } = TimeSpan.Zero;
+
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

@@ -33,8 +33,8 @@ public sealed class LookupAudit(InvoiceOptions options)
 }
 
 /// <summary>
-/// Drains <see cref="LookupAudit"/> into the audit trail: whatever is queued, up to <see cref="InvoiceOptions.AuditBatchSize"/>
-/// entries, in one transaction (<see cref="AuditTrail.RecordManyAsync"/>). A failed write is retried, with the same
+/// Drains <see cref="LookupAudit"/> into the audit trail: whatever is queued (after <see cref="InvoiceOptions.AuditWriteDelay"/>),
+/// up to <see cref="InvoiceOptions.AuditBatchSize"/> entries, in one transaction (<see cref="AuditTrail.RecordManyAsync"/>). A failed write is retried, with the same
 /// entries in the same order, every second until it succeeds; on stop the queue is closed and drained.
 /// </summary>
 public sealed partial class LookupAuditWriter(LookupAudit audit, AuditTrail trail, InvoiceOptions options, ILogger<LookupAuditWriter> logger)
@@ -45,6 +45,10 @@ public sealed partial class LookupAuditWriter(LookupAudit audit, AuditTrail trai
         var batch = new List<AuditRecord>(options.AuditBatchSize);
         while (await audit.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (options.AuditWriteDelay > TimeSpan.Zero && !stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.AuditWriteDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
             while (batch.Count < options.AuditBatchSize && audit.Reader.TryRead(out var entry))
             {
                 batch.Add(entry);
