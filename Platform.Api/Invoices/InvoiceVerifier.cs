@@ -41,7 +41,7 @@ public sealed class InvoiceVerifier(NpgsqlDataSource database, TimeProvider time
             await reader.NextResultAsync(ct);
             var admitted = await reader.ReadAsync(ct);
             await reader.NextResultAsync(ct);
-            answer = InvoiceVerification.Decide(query, await IngestRecords.ReadInvoice(reader, ct), admitted, resetsAt);
+            answer = InvoiceVerification.Decide(query, await IngestRecords.ReadInvoiceAsync(reader, ct), admitted, resetsAt);
         }
         await audit.EnqueueAsync(now, actor, query.Key, answer.Result, ct);
         return answer;

@@ -136,12 +136,15 @@ public sealed class IngestRecords(NpgsqlDataSource database)
 
     /// <summary>
     /// The look-up of one standing invoice by its key (<see cref="InvoiceKey"/>), as a command for the caller's batch so that
-    /// it shares a round trip with the caller's own statements; read its one row, if any, with <see cref="ReadInvoice"/>.
+    /// it shares a round trip with the caller's own statements; read its one row, if any, with <see cref="ReadInvoiceAsync"/>.
     /// It goes by the partial unique index on the current record's key, then the primary keys of the acceptance and the
     /// typed row: three index probes whatever the data set's size, and a correction or void shows at once. Names come from
     /// the registrations by the indexed subject key.
     /// </summary>
-    public static NpgsqlBatchCommand InvoiceLookup(string invoiceKey)
+    public static NpgsqlBatchCommand InvoiceLookup(string invoiceKey) =>
+        new(InvoiceLookupSql.Value) { Parameters = { new NpgsqlParameter { Value = invoiceKey } } };
+
+    private static readonly Lazy<string> InvoiceLookupSql = new(() =>
     {
         var invoices = TypedView(InvoicesTemplate).Name;
         var taxRegistrations = TypedView("tax-registrations").Name;
@@ -150,17 +153,16 @@ public sealed class IngestRecords(NpgsqlDataSource database)
             coalesce((select t.name from {taxRegistrations} t where t.subject_key = {uscc} order by t.period desc limit 1),
                      (select b.name from {businessRegistrations} b where b.subject_key = {uscc} order by b.period desc limit 1))
             """;
-        return new NpgsqlBatchCommand(
-            $"""
+        return $"""
             select i.invoice_code, i.invoice_number, i.issued, i.seller_uscc, {NameOf("i.seller_uscc")}, i.buyer_uscc, {NameOf("i.buyer_uscc")},
                    i.amount, i.tax, i.check_code, i.status
               from {invoices} i
              where i.record_key = $1
-            """) { Parameters = { new NpgsqlParameter { Value = invoiceKey } } };
-    }
+            """;
+    });
 
     /// <summary>The invoice <see cref="InvoiceLookup"/> found, or null; the reader stands at that command's result.</summary>
-    public static async Task<IssuedInvoice?> ReadInvoice(NpgsqlDataReader reader, CancellationToken ct)
+    public static async Task<IssuedInvoice?> ReadInvoiceAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
         if (!await reader.ReadAsync(ct))
         {

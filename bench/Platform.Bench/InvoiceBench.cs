@@ -287,7 +287,7 @@ public sealed class BareEndpoint : IAsyncDisposable
             await using var batch = new NpgsqlBatch(connection) { BatchCommands = { IngestRecords.InvoiceLookup(IngestRecords.InvoiceKey(code, number)) } };
             await batch.PrepareAsync(ct); // as the platform does
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            return await IngestRecords.ReadInvoice(reader, ct) is { } invoice ? Results.Ok(invoice) : Results.NotFound();
+            return await IngestRecords.ReadInvoiceAsync(reader, ct) is { } invoice ? Results.Ok(invoice) : Results.NotFound();
         });
         await app.StartAsync();
         return new BareEndpoint(app, data, url);
