@@ -4,6 +4,7 @@ using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
+using Platform.Api.Invoices;
 using Platform.Api.Leads;
 using Platform.Api.Pages;
 using Platform.Api.Quality;
@@ -29,6 +30,7 @@ builder.Services.AddTaxpayers(builder.Configuration);
 builder.Services.AddAudit(builder.Configuration);
 builder.Services.AddLeads(builder.Configuration);
 builder.Services.AddControlResults();
+builder.Services.AddInvoices(builder.Configuration);
 
 var app = builder.Build();
 
@@ -66,6 +68,7 @@ app.MapTaxpayers();
 app.MapAudit();
 app.MapAccounts();
 app.MapPages();
+app.MapInvoices();
 
 await app.RunAsync();
 

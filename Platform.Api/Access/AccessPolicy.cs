@@ -66,6 +66,9 @@ public enum Operation
 
     /// <summary>Control results (控管成果): aggregates of records and leads, never a taxpayer row.</summary>
     ReadControlResults,
+
+    /// <summary>Check an invoice's authenticity (发票查验) against the bureau's invoices: one at a time or a batch; each lookup audited.</summary>
+    VerifyInvoices,
 }
 
 /// <summary>How far an operation reaches for a role; <see cref="None"/> refuses it.</summary>
@@ -132,6 +135,9 @@ public static class AccessPolicy
         {
             [Roles.Leader] = Reach.Jurisdiction, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction, [Roles.Agency] = Reach.OwnAgency,
         },
+        // Agencies check invoices they are asked to reimburse (DESIGN: extras drive participation); the answer reveals
+        // nothing the caller does not already hold beyond the invoice's own details, so no jurisdiction applies.
+        [Operation.VerifyInvoices] = new() { [Roles.Agency] = Reach.Jurisdiction, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Officer] = Reach.Jurisdiction },
     };
 
     private static Dictionary<string, Reach> Everyone(Reach agency, Reach bureau) =>

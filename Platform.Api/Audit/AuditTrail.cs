@@ -29,12 +29,17 @@ public sealed record AuditActor(string Actor, string Role, string? Agency, strin
         user.GetClaim(Claims.Role) ?? "", user.GetClaim(PlatformClaims.Agency), http?.Connection.RemoteIpAddress?.ToString());
 }
 
+/// <summary>An entry made at <see cref="At"/> and written later (<see cref="AuditTrail.RecordManyAsync"/>).</summary>
+public sealed record AuditRecord(DateTimeOffset At, AuditActor Actor, string Operation, IReadOnlyList<string> Subjects);
+
 /// <summary>
 /// The audit trail (DESIGN: confidentiality, every access audited): every read of taxpayer-level data and every
 /// privileged change is appended, hash-chained, before its answer is given. A read audits through
 /// <c>RecordAsync</c>, in a transaction of its own (aliased GraphQL reads run side by side); a change in a Marten
 /// session audits through <see cref="Queue"/>, in the change's own transaction. Either failing fails the request:
-/// nothing is returned or changed without its entry (fail closed).
+/// nothing is returned or changed without its entry (fail closed). Invoice-authenticity lookups are the one exception:
+/// they reveal no taxpayer's data the caller did not hold, come by the thousand, and queue their entries for a writer
+/// that appends them in batches (<see cref="Invoices.LookupAudit"/>, with its stated bound on what a crash can lose).
 /// </summary>
 public sealed class AuditTrail(NpgsqlDataSource dataSource, TimeProvider time, AuditOptions options)
 {
@@ -55,7 +60,7 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, TimeProvider time, A
         CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(Append(i => $"${i}"));
-        foreach (var value in Values(actor, operation, subjects, rowCount, purpose))
+        foreach (var value in Values(time.GetUtcNow(), actor, operation, subjects, rowCount, purpose))
         {
             command.Parameters.Add(value);
         }
@@ -65,16 +70,40 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, TimeProvider time, A
     public Task RecordAsync(HttpContext http, string operation, IReadOnlyList<string> subjects, long? rowCount, string? purpose,
         CancellationToken ct) => RecordAsync(AuditActor.From(http), operation, subjects, rowCount, purpose, ct);
 
+    /// <summary>
+    /// Appends entries made earlier (each with its own time), in order, in one transaction and one round trip: the chain's
+    /// lock is taken once for them all, so a writer that gathers entries (<see cref="Invoices.LookupAudit"/>) pays one
+    /// commit per batch rather than one per entry. All are written or none.
+    /// </summary>
+    public async Task RecordManyAsync(IReadOnlyList<AuditRecord> entries, CancellationToken ct)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var entry in entries)
+        {
+            var command = new NpgsqlBatchCommand(Append(i => $"${i}"));
+            command.Parameters.AddRange(Values(entry.At, entry.Actor, entry.Operation, entry.Subjects, null, null));
+            batch.BatchCommands.Add(command);
+        }
+        await batch.PrepareAsync(ct); // one statement, parsed once per pooled connection rather than once per entry
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Appends the entry when the session saves, in the same transaction as the change it records.</summary>
     public void Queue(IDocumentSession session, HttpContext http, string operation, IReadOnlyList<string> subjects)
     {
-        var values = Values(AuditActor.From(http), operation, subjects, null, null);
+        var values = Values(time.GetUtcNow(), AuditActor.From(http), operation, subjects, null, null);
         session.QueueSqlCommand(Append(_ => "?"), values.Select(p => p.Value ?? DBNull.Value).ToArray());
     }
 
-    private NpgsqlParameter[] Values(AuditActor actor, string operation, IReadOnlyList<string> subjects, long? rowCount, string? purpose) =>
+    private static NpgsqlParameter[] Values(DateTimeOffset at, AuditActor actor, string operation, IReadOnlyList<string> subjects, long? rowCount,
+        string? purpose) =>
     [
-        new() { Value = time.GetUtcNow(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
+        new() { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz },
         new() { Value = actor.Actor, NpgsqlDbType = NpgsqlDbType.Text },
         new() { Value = actor.Role, NpgsqlDbType = NpgsqlDbType.Text },
         new() { Value = (object?)actor.Agency ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },

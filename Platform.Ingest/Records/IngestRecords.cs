@@ -37,6 +37,24 @@ public sealed record StandingRecord(
     int Row,
     JsonElement Values);
 
+/// <summary>
+/// An invoice as the bureau's <c>invoices-issued</c> data set holds it now (its standing record), with the seller's and
+/// buyer's names from the standing tax registration (else the business registration) of their credit codes, where held.
+/// <see cref="Status"/> is 正常, 作废 (voided) or 红冲 (red-letter).
+/// </summary>
+public sealed record IssuedInvoice(
+    string? Code,
+    string Number,
+    DateOnly Issued,
+    string SellerUscc,
+    string? SellerName,
+    string? BuyerUscc,
+    string? BuyerName,
+    decimal? Amount,
+    decimal? Tax,
+    string? CheckCode,
+    string Status);
+
 /// <summary>A column of a typed view: its name and SQL type (<c>text</c>, <c>numeric</c>, <c>bigint</c>, <c>date</c>, ...).</summary>
 public sealed record TypedViewColumn(string Name, string SqlType);
 
@@ -106,6 +124,56 @@ public sealed class IngestRecords(NpgsqlDataSource database)
             await analyse.ExecuteNonQueryAsync(ct);
         }
     }
+
+    /// <summary>The template of the bureau's invoices, whose record key is <see cref="InvoiceKey"/>.</summary>
+    public const string InvoicesTemplate = "invoices-issued";
+
+    /// <summary>
+    /// The record key of an invoice of <see cref="InvoicesTemplate"/> (its primary key, code then number, joined by
+    /// <c>|</c>; a fully digital invoice has no code, so its key starts with the bar).
+    /// </summary>
+    public static string InvoiceKey(string? code, string number) => $"{code}|{number}";
+
+    /// <summary>
+    /// The look-up of one standing invoice by its key (<see cref="InvoiceKey"/>), as a command for the caller's batch so that
+    /// it shares a round trip with the caller's own statements; read its one row, if any, with <see cref="ReadInvoiceAsync"/>.
+    /// It goes by the partial unique index on the current record's key, then the primary keys of the acceptance and the
+    /// typed row: three index probes whatever the data set's size, and a correction or void shows at once. Names come from
+    /// the registrations by the indexed subject key.
+    /// </summary>
+    public static NpgsqlBatchCommand InvoiceLookup(string invoiceKey) =>
+        new(InvoiceLookupSql.Value) { Parameters = { new NpgsqlParameter { Value = invoiceKey } } };
+
+    private static readonly Lazy<string> InvoiceLookupSql = new(() =>
+    {
+        var invoices = TypedView(InvoicesTemplate).Name;
+        var taxRegistrations = TypedView("tax-registrations").Name;
+        var businessRegistrations = TypedView("business-registrations").Name;
+        string NameOf(string uscc) => $"""
+            coalesce((select t.name from {taxRegistrations} t where t.subject_key = {uscc} order by t.period desc limit 1),
+                     (select b.name from {businessRegistrations} b where b.subject_key = {uscc} order by b.period desc limit 1))
+            """;
+        return $"""
+            select i.invoice_code, i.invoice_number, i.issued, i.seller_uscc, {NameOf("i.seller_uscc")}, i.buyer_uscc, {NameOf("i.buyer_uscc")},
+                   i.amount, i.tax, i.check_code, i.status
+              from {invoices} i
+             where i.record_key = $1
+            """;
+    });
+
+    /// <summary>The invoice <see cref="InvoiceLookup"/> found, or null; the reader stands at that command's result.</summary>
+    public static async Task<IssuedInvoice?> ReadInvoiceAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new IssuedInvoice(TextAt(reader, 0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetString(3), TextAt(reader, 4),
+            TextAt(reader, 5), TextAt(reader, 6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), reader.IsDBNull(8) ? null : reader.GetDecimal(8),
+            TextAt(reader, 9), reader.GetString(10));
+    }
+
+    private static string? TextAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     /// <summary>Every typed view (<see cref="TypedView"/>), by template id.</summary>
     public static IEnumerable<TypedRecordView> TypedViews => TypedTables.All.Select(t => TypedView(t.TemplateId));

@@ -15,7 +15,7 @@ public sealed class TestClock : TimeProvider
 }
 
 /// <summary>The platform with a <see cref="TestClock"/> as its time, for behaviour that depends on the date.</summary>
-public sealed class ClockedPlatformFactory : PlatformFactory
+public class ClockedPlatformFactory : PlatformFactory
 {
     public ClockedPlatformFactory()
     {

@@ -38,7 +38,7 @@ public static class CompareBench
         var taxpayers = Options.Value(args, "--surcharge-taxpayers", 100_000);
         var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
                                ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
-        Console.WriteLine($"load before: {Load()}");
+        Console.WriteLine($"load before: {Options.Load()}");
         // A run over a million registrations takes longer than a GraphQL request's default 30 s on this machine.
         if (Environment.GetEnvironmentVariable("PLATFORM_SERVER_GraphQL__Timeout") is null)
         {
@@ -77,7 +77,7 @@ public static class CompareBench
         {
             await Accepted(server, id);
         }
-        Console.WriteLine($"ingest (not timed in the ratio): both files accepted in {watch.Elapsed.TotalSeconds:F1} s; load {Load()}");
+        Console.WriteLine($"ingest (not timed in the ratio): both files accepted in {watch.Elapsed.TotalSeconds:F1} s; load {Options.Load()}");
         File.Delete(br);
         File.Delete(tr);
 
@@ -141,7 +141,7 @@ public static class CompareBench
             await Accepted(server, id);
         }
         directory.Delete(recursive: true);
-        Console.WriteLine($"ingest (not timed in the ratio): {files.Count} files accepted in {watch.Elapsed.TotalSeconds:F1} s; load {Load()}");
+        Console.WriteLine($"ingest (not timed in the ratio): {files.Count} files accepted in {watch.Elapsed.TotalSeconds:F1} s; load {Options.Load()}");
 
         var (run, query) = await MeasureRuleAsync(analyst, data, new SurchargeShortfall(new SurchargeShortfallOptions()), expected);
         await ReferenceTablesAsync(data, $"""
@@ -200,7 +200,7 @@ public static class CompareBench
         Console.WriteLine($"  the rest (HTTP, digests, merge, events, projection, commit):     {rest,7:F2} s" +
                           (run.Raised > 0 ? $" ({run.Raised / Math.Max(0.001, rest):N0} leads/s)" : ""));
         Console.WriteLine($"hand-written SQL into a table (reference, best of 3):             {hand,7:F2} s");
-        Console.WriteLine($"ratio rule/reference: {run.Seconds / hand:F2}   load {Load()}");
+        Console.WriteLine($"ratio rule/reference: {run.Seconds / hand:F2}   load {Options.Load()}");
     }
 
     /// <summary>A run's figures; <see cref="Analysed"/> are the tables whose statistics it refreshed, and what that takes (timed again afterwards).</summary>
@@ -398,7 +398,5 @@ public static class CompareBench
     }
 
     /// <summary>The load averages (1, 5, 15 minutes): the machine is shared, so figures are read beside them.</summary>
-    internal static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
-
     internal static string Json(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

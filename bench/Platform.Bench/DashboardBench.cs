@@ -25,7 +25,7 @@ public static class DashboardBench
         var every = Options.Value(args, "--every", 5);
         var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
                                ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
-        Console.WriteLine($"load before: {CompareBench.Load()}");
+        Console.WriteLine($"load before: {Options.Load()}");
         if (Environment.GetEnvironmentVariable("PLATFORM_SERVER_GraphQL__Timeout") is null)
         {
             Environment.SetEnvironmentVariable("PLATFORM_SERVER_GraphQL__Timeout", "00:10:00");
@@ -63,7 +63,7 @@ public static class DashboardBench
         var catchUp = watch.Elapsed.TotalSeconds;
         records = await ScalarAsync(data, "select coalesce(sum(rows_accepted), 0) from platform.result_submission_cube");
         Console.WriteLine($"the daemon caught up with {run.Raised:N0} leads {catchUp:F1} s after the run ({run.Raised / catchUp:N0} leads/s); " +
-                          $"{records:N0} records accepted; load {CompareBench.Load()}");
+                          $"{records:N0} records accepted; load {Options.Load()}");
 
         var county = await StringAsync(data, "select county from platform.lead group by county order by count(*) desc limit 1");
         string[] queries =
@@ -103,7 +103,7 @@ public static class DashboardBench
         var scanP95 = Percentile(scan, 0.95);
         Console.WriteLine($"controlResults over HTTP ({dashboard.Count} requests, {queries.Length} kinds): p50 {p50:F1} ms, p95 {p95:F1} ms");
         Console.WriteLine($"reference, the same figures by scanning platform.lead ({scan.Count} times): p50 {Percentile(scan, 0.5):F1} ms, p95 {scanP95:F1} ms");
-        Console.WriteLine($"load after: {CompareBench.Load()}");
+        Console.WriteLine($"load after: {Options.Load()}");
         Console.WriteLine(CompareBench.Json($"{{\"bench\":\"dashboard\",\"records\":{records},\"leads\":{run.Raised},\"p50Ms\":{p50:F1},\"p95Ms\":{p95:F1},\"scanP95Ms\":{scanP95:F1},\"ratio\":{p95 / scanP95:F3},\"catchUpSeconds\":{catchUp:F1}}}"));
         return 0;
     }

@@ -12,6 +12,9 @@ public static class Options
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
+    /// <summary>The machine's load averages over 1, 5 and 15 minutes (the benchmarks share it).</summary>
+    public static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
+
     /// <summary>Peak resident set size (VmHWM) of this process or another, in MB.</summary>
     public static double PeakRssMb(int? processId = null) => StatusMb(processId, "VmHWM:");
 

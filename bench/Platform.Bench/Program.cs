@@ -11,12 +11,13 @@ public static class BenchProgram
         ["compare", .. var rest] => await CompareBench.RunAsync(rest),
         ["auth", .. var rest] => await AuthBench.RunAsync(rest),
         ["dashboard", .. var rest] => await DashboardBench.RunAsync(rest),
+        ["invoices", .. var rest] => await InvoiceBench.RunAsync(rest),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | auth [--seconds N] | dashboard [--businesses N] [--every N]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | auth [--seconds N] | dashboard [--businesses N] [--every N] | invoices [--invoices N] [--seconds N]");
         return 2;
     }
 }

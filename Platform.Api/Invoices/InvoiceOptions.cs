@@ -1,0 +1,39 @@
+namespace Platform.Api.Invoices;
+
+/// <summary>Bounds and settings of the invoice-authenticity lookup (<c>Invoices:</c> in configuration).</summary>
+public sealed class InvoiceOptions
+{
+    public const string Section = "Invoices";
+
+    /// <summary>The time zone whose calendar day the daily limit counts in (IANA id).</summary>
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+
+    /// <summary>Lookups of one invoice per calendar day, across all callers and hosts; the next answers <c>limit-reached</c>.</summary>
+    public int LookupsPerInvoicePerDay { get; init; } = 5;
+
+    /// <summary>Requests to the lookup endpoints per client (its bearer token, else its address) per minute; more are answered 429.</summary>
+    public int RequestsPerClientPerMinute { get; init; } = 600;
+
+    /// <summary>The most invoices one batch may carry.</summary>
+    public int MaxBatchInvoices { get; init; } = 1_000;
+
+    /// <summary>The largest batch body, in bytes (1,000 lines of about 80 characters fit many times over).</summary>
+    public int MaxBatchBytes { get; init; } = 1 << 20;
+
+    /// <summary>
+    /// Audit entries of lookups waiting to be written; when full, lookups wait for room. Also the most entries a crash of
+    /// the host can lose (README, "Invoice-authenticity lookup").
+    /// </summary>
+    public int AuditQueueCapacity { get; init; } = 10_000;
+
+    /// <summary>The most audit entries written in one transaction.</summary>
+    public int AuditBatchSize { get; init; } = 500;
+
+    /// <summary>
+    /// How long the writer waits, once an entry is queued, before writing what has gathered (a stop writes at once).
+    /// Zero, the default, writes at once; a longer wait puts more entries in a transaction and widens what a crash loses.
+    /// </summary>
+    public TimeSpan AuditWriteDelay { get; init; } = TimeSpan.Zero;
+
+    public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}

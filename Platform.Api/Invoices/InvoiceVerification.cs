@@ -1,0 +1,68 @@
+using Platform.Ingest.Records;
+
+namespace Platform.Api.Invoices;
+
+/// <summary>
+/// What an invoice is, as a verification answer gives it: its identifiers, kind (<c>fully-digital</c>: a 20-digit number,
+/// no code; <c>legacy</c>: a code and an 8-digit number), date, parties, amounts and whether it is voided (作废) or a
+/// red-letter invoice (红冲).
+/// </summary>
+public sealed record InvoiceDetails(
+    string? Code,
+    string Number,
+    string Kind,
+    DateOnly IssueDate,
+    string SellerId,
+    string? SellerName,
+    string? BuyerId,
+    string? BuyerName,
+    decimal? AmountExcludingTax,
+    decimal? Tax,
+    decimal? Total,
+    bool Voided,
+    bool RedLetter)
+{
+    public static InvoiceDetails Of(IssuedInvoice invoice) => new(invoice.Code, invoice.Number, invoice.Code is null ? "fully-digital" : "legacy",
+        invoice.Issued, invoice.SellerUscc, invoice.SellerName, invoice.BuyerUscc, invoice.BuyerName, invoice.Amount, invoice.Tax,
+        invoice.Amount is { } amount && invoice.Tax is { } tax ? amount + tax : null, invoice.Status == "作废", invoice.Status == "红冲");
+}
+
+/// <summary>
+/// The answer to one lookup: <c>consistent</c> with the invoice's details; <c>inconsistent</c> with the names of the
+/// fields that differ (never the stored values); <c>not-found</c>; or <c>limit-reached</c> with when the invoice's daily
+/// count starts again.
+/// </summary>
+public sealed record InvoiceVerification(string Result, InvoiceDetails? Invoice = null, IReadOnlyList<string>? Mismatched = null,
+    DateTimeOffset? ResetsAt = null)
+{
+    public const string Consistent = "consistent", Inconsistent = "inconsistent", NotFound = "not-found", LimitReached = "limit-reached";
+
+    /// <summary>The answer to <paramref name="query"/> given what is held (null: nothing) and whether the day's count admitted it.</summary>
+    public static InvoiceVerification Decide(InvoiceQuery query, IssuedInvoice? held, bool admitted, DateTimeOffset resetsAt)
+    {
+        if (!admitted)
+        {
+            return new InvoiceVerification(LimitReached, ResetsAt: resetsAt);
+        }
+        if (held is null)
+        {
+            return new InvoiceVerification(NotFound);
+        }
+        List<string> mismatched = [];
+        if (held.Issued != query.IssueDate)
+        {
+            mismatched.Add("issueDate");
+        }
+        if (query.AmountExcludingTax is { } amount && held.Amount != amount)
+        {
+            mismatched.Add("amountExcludingTax");
+        }
+        if (query.CheckCodeLast6 is { } check && held.CheckCode != check)
+        {
+            mismatched.Add("checkCodeLast6");
+        }
+        return mismatched.Count > 0
+            ? new InvoiceVerification(Inconsistent, Mismatched: mismatched)
+            : new InvoiceVerification(Consistent, InvoiceDetails.Of(held));
+    }
+}

@@ -1,0 +1,29 @@
+using Marten;
+using Platform.Api.GraphQL;
+
+namespace Platform.Api.Invoices;
+
+public static class InvoicesSetup
+{
+    /// <summary>The invoice-authenticity lookup: its options, counter table, verifier, audit queue and writer, rate limit and GraphQL field.</summary>
+    public static IServiceCollection AddInvoices(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(InvoiceOptions.Section).Get<InvoiceOptions>() ?? new InvoiceOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<LookupAudit>();
+        services.AddSingleton<InvoiceVerifier>();
+        services.AddHostedService<LookupAuditWriter>();
+        services.AddHostedService<LookupCountPruning>();
+        services.AddSingleton<IQueryFields, InvoiceQueryFields>();
+        services.AddRateLimiter(limiter => limiter.AddPolicy(InvoiceLookupLimit.Policy, new InvoiceLookupLimit(options)));
+        services.ConfigureMarten(store => store.Storage.ExtendedSchemaObjects.Add(LookupCounter.Table()));
+        return services;
+    }
+
+    public static WebApplication MapInvoices(this WebApplication app)
+    {
+        app.MapVerifyInvoice();
+        app.MapVerifyInvoiceBatch();
+        return app;
+    }
+}

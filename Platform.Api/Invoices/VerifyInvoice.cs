@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Platform.Api.Access;
+using Platform.Api.Audit;
+
+namespace Platform.Api.Invoices;
+
+/// <summary>
+/// <c>POST /api/invoices/verify</c>: one invoice-authenticity lookup. A malformed field is a 400 validation problem naming
+/// it (never a <c>not-found</c>), and is neither counted nor audited; every answered lookup is both.
+/// </summary>
+public static class VerifyInvoice
+{
+    public static void MapVerifyInvoice(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/invoices/verify", VerifyAsync)
+            .RequireAccess(Operation.VerifyInvoices)
+            .RequireRateLimiting(InvoiceLookupLimit.Policy)
+            .WithTags("Invoices")
+            .WithSummary("Verify one invoice (发票查验): {code (10 or 12 digits; absent for a fully digital invoice), number (8 digits, or 20), " +
+                         "issueDate (yyyy-MM-dd), amountExcludingTax or checkCodeLast6}; answers consistent (with details, voided and " +
+                         "redLetter), inconsistent (the fields that differ), not-found, or limit-reached (with resetsAt) after " +
+                         "Invoices:LookupsPerInvoicePerDay lookups of the invoice that day; every lookup is audited")
+            .Accepts<InvoiceRequest>("application/json")
+            .Produces<InvoiceVerification>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    private static async Task<IResult> VerifyAsync(HttpContext http, InvoiceVerifier verifier, CancellationToken ct)
+    {
+        JsonElement body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<JsonElement>(http.Request.Body, cancellationToken: ct);
+        }
+        catch (JsonException)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [RequestShape] });
+        }
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [RequestShape] });
+        }
+        return InvoiceQuery.Parse(InvoiceInput.From(body), verifier.Today(), out var problems) is { } query
+            ? Results.Ok(await verifier.VerifyAsync(query, AuditActor.From(http), ct))
+            : Results.ValidationProblem(problems);
+    }
+
+    public const string RequestShape =
+        "Send a JSON object {\"code\", \"number\", \"issueDate\": \"yyyy-MM-dd\", \"amountExcludingTax\" or \"checkCodeLast6\"}.";
+}
+
+/// <summary>The lookup's body, for the API's documentation (the endpoint reads the fields itself, to name a malformed one).</summary>
+public sealed record InvoiceRequest(string? Code, string Number, string IssueDate, string? AmountExcludingTax, string? CheckCodeLast6);

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Platform.Api.Access;
+using Platform.Api.Audit;
+using Platform.Templates.Schema;
+using Sylvan.Data.Csv;
+
+namespace Platform.Api.Invoices;
+
+/// <summary>
+/// One line of a batch's answer, in the batch's order (<see cref="Line"/> counts invoices from 1): the invoice as sent and
+/// its answer, as for a single lookup; a malformed line is <c>malformed</c> with what to fix by field, and is neither
+/// counted nor audited.
+/// </summary>
+public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, string Result, InvoiceDetails? Invoice = null,
+    IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null)
+{
+    public const string Malformed = "malformed";
+}
+
+/// <summary>
+/// <c>POST /api/invoices/verify-batch</c>: an agency's reimbursement batch, as CSV (a header of the lookup's field names)
+/// or JSON (an array of lookups), up to <see cref="InvoiceOptions.MaxBatchInvoices"/> invoices; one answer per invoice in
+/// order, as JSON or, with <c>format=csv</c> or <c>Accept: text/csv</c>, as CSV for Excel (formulas neutralised). The
+/// daily limit and the audit apply to each invoice as to a single lookup.
+/// </summary>
+public static class VerifyInvoiceBatch
+{
+    public static void MapVerifyInvoiceBatch(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/invoices/verify-batch", VerifyAsync)
+            .RequireAccess(Operation.VerifyInvoices)
+            .RequireRateLimiting(InvoiceLookupLimit.Policy)
+            .WithTags("Invoices")
+            .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6) or " +
+                         "a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +
+                         "format=csv or Accept: text/csv, CSV for Excel (formulas neutralised); a malformed line is 'malformed' with its problems")
+            .Accepts<List<InvoiceRequest>>("application/json", "text/csv")
+            .Produces<List<InvoiceBatchLine>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+    private static async Task<IResult> VerifyAsync(HttpContext http, string? format, InvoiceVerifier verifier, InvoiceOptions options,
+        CancellationToken ct)
+    {
+        var request = http.Request;
+        if (request.ContentLength > options.MaxBatchBytes)
+        {
+            return TooLarge(options);
+        }
+        var text = await ReadBoundedAsync(request.Body, options.MaxBatchBytes, ct);
+        if (text is null)
+        {
+            return TooLarge(options);
+        }
+        var isCsv = request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
+        var (inputs, problem) = isCsv ? ReadCsv(text) : ReadJson(text);
+        if (problem is not null)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [isCsv ? "header" : "body"] = [problem] });
+        }
+        if (inputs.Count > options.MaxBatchInvoices)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["invoices"] = [$"The batch has {inputs.Count} invoices; send at most {options.MaxBatchInvoices} at once."],
+            });
+        }
+        var actor = AuditActor.From(http);
+        var today = verifier.Today();
+        var lines = new List<InvoiceBatchLine>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            var line = lines.Count + 1;
+            if (InvoiceQuery.Parse(input, today, out var problems) is not { } query)
+            {
+                lines.Add(new InvoiceBatchLine(line, input.Code, input.Number, InvoiceBatchLine.Malformed, Problems: problems));
+                continue;
+            }
+            var answer = await verifier.VerifyAsync(query, actor, ct);
+            lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt));
+        }
+        var wantsCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ||
+                       request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
+        return wantsCsv
+            ? Results.File(CsvText.Utf8WithBom(string.Concat(CsvLines(lines).Select(CsvText.Line))), "text/csv; charset=utf-8", "invoice-verification.csv")
+            : Results.Ok(lines);
+    }
+
+    /// <summary>The answer as a table for Excel: a header, then a line per invoice.</summary>
+    public static IEnumerable<IEnumerable<string?>> CsvLines(IEnumerable<InvoiceBatchLine> lines)
+    {
+        yield return ["line", "code", "number", "result", "mismatched", "voided", "redLetter", "kind", "issueDate", "sellerId", "sellerName",
+            "buyerId", "buyerName", "amountExcludingTax", "tax", "total", "resetsAt", "problems"];
+        foreach (var line in lines)
+        {
+            var invoice = line.Invoice;
+            yield return
+            [
+                line.Line.ToString(CultureInfo.InvariantCulture), line.Code, line.Number, line.Result,
+                line.Mismatched is { } mismatched ? string.Join(" ", mismatched) : null,
+                invoice is null ? null : invoice.Voided ? "true" : "false", invoice is null ? null : invoice.RedLetter ? "true" : "false",
+                invoice?.Kind, invoice?.IssueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), invoice?.SellerId, invoice?.SellerName,
+                invoice?.BuyerId, invoice?.BuyerName, Money(invoice?.AmountExcludingTax), Money(invoice?.Tax), Money(invoice?.Total),
+                line.ResetsAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                line.Problems is { } problems ? string.Join(" ", problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")) : null,
+            ];
+        }
+    }
+
+    private static string? Money(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static (List<InvoiceInput> Inputs, string? Problem) ReadCsv(string text)
+    {
+        using var reader = CsvDataReader.Create(new StringReader(text.TrimStart('\uFEFF')), new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',' });
+        var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < reader.FieldCount; i++)
+        {
+            var name = reader.GetName(i).Trim();
+            if (!InvoiceInput.Fields.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                return ([], $"Column '{name}' is not a lookup field; the header names {string.Join(", ", InvoiceInput.Fields)} (code and one of the last two may be left out).");
+            }
+            columns[name] = i;
+        }
+        if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
+        {
+            return ([], $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)}.");
+        }
+        var inputs = new List<InvoiceInput>();
+        while (reader.Read())
+        {
+            inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < reader.RowFieldCount ? reader.GetString(i) : null));
+        }
+        return (inputs, null);
+    }
+
+    private static (List<InvoiceInput> Inputs, string? Problem) ReadJson(string text)
+    {
+        const string Shape = "Send a JSON array of lookups, each {\"code\", \"number\", \"issueDate\", \"amountExcludingTax\" or \"checkCodeLast6\"}, or a CSV file as text/csv.";
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.ValueKind == JsonValueKind.Array
+                ? ([.. json.RootElement.EnumerateArray().Select(InvoiceInput.From)], null)
+                : ([], Shape);
+        }
+        catch (JsonException)
+        {
+            return ([], Shape);
+        }
+    }
+
+    private static async Task<string?> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static IResult TooLarge(InvoiceOptions options) => Results.ValidationProblem(new Dictionary<string, string[]>
+    {
+        ["body"] = [$"The batch is larger than {options.MaxBatchBytes} bytes; send at most {options.MaxBatchInvoices} invoices at once."],
+    });
+}

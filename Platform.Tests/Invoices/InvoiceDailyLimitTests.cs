@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using Platform.Api.Auth;
+using Platform.Api.Invoices;
+using Platform.Ingest.Records;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Invoices;
+
+/// <summary>The platform on a clock the test sets, with a per-client rate limit small enough to reach.</summary>
+public sealed class InvoiceLimitsPlatform : ClockedPlatformFactory
+{
+    public const int RequestsPerMinute = 12;
+
+    public InvoiceLimitsPlatform() => WithSetting("Invoices:RequestsPerClientPerMinute", RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : IClassFixture<InvoiceLimitsPlatform>
+{
+    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    [Fact]
+    public async Task The_sixth_lookup_of_an_invoice_in_a_day_across_callers_is_limit_reached_until_midnight_in_the_platform_time_zone()
+    {
+        var row = IssuedInvoices.Legacy(7101);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        // 23:30 in Shanghai, two days from now (tokens are issued and checked on the same clock).
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).DateTime).AddDays(2);
+        var lateEvening = new DateTimeOffset(day.ToDateTime(new TimeOnly(23, 30)), TimeSpan.FromHours(8));
+        platform.Clock.MoveTo(lateEvening);
+        var callers = new[] { await platform.ClientForAsync(Roles.Agency, "finance"), await platform.ClientForAsync(Roles.Analyst) };
+
+        var answers = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add((await callers[i % 2].VerifyAsync(IssuedInvoices.Lookup(row))).GetProperty("result").GetString()!);
+        }
+        var sixth = await callers[0].VerifyAsync(IssuedInvoices.Lookup(row));
+        var otherInvoice = await callers[0].VerifyAsync(IssuedInvoices.Lookup(IssuedInvoices.Legacy(7102)));
+
+        Assert.Equal(Enumerable.Repeat("consistent", 5), answers);
+        Assert.Equal("limit-reached", sixth.GetProperty("result").GetString());
+        Assert.Equal(new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)), sixth.GetProperty("resetsAt").GetDateTimeOffset());
+        Assert.Equal("not-found", otherInvoice.GetProperty("result").GetString());
+
+        platform.Clock.MoveTo(lateEvening.AddMinutes(30).AddSeconds(1));
+        Assert.Equal("consistent", (await callers[1].VerifyAsync(IssuedInvoices.Lookup(row))).GetProperty("result").GetString());
+
+        var key = IngestRecords.InvoiceKey(row[0], row[1]);
+        Assert.Equal([.. Enumerable.Repeat("consistent", 5), "limit-reached", "consistent"],
+            (await IssuedInvoices.AuditedAsync(platform, key, 7)).Select(e => e.Operation[LookupAudit.Operation("").Length..]));
+    }
+
+    [Fact]
+    public async Task A_client_over_its_rate_limit_is_answered_429_with_retry_after()
+    {
+        var client = await platform.ClientForAsync(Roles.Agency, "finance");
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= InvoiceLimitsPlatform.RequestsPerMinute; i++)
+        {
+            using var response = await client.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, InvoiceLimitsPlatform.RequestsPerMinute), HttpStatusCode.TooManyRequests], statuses);
+        var another = await platform.ClientForAsync(Roles.Agency, "finance");
+        using var fresh = await another.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, fresh.StatusCode);
+    }
+}

@@ -1,0 +1,47 @@
+using Npgsql;
+using Platform.Api.Auth;
+using Platform.Api.Invoices;
+using Platform.Ingest.Records;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Invoices;
+
+public sealed class LookupAuditTests
+{
+    [Fact]
+    public async Task Lookups_answered_before_their_entries_are_written_are_all_written_when_the_host_stops()
+    {
+        var platform = new PlatformFactory().WithSetting("Invoices:AuditWriteDelay", "01:00:00");
+        string connectionString;
+        var row = IssuedInvoices.Legacy(7401);
+        var key = IngestRecords.InvoiceKey(row[0], row[1]);
+        await using (platform)
+        {
+            await platform.InitializeAsync();
+            await IssuedInvoices.SendAsync(platform, [row]);
+            var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal("consistent", (await agency.VerifyAsync(IssuedInvoices.Lookup(row))).GetProperty("result").GetString());
+            }
+            connectionString = platform.ConnectionString;
+            Assert.Empty(await OperationsAsync(connectionString, key)); // queued: the writer waits an hour
+        }
+
+        Assert.Equal(Enumerable.Repeat(LookupAudit.Operation("consistent"), 3), await OperationsAsync(connectionString, key));
+    }
+
+    private static async Task<List<string>> OperationsAsync(string connectionString, string subject)
+    {
+        await using var data = NpgsqlDataSource.Create(connectionString);
+        await using var command = data.CreateCommand("select operation from platform.audit_entry where subjects @> array[$1] order by seq");
+        command.Parameters.Add(new NpgsqlParameter { Value = subject });
+        await using var reader = await command.ExecuteReaderAsync();
+        var operations = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            operations.Add(reader.GetString(0));
+        }
+        return operations;
+    }
+}

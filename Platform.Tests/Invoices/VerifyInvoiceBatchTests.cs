@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Api.Audit;
+using Platform.Api.Auth;
+using Platform.Api.Invoices;
+using Platform.Ingest.Records;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Invoices;
+
+public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFixture<PlatformFactory>
+{
+    [Fact]
+    public async Task A_json_batch_gets_one_answer_per_line_in_order_with_mixed_results_and_each_lookup_audited()
+    {
+        var good = IssuedInvoices.Legacy(7201);
+        var voided = IssuedInvoices.Legacy(7202, status: "作废");
+        await IssuedInvoices.SendAsync(platform, [good, voided]);
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        object[] batch =
+        [
+            IssuedInvoices.Lookup(good),
+            IssuedInvoices.Lookup(good, amount: "999.99"),
+            new { code = "4100191130", number = "07209999", issueDate = "2024-05-15", checkCodeLast6 = "123456" },
+            new { code = "41", number = "07201", issueDate = "2024-05-15" },
+            IssuedInvoices.Lookup(voided),
+        ];
+
+        using var response = await agency.PostAsJsonAsync("/api/invoices/verify-batch", batch);
+        var lines = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([1, 2, 3, 4, 5], lines.Select(l => l.GetProperty("line").GetInt32()));
+        Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], lines.Select(l => l.GetProperty("result").GetString()));
+        Assert.Equal(["amountExcludingTax"], lines[1].GetProperty("mismatched").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["code", "number", "amountExcludingTax"], lines[3].GetProperty("problems").EnumerateObject().Select(p => p.Name));
+        Assert.True(lines[4].GetProperty("invoice").GetProperty("voided").GetBoolean());
+
+        Assert.Equal([LookupAudit.Operation("consistent"), LookupAudit.Operation("inconsistent")],
+            (await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(good[0], good[1]), 2)).Select(e => e.Operation));
+        Assert.Single(await IssuedInvoices.AuditedAsync(platform, "4100191130|07209999", 1));
+        // Entries are written in the order of the lookups: once the last line's is there, a malformed line's would be too.
+        Assert.Single(await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(voided[0], voided[1]), 1));
+        Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync(null, "41|07201", null, null, 100, default));
+    }
+
+    [Fact]
+    public async Task A_csv_batch_is_answered_as_csv_for_excel_with_formulas_neutralised()
+    {
+        var red = IssuedInvoices.Legacy(7203, amount: "-50.00", status: "红冲");
+        await IssuedInvoices.SendAsync(platform, [red]);
+        var csv = "code,number,issueDate,amountExcludingTax\r\n" +
+                  $"{red[0]},{red[1]},{red[2]},-50.00\r\n" +
+                  "=HYPERLINK(\"http://x\"),00000001,2024-05-15,1.00\r\n" +
+                  $"{red[0]},{red[1]},2024-05-14,-50.00\r\n";
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/invoices/verify-batch?format=csv")
+        {
+            Content = new StringContent(csv, Encoding.UTF8, "text/csv"),
+        };
+
+        using var response = await agency.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith("line,code,number,result,mismatched,voided,redLetter", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith($"1,{red[0]},{red[1]},consistent,,false,true,legacy,2024-05-15,{red[3]},", lines[1], StringComparison.Ordinal);
+        Assert.Contains(",-50.00,130.00,80.00,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("2,\"'=HYPERLINK(\"\"http://x\"\")\",00000001,malformed,", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith($"3,{red[0]},{red[1]},inconsistent,issueDate,", lines[3], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header")]
+    [InlineData("application/json", """{"code":"4100191130"}""", "body")]
+    public async Task A_batch_of_the_wrong_shape_is_a_validation_problem_naming_what_to_fix(string mediaType, string body, string field)
+    {
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+
+        using var response = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(body, Encoding.UTF8, mediaType));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task A_batch_of_more_than_a_thousand_invoices_is_refused_before_any_lookup()
+    {
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var lookups = Enumerable.Range(0, 1001).Select(i => new { code = "4100191130", number = $"{7300000 + i:D8}", issueDate = "2024-05-15", amountExcludingTax = "1" });
+
+        using var response = await agency.PostAsJsonAsync("/api/invoices/verify-batch", lookups);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("at most 1000", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync(null, "4100191130|07300000", null, null, 100, default));
+    }
+}
