@@ -111,10 +111,8 @@ public static class AccessPolicy
         [Operation.DraftTemplates] = new() { [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction },
         [Operation.NegotiateTemplates] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction },
         [Operation.SubmitFiles] = new() { [Roles.Agency] = Reach.OwnAgency },
-        [Operation.ReadReceipts] = new()
-        {
-            [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction, [Roles.Leader] = Reach.Jurisdiction,
-        },
+        // Leaders read aggregates (the scoreboard, control results), not an agency's submissions one by one (issue 13).
+        [Operation.ReadReceipts] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.Jurisdiction, [Roles.Admin] = Reach.Jurisdiction },
         [Operation.ReadRawFiles] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.JurisdictionWithPurpose },
         [Operation.ReadErrorReports] = new() { [Roles.Agency] = Reach.OwnAgency, [Roles.Analyst] = Reach.JurisdictionWithPurpose },
         [Operation.ReadScoreboard] = new()

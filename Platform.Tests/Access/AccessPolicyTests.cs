@@ -57,7 +57,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         (string Operation, string Url, string[] Expected)[] matrix =
         [
             // Callers:                                          regulator   finance     analyst        officer    leader     admin
-            ("receipt", $"/api/submissions/{submission}", ["allowed", "hidden", "allowed", "refused", "allowed", "allowed"]),
+            ("receipt", $"/api/submissions/{submission}", ["allowed", "hidden", "allowed", "refused", "refused", "allowed"]),
             ("raw file", $"/api/submissions/{submission}/file", ["allowed", "hidden", "ask purpose", "refused", "refused", "refused"]),
             ("raw file with a purpose", $"/api/submissions/{submission}/file?purpose=核实线索", ["allowed", "hidden", "allowed", "refused", "refused", "refused"]),
             ("error report", $"/api/submissions/{submission}/errors", ["allowed", "hidden", "ask purpose", "refused", "refused", "refused"]),
