@@ -85,7 +85,17 @@ public static class LatestRecords
                 }
                 await ExecuteAsync(connection, $"insert into {Applied} (submission_id) values ($1)", ct, id);
             }
+            if (pending.Count == 0)
+            {
+                await transaction.CommitAsync(ct);
+                continue;
+            }
+            // The table's statistics follow what was applied, here rather than by a reader's staleness test: the counts of
+            // changed rows reach pg_stat only after the commit (forced to at the next idle moment), and an ANALYZE inside
+            // the transaction would be counted stale again by them.
+            await ExecuteAsync(connection, "select pg_stat_force_next_flush()", ct);
             await transaction.CommitAsync(ct);
+            await ExecuteAsync(connection, $"analyze {Table}", ct);
         }
     }
 

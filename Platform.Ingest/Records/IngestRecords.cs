@@ -85,7 +85,7 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     {
         string[] tables =
         [
-            $"{StoreSchema.Name}.ingest_record", $"{StoreSchema.Name}.ingest_accepted", LatestRecords.Table,
+            $"{StoreSchema.Name}.ingest_record", $"{StoreSchema.Name}.ingest_accepted",
             .. templateIds.Select(t => TypedTables.For(t)?.Table).OfType<string>(),
         ];
         var stale = new List<string>();
@@ -135,13 +135,14 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     }
 
     /// <summary>
-    /// What follows an acceptance, off the accepting transaction (the ingest worker calls it after each submission): the
-    /// register templates' latest records brought up to date, and statistics refreshed where rows changed.
+    /// What follows an acceptance, off the accepting transaction (the ingest worker calls it after each round of
+    /// submissions): statistics refreshed where rows changed, then the register templates' latest records brought up to
+    /// date (and analysed), so that once none are pending a reader finds nothing left to do.
     /// </summary>
     public static async Task AfterAcceptanceAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await LatestRecords.CatchUpAsync(connection, LatestRecords.Templates, ct);
         await RefreshStatisticsAsync(connection, TypedTables.All.Select(t => t.TemplateId), ct);
+        await LatestRecords.CatchUpAsync(connection, LatestRecords.Templates, ct);
     }
 
     /// <summary>Whether accepted submissions of these templates still wait to be applied to the latest records (a benchmark waits for none).</summary>
