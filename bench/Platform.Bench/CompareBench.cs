@@ -184,6 +184,7 @@ public static class CompareBench
     /// <summary>The rule run through <c>runRule</c>, its leads counted in the store against <paramref name="expected"/>, and its candidate query timed alone.</summary>
     private static async Task<(RuleRunResult Run, double QuerySeconds)> MeasureRuleAsync(HttpClient analyst, NpgsqlDataSource data, IComparisonRule rule, int expected)
     {
+        await ExecuteAsync(data, "checkpoint");
         var run = await RunRuleAsync(analyst, data, rule.Id);
         var stored = await ScalarAsync(data, "select count(*)::int from platform.lead where rule = $1", rule.Id);
         Check(run.Raised == expected && stored == expected, $"{rule.Id} raised {run.Raised} and {stored} are stored; {expected} were planted");
@@ -293,6 +294,7 @@ public static class CompareBench
         for (var run = 0; run < 3; run++)
         {
             await ExecuteAsync(data, $"drop table if exists {table}");
+            await ExecuteAsync(data, "checkpoint");
             var watch = Stopwatch.StartNew();
             await using (var command = data.CreateCommand(sql))
             {
