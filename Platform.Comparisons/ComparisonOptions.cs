@@ -20,7 +20,13 @@ public sealed class ComparisonOptions
     /// <summary>How long after an acceptance a run waits, so that several submissions accepted together make one run.</summary>
     public TimeSpan AcceptanceDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Leads appended per Marten session within a run's one transaction, so memory stays flat for a million candidates.</summary>
+    /// <summary>
+    /// How long <c>runRule</c> waits for its run before answering with the run still going (status running): under
+    /// GraphQL's default request timeout of 30 s. The run goes on either way; <c>ruleRuns</c> shows when it is done.
+    /// </summary>
+    public TimeSpan RunWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Lead changes read from the run's merge and copied into its pending events at a time, so memory stays flat for a million candidates.</summary>
     public int AppendBatch { get; set; } = 5_000;
 
     /// <summary>How long one statement of a run may take (the candidate query, the merge): a million registrations take more than Npgsql's 30 s on a busy machine.</summary>

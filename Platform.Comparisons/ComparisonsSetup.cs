@@ -36,6 +36,7 @@ public static class ComparisonsSetup
         }
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<RuleRunner>();
+        services.AddSingleton<OnDemandRuns>();
         services.AddSingleton<LeadReader>();
         var signal = new AcceptanceSignal();
         services.AddSingleton(signal);

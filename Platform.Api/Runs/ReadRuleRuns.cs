@@ -48,7 +48,10 @@ public sealed class RuleRunGraphType : ObjectGraphType<RuleRun>
             .Resolve(c => JsonNamingPolicy.KebabCaseLower.ConvertName(c.Source.Trigger.ToString()));
         Field(r => r.By);
         Field(r => r.StartedAt);
-        Field(r => r.FinishedAt);
+        Field<NonNullGraphType<StringGraphType>>("status").Description("running, completed or failed (a failed run changed nothing).")
+            .Resolve(c => JsonNamingPolicy.KebabCaseLower.ConvertName(c.Source.Status.ToString()));
+        Field(r => r.FinishedAt, nullable: true).Description("When the run ended; null while it is running.");
+        Field(r => r.Failure, nullable: true).Description("Why a failed run failed.");
         Field(r => r.DataAsOf, nullable: true).Description("The latest acceptance of a submission of the templates the rule reads.");
         Field(r => r.Candidates);
         Field(r => r.Raised);

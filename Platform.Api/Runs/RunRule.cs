@@ -10,21 +10,28 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Api.Runs;
 
-/// <summary><c>runRule(rule:, asOf:)</c>: an analyst runs a rule now; the answer is the run with its counts.</summary>
+/// <summary>
+/// <c>runRule(rule:, asOf:, wait:)</c>: an analyst runs a rule now; the answer is the run with its counts, or, for a run
+/// that takes longer than <c>Comparisons:RunWait</c> (or with <c>wait: false</c>), the run still going (status
+/// running), which goes on without the request and shows in <c>ruleRuns</c> when done.
+/// </summary>
 public sealed class RunRule : IMutationFields
 {
     public void AddTo(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<RuleRunGraphType>>("runRule")
-            .Description("Run a comparison rule now: its candidates are merged with its leads (raised, updated, closed as corrected).")
+            .Description("Run a comparison rule now: its candidates are merged with its leads (raised, updated, closed as corrected). " +
+                         "A run that outlasts Comparisons:RunWait goes on in the background and is answered with status running; ruleRuns shows it done.")
             .RequireAccess(Operation.RunRules)
             .Argument<NonNullGraphType<StringGraphType>>("rule", "The rule's id, such as registry-unregistered")
             .Argument<DateGraphType>("asOf", "The day the run is as of (default: today in Comparisons:TimeZone)")
+            .Argument<BooleanGraphType>("wait", "Wait for the run, up to Comparisons:RunWait (default true); false answers at once with the run under way",
+                argument => argument.DefaultValue = true)
             .ResolveAsync(async context =>
             {
                 try
                 {
-                    return await context.RequestServices!.GetRequiredService<RuleRunner>().RunAsync(context.GetArgument<string>("rule"),
-                        context.DateArgument("asOf"), RunTrigger.OnDemand, context.User!.GetClaim(Claims.Subject) ?? "", context.CancellationToken);
+                    return await context.RequestServices!.GetRequiredService<OnDemandRuns>().RunAsync(context.GetArgument<string>("rule"),
+                        context.DateArgument("asOf"), context.User!.GetClaim(Claims.Subject) ?? "", context.GetArgument("wait", true), context.CancellationToken);
                 }
                 catch (RunRefusedException refused)
                 {

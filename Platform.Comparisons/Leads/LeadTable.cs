@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx.Events;
 using Marten;
+using Platform.Ingest;
 using Marten.Events.Projections;
 using Weasel.Core;
 using Weasel.Postgresql;
@@ -92,30 +93,26 @@ public sealed class LeadProjection : IProjection
             var rows = leadEvents.Where(e => started.Contains(e.StreamKey!))
                 .GroupBy(e => e.StreamKey!)
                 .Select(g => g.Aggregate((Lead?)null, (lead, e) => Lead.Fold(lead, e.Data))!);
-            operations.QueueSqlCommand($"insert into {LeadTable.Name} select * from jsonb_populate_recordset(null::{LeadTable.Name}, ?::jsonb)",
-                JsonSerializer.Serialize(rows, LeadTable.Json));
+            operations.QueueSqlCommand(InsertSql("?"), JsonSerializer.Serialize(rows, LeadTable.Json));
         }
-        var group = new List<IEvent>();
-        foreach (var e in leadEvents.Where(e => !started.Contains(e.StreamKey!)))
+        foreach (var run in EventRuns.Of(leadEvents.Where(e => !started.Contains(e.StreamKey!))))
         {
-            if (group.Count > 0 && (group[0].EventType != e.EventType || group.Any(g => g.StreamKey == e.StreamKey)))
-            {
-                Update(operations, group);
-                group = [];
-            }
-            group.Add(e);
-        }
-        if (group.Count > 0)
-        {
-            Update(operations, group);
+            Update(operations, run);
         }
         return Task.CompletedTask;
     }
 
-    private static void Update(IDocumentOperations operations, List<IEvent> group)
+    private static void Update(IDocumentOperations operations, IReadOnlyList<IEvent> group) =>
+        operations.QueueSqlCommand(UpdateSql(group[0].EventType, "?"), JsonSerializer.Serialize(group.Select(e => e.Data).ToArray(), LeadTable.Json));
+
+    /// <summary>The insert of new leads' rows, given as a JSON array of folded <see cref="Lead"/>s in <paramref name="parameter"/>.</summary>
+    internal static string InsertSql(string parameter) =>
+        $"insert into {LeadTable.Name} select * from jsonb_populate_recordset(null::{LeadTable.Name}, {parameter}::jsonb)";
+
+    /// <summary>The update by events of one type, given as a JSON array in <paramref name="parameter"/>, at most one per lead.</summary>
+    internal static string UpdateSql(Type eventType, string parameter)
     {
-        var (set, fields) = LeadTable.Updates[group[0].EventType];
-        operations.QueueSqlCommand($"update {LeadTable.Name} l set {set} from jsonb_to_recordset(?::jsonb) as e({fields}) where l.id = e.lead_id",
-            JsonSerializer.Serialize(group.Select(e => e.Data).ToArray(), LeadTable.Json));
+        var (set, fields) = LeadTable.Updates[eventType];
+        return $"update {LeadTable.Name} l set {set} from jsonb_to_recordset({parameter}::jsonb) as e({fields}) where l.id = e.lead_id";
     }
 }

@@ -25,24 +25,13 @@ public static class CandidateSql
         $"'record_key', {alias}.record_key, 'agency', {alias}.agency)";
 
     /// <summary>
-    /// A subject's standing record of a monthly-increment template (RULES.md: the record of the latest period up to
-    /// <c>$1</c>; ties by the later submission, whose ids are time-ordered, then the later row).
-    /// </summary>
-    public static string Standing(string view) => $"""
-        select distinct on (subject_key) *
-          from {view}
-         where period <= $1
-         order by subject_key, period desc, submission_id desc, row_number desc
-        """;
-
-    /// <summary>
     /// Where each registered subject is (RULES.md "The subject's county and office"): <c>place(subject_key, division)</c>,
     /// the standing TR's division, else the standing BR's address division; with the CTEs <c>br</c> and <c>tr</c> (the
     /// standing registrations) it defines. Follow it with <c>, next as (...)</c> or the SELECT.
     /// </summary>
     public static string Registrations(RuleContext context) => $"""
-        with br as ({Standing(context.TypedView(Templates.BusinessRegistrations))}),
-             tr as ({Standing(context.TypedView(Templates.TaxRegistrations))}),
+        with br as ({context.Standing(Templates.BusinessRegistrations)}),
+             tr as ({context.Standing(Templates.TaxRegistrations)}),
              place as (select subject_key, coalesce(nullif(tr.division, ''), nullif(br.address_division, '')) as division
                          from br full join tr using (subject_key))
         """;

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.Ingest.Records;
 
 namespace Platform.Comparisons.Rules;
 
@@ -33,8 +34,22 @@ public interface IComparisonRule
     CandidateQuery Candidates(RuleContext context);
 }
 
-/// <summary>What a rule's query may use: where the typed views of the standing records are.</summary>
-public sealed record RuleContext(Func<string, string> TypedView);
+/// <summary>
+/// What a rule's query may use: where the typed views of the standing records are (<see cref="TypedView"/>, a name), and
+/// each subject's standing record of a monthly-increment template as of <c>$1</c> (<see cref="Standing"/>, a SELECT with
+/// the view's columns, from <see cref="IngestRecords.StandingPerSubjectAsync"/>).
+/// </summary>
+public sealed record RuleContext(Func<string, string> TypedView, Func<string, string> Standing)
+{
+    /// <summary>The context of a run as of <paramref name="asOf"/>, on the run's connection, for the rule's templates.</summary>
+    public static async Task<RuleContext> ForRunAsync(NpgsqlConnection connection, IComparisonRule rule, DateOnly asOf, CancellationToken ct)
+    {
+        var standing = await IngestRecords.StandingPerSubjectAsync(connection, rule.Templates, asOf, ct);
+        return new RuleContext(template => IngestRecords.TypedView(template).Name,
+            template => standing.TryGetValue(template, out var select) ? select
+                : throw new InvalidOperationException($"The rule reads '{template}' without naming it in its Templates."));
+    }
+}
 
 /// <summary>One SELECT producing candidates, and the values of its parameters from <c>$2</c> on.</summary>
 public sealed record CandidateQuery(string Select, IReadOnlyList<object> Parameters)

@@ -37,8 +37,8 @@ public sealed class RegistryUnregistered(RegistryOptions options) : RegistryRule
     public const string RuleId = "registry-unregistered";
 
     public override CandidateQuery Candidates(RuleContext context) => Query($"""
-        with br as ({Standing(context.TypedView(Templates[0]))}),
-             tr as ({Standing(context.TypedView(Templates[1]))})
+        with br as ({context.Standing(Templates[0])}),
+             tr as ({context.Standing(Templates[1])})
         select br.subject_key, date_trunc('month', br.established)::date, 0, null::numeric,
                jsonb_build_object(
                  'records', jsonb_build_array({Cite("br", Templates[0])}) || {CiteIfAny("tr", Templates[1])},

@@ -15,10 +15,19 @@ public enum RunTrigger
     Acceptance,
 }
 
+/// <summary>Where a run is: under way, done (its leads committed with it), or failed (nothing of it stands).</summary>
+public enum RunStatus
+{
+    Running,
+    Completed,
+    Failed,
+}
+
 /// <summary>
-/// One run of a rule, as a document written in the run's own transaction with its leads' events: which rule, version
-/// and parameters, as of which day, when, the data it saw (the latest accepted submission of the templates it reads),
-/// and what it did: leads raised, updated, closed as corrected, and candidates that changed nothing.
+/// One run of a rule, as a document: written as running once the run holds the rule's lock, then again in the run's own
+/// transaction with its leads' events (or as failed): which rule, version and parameters, as of which day, when, the
+/// data it saw (the latest accepted submission of the templates it reads), and what it did: leads raised, updated,
+/// closed as corrected, and candidates that changed nothing.
 /// </summary>
 public sealed record RuleRun(
     string Id,
@@ -29,10 +38,12 @@ public sealed record RuleRun(
     RunTrigger Trigger,
     string By,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt,
+    DateTimeOffset? FinishedAt,
     DateTimeOffset? DataAsOf,
     int Candidates,
     int Raised,
     int Updated,
     int Closed,
-    int Unchanged);
+    int Unchanged,
+    RunStatus Status = RunStatus.Completed,
+    string? Failure = null);

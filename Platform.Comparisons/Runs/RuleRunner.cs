@@ -29,14 +29,18 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
     /// <summary>Today in the platform's time zone: a run's <c>asOf</c> when none is given.</summary>
     public DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)).DateTime);
 
-    public async Task<RuleRun> RunAsync(string ruleId, DateOnly? asOf, RunTrigger trigger, string by, CancellationToken ct)
+    /// <summary>
+    /// Runs the rule to the end. <paramref name="started"/> hears of the run once it holds the rule's lock (with its id,
+    /// status running, as <c>ruleRuns</c> then lists it), before the long part; a refused run never starts.
+    /// </summary>
+    public async Task<RuleRun> RunAsync(string ruleId, DateOnly? asOf, RunTrigger trigger, string by, CancellationToken ct,
+        Action<RuleRun>? started = null)
     {
         var rule = Rule(ruleId);
         var day = asOf ?? Today();
-        var query = rule.Candidates(new RuleContext(template => IngestRecords.TypedView(template).Name));
-        await AnalyseStaleAsync(rule, ct);
         return await MergeAsync(ruleId, day, trigger, by, async (connection, transaction, token) =>
         {
+            var query = rule.Candidates(await PrepareAsync(rule, day, token));
             // CREATE TABLE AS may plan the query with parallel workers; INSERT ... SELECT never does (PostgreSQL 15):
             // on two cores the surcharge rule's query took twice as long in the run as alone (ops/bench compare).
             // Nested loops off for this statement only: a rule reads whole data sets, and the views' join on (submission,
@@ -56,18 +60,23 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
             await ExecuteAsync(connection, transaction, "select set_config('enable_nestloop', 'on', true)", token);
             await ExecuteAsync(connection, transaction,
                 $"insert into {CandidateTable.Name} ({CandidateTable.Columns}) select {CandidateTable.Columns} from lead_candidate_found", token);
-        }, ct);
+        }, ct, started);
     }
 
     /// <summary>
-    /// Brings the statistics of the tables behind the rule's views up to date first (ingest's read layer knows which,
-    /// <see cref="IngestRecords.RefreshStatisticsAsync"/>): a run just after a large acceptance otherwise plans with
-    /// the statistics of before it and joins the views by nested loops.
+    /// What the rule's query reads, made ready through ingest's read layer: the latest records of the registers brought
+    /// up to what was accepted (a correction just accepted shows), each subject's standing records as of the run's day
+    /// (<see cref="IngestRecords.StandingPerSubjectAsync"/>), and the statistics of the tables behind the views refreshed
+    /// where stale (<see cref="IngestRecords.RefreshStatisticsAsync"/>): a run just after a large acceptance otherwise
+    /// plans with the statistics of before it and joins the views by nested loops. The ingest worker does both after
+    /// each acceptance, so a run usually finds nothing left to do.
     /// </summary>
-    private async Task AnalyseStaleAsync(IComparisonRule rule, CancellationToken ct)
+    private async Task<RuleContext> PrepareAsync(IComparisonRule rule, DateOnly asOf, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var context = await RuleContext.ForRunAsync(connection, rule, asOf, ct);
         await IngestRecords.RefreshStatisticsAsync(connection, rule.Templates, ct);
+        return context;
     }
 
     /// <summary>
@@ -75,7 +84,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
     /// run's transaction, on its connection), and the candidates are merged with the rule's leads as a run would.
     /// </summary>
     public async Task<RuleRun> MergeAsync(string ruleId, DateOnly asOf, RunTrigger trigger, string by,
-        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> fillCandidates, CancellationToken ct)
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> fillCandidates, CancellationToken ct, Action<RuleRun>? started = null)
     {
         var rule = Rule(ruleId);
         var startedAt = time.GetUtcNow();
@@ -86,6 +95,35 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
         {
             throw new RunRefusedException(RefusalKind.Conflict, $"A run of '{rule.Id}' is under way; its result will show in ruleRuns.");
         }
+        var runId = Guid.CreateVersion7().ToString("N");
+        var parameters = RuleCatalog.ParametersOf(rule);
+        var running = new RuleRun(runId, rule.Id, rule.Version, parameters, asOf, trigger, by, startedAt, null, dataAsOf, 0, 0, 0, 0, 0, RunStatus.Running);
+        await StoreApartAsync(running, ct);
+        started?.Invoke(running);
+        try
+        {
+            return await MergeClaimedAsync(rule, running, connection, transaction, fillCandidates, ct);
+        }
+        catch (Exception e)
+        {
+            // The run's transaction is lost with everything it did; its record says so (the reason is in the host's log).
+            await StoreApartAsync(running with { Status = RunStatus.Failed, FinishedAt = time.GetUtcNow(),
+                Failure = $"The run failed ({e.GetType().Name}) and changed nothing; run it again, or see the platform's log." }, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>A run's record written in its own transaction, so every host's <c>ruleRuns</c> shows it while the run goes on.</summary>
+    private async Task StoreApartAsync(RuleRun run, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Store(run);
+        await session.SaveChangesAsync(ct);
+    }
+
+    private async Task<RuleRun> MergeClaimedAsync(IComparisonRule rule, RuleRun running, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task> fillCandidates, CancellationToken ct)
+    {
         await ExecuteAsync(connection, transaction, "select set_config('work_mem', $1, true)", ct, options.WorkMem);
         await ExecuteAsync(connection, transaction, CandidateTable.Create, ct);
         await fillCandidates(connection, transaction, ct);
@@ -97,11 +135,11 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
         var candidates = await ExecuteAsync(connection, transaction, "select count(*)::int from lead_candidate_digest", ct);
         var counts = await CountsAsync(connection, transaction, ct);
 
-        var runId = Guid.CreateVersion7().ToString("N");
-        var parameters = RuleCatalog.ParametersOf(rule);
+        var (runId, parameters) = (running.Id, running.Parameters);
         var raisedBy = $"rule:{rule.Id}";
         await ExecuteAsync(connection, transaction, "declare lead_changes no scroll cursor for select action, lead_id, subject, " +
             "to_char(period, 'YYYY-MM'), amount_at_risk, base, evidence::text, digest, county from lead_change", ct);
+        var append = new LeadAppend(store);
         while (true)
         {
             var chunk = await FetchAsync(connection, transaction, ct);
@@ -109,7 +147,6 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
             {
                 break;
             }
-            await using var session = store.LightweightSession(SessionOptions.ForTransaction(transaction));
             var now = time.GetUtcNow();
             foreach (var change in chunk)
             {
@@ -119,24 +156,28 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
                         var id = Guid.CreateVersion7().ToString("N");
                         var raised = new LeadRaised(id, rule.Id, rule.Version, parameters, change.Subject, change.Period, change.AmountAtRisk,
                             change.Base, Evidence.Parse(change.Evidence!), change.Digest!, change.County!, runId, now);
-                        session.Events.StartStream<Lead>(id, offices.For(raised.County) is { } office
+                        append.Start(id, offices.For(raised.County) is { } office
                             ? [raised, new LeadAssigned(id, office.Id, raisedBy, now)]
                             : [raised]);
                         break;
                     case "update":
-                        session.Events.Append(change.LeadId!, new LeadEvidenceUpdated(change.LeadId!, change.AmountAtRisk, change.Base,
+                        append.Append(change.LeadId!, new LeadEvidenceUpdated(change.LeadId!, change.AmountAtRisk, change.Base,
                             Evidence.Parse(change.Evidence!), change.Digest!, runId, now));
                         break;
                     default:
-                        session.Events.Append(change.LeadId!, new LeadClosedAsCorrected(change.LeadId!, runId, now));
+                        append.Append(change.LeadId!, new LeadClosedAsCorrected(change.LeadId!, runId, now));
                         break;
                 }
             }
-            await session.SaveChangesAsync(ct);
+            await append.FlushAsync(connection, transaction, ct);
         }
-        var run = new RuleRun(runId, rule.Id, rule.Version, parameters, asOf, trigger, by, startedAt, time.GetUtcNow(), dataAsOf, candidates,
-            counts.GetValueOrDefault("raise"), counts.GetValueOrDefault("update"), counts.GetValueOrDefault("close"),
-            candidates - counts.GetValueOrDefault("raise") - counts.GetValueOrDefault("update"));
+        await append.CompleteAsync(connection, transaction, ct);
+        var run = running with
+        {
+            Status = RunStatus.Completed, FinishedAt = time.GetUtcNow(), Candidates = candidates, Raised = counts.GetValueOrDefault("raise"),
+            Updated = counts.GetValueOrDefault("update"), Closed = counts.GetValueOrDefault("close"),
+            Unchanged = candidates - counts.GetValueOrDefault("raise") - counts.GetValueOrDefault("update"),
+        };
         await using (var session = store.LightweightSession(SessionOptions.ForTransaction(transaction)))
         {
             session.Store(run);

@@ -1,6 +1,8 @@
 using Marten;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Platform.Ingest.Records;
 using Platform.Ingest.Submissions;
 using Polly;
 using Polly.Retry;
@@ -26,7 +28,8 @@ public sealed class IngestSignal : IDisposable
 /// submission with its reason.
 /// </summary>
 public sealed partial class IngestWorker(
-    IDocumentStore store, SubmissionProcessor processor, IngestSignal signal, IngestOptions options, TimeProvider time, ILogger<IngestWorker> logger)
+    IDocumentStore store, NpgsqlDataSource dataSource, SubmissionProcessor processor, IngestSignal signal, IngestOptions options, TimeProvider time,
+    ILogger<IngestWorker> logger)
     : BackgroundService
 {
     private readonly ResiliencePipeline transientRetry = new ResiliencePipelineBuilder()
@@ -104,7 +107,31 @@ public sealed partial class IngestWorker(
                 }
             }
         }
+        if (pending.Count > 0)
+        {
+            await AfterAcceptanceAsync(ct);
+        }
     }
+
+    /// <summary>
+    /// The latest records and statistics brought up to date once the round's submissions are done, so the first rule run
+    /// after a large file does not pay for them. Not the submissions' fate: a reader catches up itself if this fails.
+    /// </summary>
+    private async Task AfterAcceptanceAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await IngestRecords.AfterAcceptanceAsync(connection, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            AfterAcceptanceFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Bringing the latest records and statistics up to date after acceptance failed; rule runs catch up themselves")]
+    private static partial void AfterAcceptanceFailed(ILogger logger, Exception e);
 
     [LoggerMessage(LogLevel.Warning, "Database unavailable while ingesting; will resume: {Reason}")]
     private static partial void DatabaseUnavailable(ILogger logger, string reason);

@@ -121,6 +121,11 @@ public static class RecordTables
              where r.current
             """);
 
+        foreach (var latest in LatestRecords.SchemaObjects())
+        {
+            yield return latest;
+        }
+
         foreach (var typed in TypedTables.SchemaObjects())
         {
             yield return typed;

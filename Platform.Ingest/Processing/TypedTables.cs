@@ -34,6 +34,12 @@ public sealed record TypedColumn(string Name, FieldType Type)
 public sealed partial record TypedTable(string TemplateId, string Table, string View, IReadOnlyList<TypedColumn> Columns)
 {
     /// <summary>
+    /// The view of each subject's latest standing record (<c>latest_&lt;template&gt;</c>, the typed view's columns) for a
+    /// register template (<see cref="LatestRecords"/>), else null.
+    /// </summary>
+    public string? Latest => LatestRecords.Templates.Contains(TemplateId) ? $"{StoreSchema.Name}.latest_{TemplateId.Replace('-', '_')}" : null;
+
+    /// <summary>
     /// The view's columns besides the fields, all from <c>ingest_record</c> and <c>ingest_accepted</c>, with their types.
     /// A field of the same name is not stored twice: the template's period field <c>period</c> is the record's period.
     /// </summary>
@@ -107,6 +113,19 @@ public sealed partial record TypedTable(string TemplateId, string Table, string 
               join {Table} t on t.submission_id = r.submission_id and t.row_number = r.row_number
              where r.template_id = '{TemplateId}' and r.current and not r.voided
             """);
+
+        if (Latest is { } latest)
+        {
+            yield return new View(ObjectName(latest),
+                $"""
+                select a.agency, a.template_version, l.submission_id, l.row_number, l.record_key, l.subject_key, l.period, a.accepted_at,
+                       {string.Join(", ", Columns.Select(c => "t." + Quoted(c.Name)))}
+                  from {LatestRecords.Table} l
+                  join {StoreSchema.Name}.ingest_accepted a on a.submission_id = l.submission_id
+                  join {Table} t on t.submission_id = l.submission_id and t.row_number = l.row_number
+                 where l.template_id = '{TemplateId}'
+                """);
+        }
     }
 }
 

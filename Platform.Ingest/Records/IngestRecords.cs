@@ -175,6 +175,48 @@ public sealed class IngestRecords(NpgsqlDataSource database)
 
     private static string? TextAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>
+    /// For each of <paramref name="templateIds"/>, a SELECT of each subject's standing record as of the date parameter
+    /// <c>$1</c> (the record of the latest period up to it; ties by the later submission, then the later row), with the
+    /// typed view's columns. For a register template (<see cref="LatestRecords.Templates"/>) it first applies what was
+    /// accepted since (so corrections show at once) and, when no subject's latest record is after
+    /// <paramref name="asOf"/>, reads the kept latest records; otherwise it sorts the typed view per subject.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> StandingPerSubjectAsync(NpgsqlConnection connection, IEnumerable<string> templateIds,
+        DateOnly asOf, CancellationToken ct)
+    {
+        var ids = templateIds.Distinct(StringComparer.Ordinal).ToList();
+        await LatestRecords.CatchUpAsync(connection, ids, ct);
+        var standing = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            standing[id] = TypedTables.For(id)?.Latest is { } latest && await LatestRecords.CoversAsync(connection, id, asOf, ct)
+                ? $"select * from {latest}"
+                : $"""
+                  select distinct on (subject_key) *
+                    from {TypedView(id).Name}
+                   where period <= $1
+                   order by subject_key, period desc, submission_id desc, row_number desc
+                  """;
+        }
+        return standing;
+    }
+
+    /// <summary>
+    /// What follows an acceptance, off the accepting transaction (the ingest worker calls it after each round of
+    /// submissions): statistics refreshed where rows changed, then the register templates' latest records brought up to
+    /// date (and analysed), so that once none are pending a reader finds nothing left to do.
+    /// </summary>
+    public static async Task AfterAcceptanceAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await RefreshStatisticsAsync(connection, TypedTables.All.Select(t => t.TemplateId), ct);
+        await LatestRecords.CatchUpAsync(connection, LatestRecords.Templates, ct);
+    }
+
+    /// <summary>Whether accepted submissions of these templates still wait to be applied to the latest records (a benchmark waits for none).</summary>
+    public static Task<bool> LatestPendingAsync(NpgsqlConnection connection, IEnumerable<string> templateIds, CancellationToken ct) =>
+        LatestRecords.PendingAsync(connection, templateIds, ct);
+
     /// <summary>Every typed view (<see cref="TypedView"/>), by template id.</summary>
     public static IEnumerable<TypedRecordView> TypedViews => TypedTables.All.Select(t => TypedView(t.TemplateId));
 

@@ -71,6 +71,39 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     }
 
     [Fact]
+    public async Task A_run_that_is_not_waited_for_goes_on_without_the_request_and_shows_in_ruleRuns_when_done()
+    {
+        await platform.PlantAsync("test-20", Candidate(201), Candidate(202), Candidate(203));
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+
+        var run = Data(await PostAsync(analyst, "mutation { runRule(rule: \"test-20\", asOf: \"2026-11-30\", wait: false) { id status finishedAt raised } }"), "runRule");
+        Assert.Equal(("running", JsonValueKind.Null, 0), (run.GetProperty("status").GetString(), run.GetProperty("finishedAt").ValueKind,
+            run.GetProperty("raised").GetInt32()));
+
+        var id = run.GetProperty("id").GetString();
+        JsonElement done = default;
+        for (var poll = 0; poll < 300 && done.ValueKind != JsonValueKind.Object; poll++)
+        {
+            var runs = Data(await PostAsync(analyst, "{ ruleRuns(rule: \"test-20\") { id status finishedAt raised } }"), "ruleRuns");
+            done = runs.EnumerateArray().SingleOrDefault(r => r.GetProperty("id").GetString() == id && r.GetProperty("status").GetString() != "running");
+            await Task.Delay(100);
+        }
+        Assert.Equal(("completed", 3), (done.GetProperty("status").GetString(), done.GetProperty("raised").GetInt32()));
+        Assert.NotEqual(JsonValueKind.Null, done.GetProperty("finishedAt").ValueKind);
+        Assert.Equal(3, Data(await PostAsync(analyst, "{ leads(rule: \"test-20\") { totalCount } }"), "leads").GetProperty("totalCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_run_waited_for_is_answered_completed_with_its_counts()
+    {
+        await platform.PlantAsync("test-15", Candidate(151));
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var run = Data(await PostAsync(analyst, "mutation { runRule(rule: \"test-15\", asOf: \"2026-11-30\") { status raised failure } }"), "runRule");
+        Assert.Equal(("completed", 1, JsonValueKind.Null), (run.GetProperty("status").GetString(), run.GetProperty("raised").GetInt32(),
+            run.GetProperty("failure").ValueKind));
+    }
+
+    [Fact]
     public async Task Unknown_rules_and_unknown_statuses_are_said_plainly()
     {
         var analyst = await platform.ClientForAsync(Roles.Analyst);

@@ -23,6 +23,27 @@ public sealed class MergeTests(LeadsPlatform platform) : IClassFixture<LeadsPlat
     }
 
     [Fact]
+    public async Task A_run_that_fails_after_it_started_is_recorded_failed_and_leaves_no_lead()
+    {
+        RuleRun? started = null;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => platform.Runner.MergeAsync("test-9", new DateOnly(2026, 11, 30), RunTrigger.OnDemand,
+            "test", async (connection, transaction, ct) =>
+            {
+                await platform.MergeAsync("test-10", Shop); // another rule's run meanwhile: only this one fails
+                throw new InvalidOperationException("the candidate query failed");
+            }, default, run => started = run));
+
+        Assert.Equal(RunStatus.Running, started!.Status);
+        await using var session = platform.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var recorded = await session.LoadAsync<RuleRun>(started.Id);
+        Assert.Equal((RunStatus.Failed, 0), (recorded!.Status, recorded.Raised));
+        Assert.NotNull(recorded.FinishedAt);
+        Assert.Contains("InvalidOperationException", recorded.Failure, StringComparison.Ordinal);
+        Assert.Empty(await LeadsAsync("test-9"));
+        Assert.Single(await LeadsAsync("test-10"));
+    }
+
+    [Fact]
     public async Task A_candidate_raises_a_lead_assigned_to_the_office_of_its_county()
     {
         var run = await platform.MergeAsync("test-1", Shop, Shop with { Subject = "91511381MA0000002X", County = "511381" },
