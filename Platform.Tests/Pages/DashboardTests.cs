@@ -122,6 +122,31 @@ public sealed class DashboardTests(DashboardTests.BrowserCity city) : IClassFixt
     }
 
     [Fact]
+    public async Task A_quarter_and_a_year_ask_for_their_months_and_show_what_graphql_answers_for_them()
+    {
+        await using var tab = await SignedInAsync("dashboard-leader-quarter");
+        var page = tab.Page;
+        await Assertions.Expect(page.Locator("#headline [data-figure]").First).ToBeVisibleAsync();
+        var last = Period.Parse(ControlResultsTests.City.Range.To);
+        var quarter = ((last.Month - 1) / 3) + 1;
+
+        await page.Locator("#period-kind").SelectOptionAsync("quarter");
+        await page.Locator("#period-year").FillAsync(last.Year.ToString(CultureInfo.InvariantCulture));
+        await page.Locator("#period-quarter").SelectOptionAsync(quarter.ToString(CultureInfo.InvariantCulture));
+        await page.Locator("#apply").ClickAsync();
+        var (first, end) = ($"{last.Year}-{(quarter * 3) - 2:00}", $"{last.Year}-{quarter * 3:00}");
+        await AssertHeadlineShowsAsync(page, await ControlResultsAsync(tab, $"(from: \"{first}\", to: \"{end}\")"));
+        await Assertions.Expect(page.Locator("#month-table tbody tr")).ToHaveCountAsync(3);
+
+        await page.Locator("#period-kind").SelectOptionAsync("year");
+        await page.Locator("#period-year").PressAsync("Enter");
+        await AssertHeadlineShowsAsync(page, await ControlResultsAsync(tab, $"(from: \"{last.Year}-01\", to: \"{last.Year}-12\")"));
+        await Assertions.Expect(page.Locator("#month-table tbody tr")).ToHaveCountAsync(12);
+        await tab.ScreenshotAsync("dashboard-year");
+        Assert.Empty(tab.Offsite);
+    }
+
+    [Fact]
     public async Task Each_table_exports_as_csv_with_its_rows_and_formulas_neutralised()
     {
         await using var tab = await SignedInAsync("dashboard-leader-csv");

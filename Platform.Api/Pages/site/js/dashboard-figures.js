@@ -87,7 +87,8 @@ export function drawQuality(container, scores, agencies, range) {
 function tableWithExport(container, { id, caption, headers, rows, exportRows, fileName }) {
   const shown = rows.length === 0
     ? el('p', { class: 'empty' }, t('dashboard.none'))
-    : el('div', { class: 'table-wrap' }, table(caption, headers, rows, { id }));
+    // Focusable, so that a keyboard can scroll a table wider than the window.
+    : el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption }, table(caption, headers, rows, { id }));
   container.replaceChildren(shown, el('div', { class: 'table-tools' },
     el('button', { type: 'button', class: 'export-csv', 'aria-label': t('dashboard.exportLabel', { table: caption }), disabled: rows.length === 0,
       onclick: () => saveCsv(fileName, [headers, ...exportRows]) }, t('dashboard.exportCsv'))));
