@@ -147,6 +147,31 @@ public sealed class DashboardTests(DashboardTests.BrowserCity city) : IClassFixt
     }
 
     [Fact]
+    public async Task A_county_outside_the_leaders_jurisdiction_is_refused_and_the_page_says_why_keeping_the_figures_it_had()
+    {
+        await using var tab = await SignedInAsync("dashboard-leader-county");
+        var page = tab.Page;
+        var headline = page.Locator("#headline");
+        await Assertions.Expect(headline.Locator("[data-figure]").First).ToBeVisibleAsync();
+        var shownFrom = await headline.GetAttributeAsync("data-from");
+
+        await page.Locator("#county").FillAsync("1101");
+        await page.Locator("#apply").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("Your jurisdiction is 5113");
+        await Assertions.Expect(headline).ToHaveAttributeAsync("data-from", shownFrom!);
+        await Assertions.Expect(page.Locator("#apply")).ToBeEnabledAsync();
+        await tab.ScreenshotAsync("dashboard-county-refused");
+
+        var county = (await page.Locator("#county-table tbody tr td:first-child").AllInnerTextsAsync())[0];
+        await page.Locator("#county").FillAsync(county);
+        await page.Locator("#apply").ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#county-table tbody tr")).ToHaveCountAsync(1);
+        await AssertHeadlineShowsAsync(page, await ControlResultsAsync(tab, $"(county: \"{county}\")"));
+        Assert.Empty(tab.Offsite);
+    }
+
+    [Fact]
     public async Task Each_table_exports_as_csv_with_its_rows_and_formulas_neutralised()
     {
         await using var tab = await SignedInAsync("dashboard-leader-csv");
