@@ -19,6 +19,7 @@ public static class PagesSetup
     {
         ["/"] = "index.html",
         ["/portal"] = "portal.html",
+        ["/dashboard"] = "dashboard.html",
         ["/signed-in"] = "signed-in.html",
     };
 

@@ -14,6 +14,7 @@ public sealed partial class PagesTests(PlatformFactory platform) : IClassFixture
     [Theory]
     [InlineData("/")]
     [InlineData("/portal")]
+    [InlineData("/dashboard")]
     [InlineData("/signed-in")]
     public async Task A_page_and_every_file_it_loads_are_served_without_a_token_under_the_content_policy(string path)
     {
