@@ -87,11 +87,20 @@ public sealed class ControlResultsTests(ControlResultsTests.City city) : IClassF
     public sealed record Shown(ResultFigures Headline, List<ResultFigures> ByMonth, List<ResultFigures> ByCounty, List<ResultFigures> ByAgency,
         List<ResultFigures> ByRule);
 
-    public sealed class City : IAsyncLifetime
+    /// <summary>The city on a platform of its own; a browser test passes a <see cref="BrowserPlatform"/> to see it in pages.</summary>
+    public class City : IAsyncLifetime
     {
         private static readonly Period LastPeriod = Period.Of(DateTimeOffset.UtcNow).AddMonths(-1);
 
-        public PlatformFactory Platform { get; } = new();
+        public City()
+            : this(new PlatformFactory())
+        {
+        }
+
+        // Protected: xunit makes a fixture through its one public constructor.
+        protected City(PlatformFactory platform) => Platform = platform;
+
+        public PlatformFactory Platform { get; }
         public GeneratedCity Generated { get; } =
             GeneratedCity.Generate(new CityOptions { Businesses = 200, Months = 6, PlantedPerRule = 2, LastPeriod = LastPeriod });
 

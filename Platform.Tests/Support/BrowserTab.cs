@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Platform.Api.Auth;
 
 namespace Platform.Tests.Support;
 
@@ -65,6 +66,15 @@ public sealed class BrowserTab : IAsyncDisposable
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 0, $"the screenshot {path} is empty");
         return path;
+    }
+
+    /// <summary>A new person (made on the platform with <see cref="WebFrontSignIn"/>) signed in on a tab of their own, at <paramref name="start"/>.</summary>
+    public static async Task<BrowserTab> SignedInAsync(Chromium chromium, BrowserPlatform platform, NewPerson person, string start = "/portal")
+    {
+        await new WebFrontSignIn(platform).PersonAsync(person);
+        var tab = await OpenAsync(chromium, platform);
+        await tab.SignInAsync(person.Username, WebFrontSignIn.PasswordOf(person.Username), start);
+        return tab;
     }
 
     /// <summary>Signs in on the platform's login page from the portal's sign-in button, and waits to be back on the portal.</summary>
