@@ -125,6 +125,7 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         await Assertions.Expect(rows.Nth(4)).ToContainTextAsync("红字发票");
         await Assertions.Expect(page.Locator("#batch-status")).ToContainTextAsync("已查验 5 张");
         await tab.ScreenshotAsync("portal-invoice-batch");
+        await tab.ScreenshotAsync("portal-invoices-section", page.Locator("#invoices"));
 
         var answers = await page.RunAndWaitForDownloadAsync(() => page.Locator("#batch-download").ClickAsync());
         var saved = Path.Combine(folder, answers.SuggestedFilename);

@@ -58,12 +58,19 @@ public sealed class BrowserTab : IAsyncDisposable
         }
     }
 
-    /// <summary>Saves the whole page as <c>screenshots/NAME.png</c> and answers the file's path.</summary>
-    public async Task<string> ScreenshotAsync(string name)
+    /// <summary>Saves the whole page, or only <paramref name="part"/> of it, as <c>screenshots/NAME.png</c> and answers the file's path.</summary>
+    public async Task<string> ScreenshotAsync(string name, ILocator? part = null)
     {
         Directory.CreateDirectory(ScreenshotFolder);
         var path = Path.Combine(ScreenshotFolder, name + ".png");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        if (part is null)
+        {
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        }
+        else
+        {
+            await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
+        }
         Assert.True(new FileInfo(path).Length > 0, $"the screenshot {path} is empty");
         return path;
     }
