@@ -15,7 +15,6 @@ public sealed class PortalTests(BrowserPlatform platform) : IClassFixture<Browse
 {
     private static readonly TimeSpan Processing = TimeSpan.FromSeconds(90);
 
-    private readonly WebFrontSignIn people = new(platform);
     private Chromium chromium = null!;
 
     public async Task InitializeAsync() => chromium = await Chromium.LaunchAsync();
@@ -27,10 +26,7 @@ public sealed class PortalTests(BrowserPlatform platform) : IClassFixture<Browse
         string start = "/portal")
     {
         var bureau = role == Roles.Agency ? null : "nanchong-bureau";
-        await people.PersonAsync(new NewPerson(username, role, agency, bureau, bureau is null ? null : "5113"));
-        var tab = await BrowserTab.OpenAsync(chromium, platform);
-        await tab.SignInAsync(username, WebFrontSignIn.PasswordOf(username), start);
-        return tab;
+        return await BrowserTab.SignedInAsync(chromium, platform, new NewPerson(username, role, agency, bureau, bureau is null ? null : "5113"), start);
     }
 
     private static ILocator ReceiptWithStatus(IPage page, string fileName, string status) =>

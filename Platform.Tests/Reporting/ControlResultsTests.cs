@@ -87,7 +87,7 @@ public sealed class ControlResultsTests(ControlResultsTests.City city) : IClassF
     public sealed record Shown(ResultFigures Headline, List<ResultFigures> ByMonth, List<ResultFigures> ByCounty, List<ResultFigures> ByAgency,
         List<ResultFigures> ByRule);
 
-    /// <summary>The city on an in-memory server; the dashboard's browser tests keep it on a loopback port instead.</summary>
+    /// <summary>The city on a platform of its own; a browser test passes a <see cref="BrowserPlatform"/> to see it in pages.</summary>
     public class City : IAsyncLifetime
     {
         private static readonly Period LastPeriod = Period.Of(DateTimeOffset.UtcNow).AddMonths(-1);

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Platform.Api.Auth;
 
 namespace Platform.Tests.Support;
 
@@ -57,14 +58,30 @@ public sealed class BrowserTab : IAsyncDisposable
         }
     }
 
-    /// <summary>Saves the whole page as <c>screenshots/NAME.png</c> and answers the file's path.</summary>
-    public async Task<string> ScreenshotAsync(string name)
+    /// <summary>Saves the whole page, or only <paramref name="part"/> of it, as <c>screenshots/NAME.png</c> and answers the file's path.</summary>
+    public async Task<string> ScreenshotAsync(string name, ILocator? part = null)
     {
         Directory.CreateDirectory(ScreenshotFolder);
         var path = Path.Combine(ScreenshotFolder, name + ".png");
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        if (part is null)
+        {
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        }
+        else
+        {
+            await part.ScreenshotAsync(new LocatorScreenshotOptions { Path = path });
+        }
         Assert.True(new FileInfo(path).Length > 0, $"the screenshot {path} is empty");
         return path;
+    }
+
+    /// <summary>A new person (made on the platform with <see cref="WebFrontSignIn"/>) signed in on a tab of their own, at <paramref name="start"/>.</summary>
+    public static async Task<BrowserTab> SignedInAsync(Chromium chromium, BrowserPlatform platform, NewPerson person, string start = "/portal")
+    {
+        await new WebFrontSignIn(platform).PersonAsync(person);
+        var tab = await OpenAsync(chromium, platform);
+        await tab.SignInAsync(person.Username, WebFrontSignIn.PasswordOf(person.Username), start);
+        return tab;
     }
 
     /// <summary>Signs in on the platform's login page from the portal's sign-in button, and waits to be back on the portal.</summary>

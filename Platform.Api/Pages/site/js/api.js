@@ -3,9 +3,11 @@
 import { accessToken, forgetTokens } from './auth.js';
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  /** errors: a validation problem's messages by field ({ field: [message] }), empty for other refusals. */
+  constructor(status, message, errors = {}) {
     super(message);
     this.status = status;
+    this.errors = errors;
   }
 }
 
@@ -16,6 +18,15 @@ export function whenSignedOut(handler) {
 }
 
 /** A problem details body (RFC 9457) as one line: title, detail and each field's message; other text as it came. */
+function problemErrors(text) {
+  try {
+    const errors = JSON.parse(text).errors;
+    return errors && typeof errors === 'object' && !Array.isArray(errors) ? errors : {};
+  } catch {
+    return {};
+  }
+}
+
 function problemText(text, fallback) {
   try {
     const problem = JSON.parse(text);
@@ -35,7 +46,8 @@ export async function request(path, options = {}) {
     onSignedOut();
   }
   if (!response.ok) {
-    throw new ApiError(response.status, problemText(await response.text(), response.statusText));
+    const text = await response.text();
+    throw new ApiError(response.status, problemText(text, response.statusText), problemErrors(text));
   }
   return response;
 }
@@ -52,17 +64,32 @@ function fileName(response, fallback) {
   return plain ? plain[1] : fallback;
 }
 
-/** Fetches a file with the token and hands it to the browser as a download. */
-export async function download(path, fallbackName) {
-  const response = await request(path);
-  const blob = await response.blob();
+/** Hands a blob (a file fetched, or made in the page) to the browser as a download named name. */
+export function save(blob, name) {
   const link = document.createElement('a');
   link.href = URL.createObjectURL(blob);
-  link.download = fileName(response, fallbackName);
+  link.download = name;
   document.body.append(link);
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+/** Fetches a file with the token and hands it to the browser as a download. */
+export async function download(path, fallbackName) {
+  const response = await request(path);
+  save(await response.blob(), fileName(response, fallbackName));
+}
+
+/** A GraphQL query on the platform's /graphql; its first error, if any, is thrown with its message. */
+export async function graphql(query, variables = {}) {
+  const body = await json('/graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  if (body.errors?.length) throw new ApiError(200, body.errors.map(e => e.message).join(' '));
+  return body.data;
 }
 
 /**

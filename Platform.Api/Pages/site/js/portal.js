@@ -1,5 +1,5 @@
 // The agency clerk's portal (/portal): the agency's templates, sending a file, receipts and error reports, and the
-// agency's data-quality record, all through the platform's REST API with the clerk's own token.
+// agency's data-quality record, what its data achieved and the invoice check, all through the platform's REST API with the clerk's own token.
 import { signedIn, signIn, signOut } from './auth.js';
 import { json, whenSignedOut } from './api.js';
 import { onLanguageChange, setupLanguageSwitch, t } from './i18n.js';
@@ -8,6 +8,9 @@ import { showTemplates } from './portal-templates.js';
 import { setupSending } from './portal-send.js';
 import { showReceipts, openReport } from './portal-receipts.js';
 import { showScoreboard } from './portal-scoreboard.js';
+import { setupResults } from './portal-results.js';
+import { setupInvoiceCheck } from './portal-invoices.js';
+import { setupInvoiceBatch } from './portal-invoice-batch.js';
 
 const $ = id => document.getElementById(id);
 const notice = $('notice');
@@ -47,7 +50,7 @@ async function start() {
   onLanguageChange(describe);
 
   const clerk = me.role === 'agency' && me.agency;
-  for (const id of ['templates', 'send', 'receipts', 'scoreboard']) $(id).hidden = !clerk;
+  for (const id of ['templates', 'send', 'receipts', 'scoreboard', 'results', 'invoices']) $(id).hidden = !clerk;
   for (const link of document.querySelectorAll('nav a')) link.hidden = !clerk;
   if (!clerk) {
     const explain = () => say(notice, t('role.notClerk', { role: me.role }), 'error');
@@ -56,7 +59,10 @@ async function start() {
   } else {
     const templates = await showTemplates($('template-list'));
     setupSending(templates, () => showReceipts($('receipt-list'), $('receipts-polling'), openReport));
-    await Promise.all([showReceipts($('receipt-list'), $('receipts-polling'), openReport), showScoreboard($('scoreboard-body'), me.agency)]);
+    setupInvoiceCheck();
+    setupInvoiceBatch();
+    await Promise.all([showReceipts($('receipt-list'), $('receipts-polling'), openReport), showScoreboard($('scoreboard-body'), me.agency),
+      setupResults()]);
   }
   const id = receiptInAddress();
   if (id) await openReport(id);

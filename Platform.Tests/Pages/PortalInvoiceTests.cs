@@ -1,0 +1,140 @@
+using System.Text;
+using Microsoft.Playwright;
+using Platform.Api.Auth;
+using Platform.Tests.Support;
+
+namespace Platform.Tests.Pages;
+
+/// <summary>
+/// The portal's invoice check in Debian's Chromium: a clerk checks single invoices (consistent, inconsistent, malformed)
+/// by keyboard and reads each answer where it belongs (and the day's limit with its reset time), and checks a batch file whose answers come back as a table in the
+/// file's order and download as CSV. The invoices are the bureau's, sent through the upload path as the tax bureau.
+/// </summary>
+public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture<BrowserPlatform>, IAsyncLifetime
+{
+    private Chromium chromium = null!;
+
+    public async Task InitializeAsync() => chromium = await Chromium.LaunchAsync();
+
+    public async Task DisposeAsync() => await chromium.DisposeAsync();
+
+    private Task<BrowserTab> ClerkAsync(string username) =>
+        BrowserTab.SignedInAsync(chromium, platform, new NewPerson(username, Roles.Agency, "market-regulator"));
+
+    /// <summary>Types each field's value by keyboard, field after field, and presses Enter to check.</summary>
+    private static async Task CheckByKeyboardAsync(IPage page, string code, string number, string issueDate, string amount)
+    {
+        await page.Locator("#invoice-code").FocusAsync();
+        foreach (var value in new[] { code, number })
+        {
+            await page.Keyboard.PressAsync("Control+A");
+            await page.Keyboard.TypeAsync(value);
+            await page.Keyboard.PressAsync("Tab");
+        }
+        await page.Locator("#invoice-issueDate").FillAsync(issueDate);   // a date input's parts are typed in the machine's own order
+        await page.Locator("#invoice-amountExcludingTax").FocusAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync(amount);
+        await page.Keyboard.PressAsync("Enter");
+    }
+
+    [Fact]
+    public async Task A_clerk_checks_a_consistent_an_inconsistent_and_a_malformed_invoice_by_keyboard_and_reads_each_answer()
+    {
+        var good = IssuedInvoices.Legacy(7601);
+        var voided = IssuedInvoices.Legacy(7602, status: "作废");
+        await IssuedInvoices.SendAsync(platform, [good, voided]);
+        await using var tab = await ClerkAsync("portal-invoice-clerk");
+        var page = tab.Page;
+        var answer = page.Locator("#invoice-answer .invoice-answer");
+
+        await CheckByKeyboardAsync(page, good[0], good[1], good[2], good[5]);
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-result", "consistent");
+        await Assertions.Expect(answer).ToContainTextAsync("查验一致");
+        await Assertions.Expect(answer.Locator("dl")).ToContainTextAsync(good[3]);   // the seller's id
+        await Assertions.Expect(answer.Locator("[data-mark]")).ToHaveCountAsync(0);
+        await tab.ScreenshotAsync("portal-invoice-consistent");
+
+        await CheckByKeyboardAsync(page, voided[0], voided[1], voided[2], voided[5]);
+        await Assertions.Expect(answer.Locator("[data-mark='voided']")).ToHaveTextAsync("已作废");
+
+        await CheckByKeyboardAsync(page, good[0], good[1], good[2], "999.99");
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-result", "inconsistent");
+        await Assertions.Expect(answer).ToContainTextAsync("不含税金额");
+        await Assertions.Expect(answer).Not.ToContainTextAsync(good[5]);
+        await tab.ScreenshotAsync("portal-invoice-inconsistent");
+
+        await CheckByKeyboardAsync(page, "41", good[1], good[2], good[5]);
+        var problem = page.Locator("#invoice-code-problem");
+        await Assertions.Expect(problem).ToBeVisibleAsync();
+        await Assertions.Expect(problem).ToContainTextAsync("10 or 12 digits");
+        await Assertions.Expect(page.Locator("#invoice-code")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#invoice-code")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#invoice-number-problem")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator("#invoice-answer")).ToContainTextAsync("发票代码");
+        await tab.ScreenshotAsync("portal-invoice-malformed");
+
+        await CheckByKeyboardAsync(page, "4100191130", "07609999", good[2], good[5]);
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-result", "not-found");
+        await Assertions.Expect(problem).ToBeHiddenAsync();
+
+        // The good invoice was looked up twice; three more lookups use up its day, and the page says when it resets.
+        using var agency = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        for (var lookup = 0; lookup < 3; lookup++)
+        {
+            await agency.VerifyAsync(IssuedInvoices.Lookup(good));
+        }
+        await CheckByKeyboardAsync(page, good[0], good[1], good[2], good[5]);
+        await Assertions.Expect(answer).ToHaveAttributeAsync("data-result", "limit-reached");
+        await Assertions.Expect(answer).ToContainTextAsync("后可再查");
+        Assert.Empty(tab.Offsite);
+    }
+
+    [Fact]
+    public async Task A_batch_of_mixed_lines_is_answered_in_order_and_its_answers_download_as_csv()
+    {
+        var good = IssuedInvoices.Legacy(7611);
+        var red = IssuedInvoices.Legacy(7612, amount: "-50.00", status: "红冲");
+        await IssuedInvoices.SendAsync(platform, [good, red]);
+        var folder = TestDirectories.New("invoice-batch");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "reimbursements.csv");
+        await File.WriteAllTextAsync(path, "code,number,issueDate,amountExcludingTax,checkCodeLast6\r\n" +
+            $"{good[0]},{good[1]},{good[2]},{good[5]},\r\n" +
+            $"{good[0]},{good[1]},2024-05-16,{good[5]},\r\n" +
+            $"4100191130,07619999,{good[2]},,123456\r\n" +
+            $"41,{good[1]},{good[2]},{good[5]},\r\n" +
+            $"{red[0]},{red[1]},{red[2]},{red[5]},\r\n", new UTF8Encoding(false));
+        await using var tab = await ClerkAsync("portal-invoice-batch-clerk");
+        var page = tab.Page;
+
+        await Assertions.Expect(page.Locator("#batch-header")).ToHaveTextAsync("code,number,issueDate,amountExcludingTax,checkCodeLast6");
+        var example = await page.RunAndWaitForDownloadAsync(() => page.Locator("#batch-example").ClickAsync());
+        var examplePath = Path.Combine(folder, example.SuggestedFilename);
+        await example.SaveAsAsync(examplePath);
+        Assert.StartsWith("code,number,issueDate,amountExcludingTax,checkCodeLast6\r\n", await File.ReadAllTextAsync(examplePath), StringComparison.Ordinal);
+
+        await page.Locator("#batch-file").SetInputFilesAsync(path);
+        await page.Locator("#batch-check").ClickAsync();
+        var rows = page.Locator("#batch-table tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(5);
+        var results = await page.Locator("#batch-table tbody tr .result").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.result)");
+        Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], results);
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("开票日期");
+        await Assertions.Expect(rows.Nth(3)).ToContainTextAsync("code:");
+        await Assertions.Expect(rows.Nth(4)).ToContainTextAsync("红字发票");
+        await Assertions.Expect(page.Locator("#batch-status")).ToContainTextAsync("已查验 5 张");
+        await tab.ScreenshotAsync("portal-invoice-batch");
+        await tab.ScreenshotAsync("portal-invoices-section", page.Locator("#invoices"));
+
+        var answers = await page.RunAndWaitForDownloadAsync(() => page.Locator("#batch-download").ClickAsync());
+        var saved = Path.Combine(folder, answers.SuggestedFilename);
+        await answers.SaveAsAsync(saved);
+        var bytes = await File.ReadAllBytesAsync(saved);
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("line,code,number,result,", lines[0], StringComparison.Ordinal);
+        Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], lines[1..].Select(l => l.Split(',')[3]));
+        Assert.Empty(tab.Offsite);
+    }
+}
