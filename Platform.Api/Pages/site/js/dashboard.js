@@ -1,7 +1,7 @@
 // The leadership's control-results page (/dashboard, 控管成果): filters by period, county, agency and rule, and what
 // GraphQL controlResults and scoreboard answer for them, drawn by dashboard-figures.js. Leaders, analysts and
 // administrators read it; anyone else (an agency's clerk above all) is told it is for leadership and is asked nothing.
-import { graphql } from './graphql.js';
+import { graphql } from './api.js';
 import { onLanguageChange, t } from './i18n.js';
 import { el, say } from './dom.js';
 import { startSession } from './session.js';

@@ -1,9 +1,8 @@
 // The agency clerk's portal (/portal): the agency's templates, sending a file, receipts and error reports, and the
 // agency's data-quality record, what its data achieved and the invoice check, all through the platform's REST API with the clerk's own token.
-import { signedIn, signIn, signOut } from './auth.js';
-import { json, whenSignedOut } from './api.js';
-import { onLanguageChange, setupLanguageSwitch, t } from './i18n.js';
+import { onLanguageChange, t } from './i18n.js';
 import { say } from './dom.js';
+import { startSession } from './session.js';
 import { showTemplates } from './portal-templates.js';
 import { setupSending } from './portal-send.js';
 import { showReceipts, openReport } from './portal-receipts.js';
@@ -15,14 +14,6 @@ import { setupInvoiceBatch } from './portal-invoice-batch.js';
 const $ = id => document.getElementById(id);
 const notice = $('notice');
 
-function showSignedOut(message) {
-  $('portal').hidden = true;
-  $('sign-out').hidden = true;
-  $('who').hidden = true;
-  $('signed-out').hidden = false;
-  if (message) say(notice, message, 'error');
-}
-
 /** A receipt named in the address (#receipt=ID) is opened as the page starts: links to a receipt can be shared. */
 function receiptInAddress() {
   const match = /^#receipt=([\w-]+)$/.exec(location.hash);
@@ -30,24 +21,9 @@ function receiptInAddress() {
 }
 
 async function start() {
-  setupLanguageSwitch($('language'));
-  $('sign-in').addEventListener('click', () => signIn());
-  $('sign-out').addEventListener('click', () => signOut());
-  whenSignedOut(() => showSignedOut(t('auth.expired')));
-  if (!signedIn()) {
-    showSignedOut();
-    return;
-  }
-
-  const me = await json('/api/me');
-  $('who').hidden = false;
-  $('sign-out').hidden = false;
+  const me = await startSession($('portal'));
+  if (!me) return;
   $('portal').hidden = false;
-  const describe = () => {
-    $('who').textContent = `${t('auth.as')}: ${me.name ?? me.subject ?? ''}${me.agency ? ` (${me.agency})` : ''}`;
-  };
-  describe();
-  onLanguageChange(describe);
 
   const clerk = me.role === 'agency' && me.agency;
   for (const id of ['templates', 'send', 'receipts', 'scoreboard', 'results', 'invoices']) $(id).hidden = !clerk;
