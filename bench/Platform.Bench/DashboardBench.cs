@@ -102,9 +102,48 @@ public static class DashboardBench
         var scanP95 = Percentile(scan, 0.95);
         Console.WriteLine($"controlResults over HTTP ({dashboard.Count} requests, {queries.Length} kinds): p50 {p50:F1} ms, p95 {p95:F1} ms");
         Console.WriteLine($"reference, the same figures by scanning platform.lead ({scan.Count} times): p50 {Percentile(scan, 0.5):F1} ms, p95 {scanP95:F1} ms");
+        var firstChart = await FirstChartAsync(server);
+        Console.WriteLine($"the page in Chromium, signed in as the demo leader: first chart drawn {Percentile(firstChart, 0.5):F0} ms after " +
+                          $"navigation (median of {firstChart.Count}), at most {firstChart.Max():F0} ms");
         Console.WriteLine($"load after: {Options.Load()}");
-        Console.WriteLine(CompareBench.Json($"{{\"bench\":\"dashboard\",\"records\":{records},\"leads\":{run.Raised},\"p50Ms\":{p50:F1},\"p95Ms\":{p95:F1},\"scanP95Ms\":{scanP95:F1},\"ratio\":{p95 / scanP95:F3},\"catchUpSeconds\":{catchUp:F1}}}"));
+        Console.WriteLine(CompareBench.Json($"{{\"bench\":\"dashboard\",\"records\":{records},\"leads\":{run.Raised},\"p50Ms\":{p50:F1},\"p95Ms\":{p95:F1},\"scanP95Ms\":{scanP95:F1},\"ratio\":{p95 / scanP95:F3},\"catchUpSeconds\":{catchUp:F1},\"firstChartMs\":{Percentile(firstChart, 0.5):F0}}}"));
         return 0;
+    }
+
+    /// <summary>
+    /// "Usable within a second": Debian's Chromium (ops/web install) signs in as the demo leader through the platform's
+    /// own login page, then loads /dashboard ten times (the first not counted); each time, from navigation until the
+    /// monthly trend's canvas exists, which ECharts creates once the figures have come and been drawn.
+    /// </summary>
+    private static async Task<List<double>> FirstChartAsync(PlatformServer server)
+    {
+        var leader = JsonDocument.Parse(await File.ReadAllTextAsync(server.DemoCredentialsPath)).RootElement.GetProperty("users")
+            .EnumerateArray().First(u => u.GetProperty("role").GetString() == "leader");
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+        });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var dashboard = new Uri(server.Client.BaseAddress!, "/dashboard").AbsoluteUri;
+        await page.GotoAsync(dashboard);
+        await page.Locator("#sign-in").ClickAsync();
+        await page.GetByLabel("Username").FillAsync(leader.GetProperty("username").GetString()!);
+        await page.GetByLabel("Password").FillAsync(leader.GetProperty("password").GetString()!);
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.Locator("#trend-chart canvas").WaitForAsync(new() { Timeout = 60_000 });
+        var times = new List<double>();
+        for (var round = 0; round <= 10; round++)
+        {
+            var one = Stopwatch.StartNew();
+            await page.GotoAsync(dashboard);
+            await page.Locator("#trend-chart canvas").WaitForAsync(new() { Timeout = 60_000 });
+            if (round > 0)
+            {
+                times.Add(one.Elapsed.TotalMilliseconds);
+            }
+        }
+        return times;
     }
 
     /// <summary>What the dashboard asks for: the headline, the trend and the three breakdowns.</summary>

@@ -25,6 +25,9 @@ public sealed class PlatformServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The demo credentials the server wrote on its first start (clients and people, with their secrets).</summary>
+    public string DemoCredentialsPath => Path.Combine(data.FullName, "demo-credentials.json");
+
     public static async Task<PlatformServer> StartAsync(string connectionString)
     {
         var data = Directory.CreateTempSubdirectory("platform-bench-data-");
@@ -102,6 +105,8 @@ public sealed class PlatformServer : IAsyncDisposable
                 ["Platform__ApplySchemaOnStart"] = "true",
                 ["Platform__SeedDemoData"] = "true",
                 ["Platform__AllowHttp"] = "true",
+                // Its own address, so that a browser signs in to pages served here (the web front returns to the issuer).
+                ["Tokens__Issuer"] = baseAddress.AbsoluteUri,
                 ["Logging__LogLevel__Default"] = "Error",
                 ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "None",
                 ["Ingest__PollInterval"] = "00:00:00.100",
