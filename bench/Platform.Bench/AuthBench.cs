@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace Platform.Bench;
 
@@ -10,7 +8,7 @@ namespace Platform.Bench;
 /// way in the same run, the reference. Prints requests/s, latency and the CPU per request of the server and of PostgreSQL
 /// for both: under a shared machine's load the CPU per request is steadier than requests/s.
 /// </summary>
-public static partial class AuthBench
+public static class AuthBench
 {
     private const int Connections = 50;
 
@@ -27,8 +25,8 @@ public static partial class AuthBench
         var health = new Load("GET /health/live (reference)", $"{baseAddress}/health/live", null);
 
         // A running server has its hot paths compiled and its pools filled; neither run counts.
-        await RunWrk(health, 3);
-        await RunWrk(me, 3);
+        await RunWrk(server, postmaster, health, 3);
+        await RunWrk(server, postmaster, me, 3);
         var healthRun = await Measure(server, postmaster, health, seconds);
         var meRun = await Measure(server, postmaster, me, seconds);
 
@@ -41,76 +39,20 @@ public static partial class AuthBench
 
     private sealed record Load(string What, string Url, string? Token);
 
-    private sealed record Run(double Rps, double P50Ms, double P99Ms, double CpuMsPerRequest, double DatabaseCpuMsPerRequest);
-
-    private static async Task<Run> Measure(PlatformServer server, int postmaster, Load load, int seconds)
+    private static async Task<Wrk.Run> Measure(PlatformServer server, int postmaster, Load load, int seconds)
     {
-        var (cpu, databaseCpu) = (ServerWatch.CpuSeconds(server.Process.Id), ServerWatch.ClusterCpuSeconds(postmaster));
-        var output = await RunWrk(load, seconds);
-        (cpu, databaseCpu) = (ServerWatch.CpuSeconds(server.Process.Id) - cpu, ServerWatch.ClusterCpuSeconds(postmaster) - databaseCpu);
-        var requests = double.Parse(Required(RequestsLine(), output, "requests in"), CultureInfo.InvariantCulture);
-        var run = new Run(
-            double.Parse(Required(RpsLine(), output, "Requests/sec"), CultureInfo.InvariantCulture),
-            Milliseconds(Required(Percentile50(), output, "50%")),
-            Milliseconds(Required(Percentile99(), output, "99%")),
-            cpu * 1000 / requests,
-            databaseCpu * 1000 / requests);
+        var run = await RunWrk(server, postmaster, load, seconds);
         Console.WriteLine($"{load.What,-40} {run.Rps,10:N0} requests/s  p50 {run.P50Ms:F1} ms  p99 {run.P99Ms:F1} ms  " +
-                          $"CPU per request: server {run.CpuMsPerRequest:F3} ms, PostgreSQL {run.DatabaseCpuMsPerRequest:F3} ms  ({requests:N0} in {seconds} s, {Connections} connections)");
+                          $"CPU per request: server {run.CpuMsPerRequest:F3} ms, PostgreSQL {run.DatabaseCpuMsPerRequest:F3} ms  ({run.Requests:N0} in {seconds} s, {Connections} connections)");
         return run;
     }
 
-    /// <summary>wrk's report; any answer but 2xx/3xx (a refused token) fails the run, since refusals are cheap and would flatter it.</summary>
-    private static async Task<string> RunWrk(Load load, int seconds)
+    /// <summary>A run of wrk; any answer but 2xx/3xx (a refused token) fails it, since refusals are cheap and would flatter it.</summary>
+    private static async Task<Wrk.Run> RunWrk(PlatformServer server, int postmaster, Load load, int seconds)
     {
-        var start = new ProcessStartInfo("wrk", ["-t", "2", "-c", Connections.ToString(CultureInfo.InvariantCulture),
-            "-d", $"{seconds}s", "--latency", load.Url])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (load.Token is not null)
-        {
-            start.ArgumentList.Insert(0, $"Authorization: Bearer {load.Token}");
-            start.ArgumentList.Insert(0, "-H");
-        }
-        using var wrk = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start; ops/bench installs it.");
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        var errors = await wrk.StandardError.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        if (wrk.ExitCode != 0 || output.Contains("Non-2xx or 3xx responses", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"wrk on {load.Url} did not get only successful answers:\n{output}{errors}");
-        }
-        return output;
+        var run = await Wrk.RunAsync(load.Url, load.Token, seconds, Connections, server.Process.Id, postmaster);
+        return run.Errors > 0 || run.SocketErrors
+            ? throw new InvalidOperationException($"wrk on {load.Url} did not get only successful answers: {run.Errors} not 2xx/3xx, socket errors {run.SocketErrors}")
+            : run;
     }
-
-    private static string Required(Regex pattern, string output, string what) =>
-        pattern.Match(output) is { Success: true } match ? match.Groups[1].Value
-            : throw new InvalidOperationException($"wrk's report has no '{what}' line:\n{output}");
-
-    private static double Milliseconds(string latency)
-    {
-        var unit = latency.TrimStart("0123456789.".ToCharArray());
-        var value = double.Parse(latency[..^unit.Length], CultureInfo.InvariantCulture);
-        return unit switch
-        {
-            "us" => value / 1000,
-            "ms" => value,
-            "s" => value * 1000,
-            _ => throw new InvalidOperationException($"wrk gave a latency in an unknown unit: {latency}"),
-        };
-    }
-
-    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
-    private static partial Regex RpsLine();
-
-    [GeneratedRegex(@"\n\s*([0-9]+) requests in")]
-    private static partial Regex RequestsLine();
-
-    [GeneratedRegex(@"\n\s*50%\s+([0-9.]+[a-z]+)")]
-    private static partial Regex Percentile50();
-
-    [GeneratedRegex(@"\n\s*99%\s+([0-9.]+[a-z]+)")]
-    private static partial Regex Percentile99();
 }

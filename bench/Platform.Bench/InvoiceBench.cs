@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Npgsql;
 using Platform.Ingest.Records;
 using Platform.Templates.Checks;
@@ -24,7 +23,7 @@ namespace Platform.Bench;
 /// <c>GET /api/me</c> (a token checked, nothing else) and <c>GET /health/live</c> (nothing) are driven the same way,
 /// with the platform process's CPU time per request in each run.
 /// </summary>
-public static partial class InvoiceBench
+public static class InvoiceBench
 {
     private const string Period = "2026-09";
     private const string LegacyCode = "4100191130";
@@ -101,60 +100,12 @@ public static partial class InvoiceBench
         }
     }
 
-    /// <summary>
-    /// What wrk measured, with the CPU time per request of the process that answered (the platform, or this one for the
-    /// bare endpoint) and of PostgreSQL over the run.
-    /// </summary>
-    private sealed record Run(double Rps, double P50Ms, double P99Ms, long Requests, long Errors, double CpuMsPerRequest, double DatabaseCpuMsPerRequest);
-
-    private static void Report(string what, Run run) => Console.WriteLine(
+    private static void Report(string what, Wrk.Run run) => Console.WriteLine(
         $"{what}: {run.Rps,8:N0} requests/s  p50 {run.P50Ms,6:F2} ms  p99 {run.P99Ms,6:F2} ms  non-2xx {run.Errors:N0}" +
         $"  CPU/request: server {run.CpuMsPerRequest:F2} ms, PostgreSQL {run.DatabaseCpuMsPerRequest:F2} ms");
 
-    private static async Task<Run> WrkAsync(string url, string? script, string? token, int seconds, int connections, int serverPid, int postmaster)
-    {
-        List<string> args = ["-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "--timeout", "10s"];
-        if (script is not null)
-        {
-            args.AddRange(["-s", script]);
-        }
-        if (token is not null)
-        {
-            args.AddRange(["-H", $"Authorization: Bearer {token}"]);
-        }
-        args.Add(url);
-        var (cpuBefore, databaseBefore) = (ServerWatch.CpuSeconds(serverPid), ServerWatch.ClusterCpuSeconds(postmaster));
-        using var wrk = Process.Start(new ProcessStartInfo("wrk", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await wrk.StandardOutput.ReadToEndAsync();
-        await wrk.WaitForExitAsync();
-        if (wrk.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"wrk failed: {await wrk.StandardError.ReadToEndAsync()}{output}");
-        }
-        var requests = long.Parse(RequestsLine().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
-        var cpu = (ServerWatch.CpuSeconds(serverPid) - cpuBefore) * 1000 / Math.Max(1, requests);
-        var databaseCpu = (ServerWatch.ClusterCpuSeconds(postmaster) - databaseBefore) * 1000 / Math.Max(1, requests);
-        var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        return new Run(double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
-            Milliseconds(output, "50%"), Milliseconds(output, "99%"), requests, errors, cpu, databaseCpu);
-    }
-
-    /// <summary>A latency percentile of wrk's distribution (<c>99%   12.34ms</c>; units us, ms or s) in milliseconds.</summary>
-    private static double Milliseconds(string output, string percentile)
-    {
-        var match = Regex.Match(output, $@"^\s*{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
-        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
-    }
-
-    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
-    private static partial Regex RequestsPerSecond();
-
-    [GeneratedRegex(@"(\d+) requests in")]
-    private static partial Regex RequestsLine();
-
-    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
-    private static partial Regex NonSuccess();
+    private static Task<Wrk.Run> WrkAsync(string url, string? script, string? token, int seconds, int connections, int serverPid, int postmaster) =>
+        Wrk.RunAsync(url, token, seconds, connections, serverPid, postmaster, script, timeout: "10s");
 
     /// <summary>Waits until the audit trail has stopped growing for half a second: the lookups' writer has caught up.</summary>
     private static async Task AuditWrittenAsync(string connectionString)
