@@ -54,6 +54,11 @@ public static class IngestBench
         Console.WriteLine($"receipt: {receipt.GetProperty("status").GetString()}, {receipt.GetProperty("rowsAccepted").GetInt32():N0} accepted, " +
                           $"{receipt.GetProperty("rowsRejected").GetInt32():N0} rejected, checked and applied in " +
                           $"{receipt.GetProperty("processingSeconds").GetDouble():F1} s after the upload was stored");
+        if (receipt.GetProperty("status").GetString() != "accepted" || receipt.GetProperty("rowsAccepted").GetInt32() != rows)
+        {
+            Console.Error.WriteLine($"ingest bench: the upload was not accepted whole, so there is no figure to give; receipt: {receipt}");
+            return 1;
+        }
         (serverCpu, databaseCpu) = (ServerWatch.CpuSeconds(server.Process.Id) - serverCpu, ServerWatch.ClusterCpuSeconds(postmaster) - databaseCpu);
         var ingestRate = rows / watch.Elapsed.TotalSeconds;
         var peak = Options.PeakRssMb(server.Process.Id);
