@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Platform.Api.Audit;
+using Platform.Api.Invoices;
 
 namespace Platform.Bench;
 
@@ -11,7 +13,10 @@ namespace Platform.Bench;
 /// lookup's, a batch at a time as <c>LookupAuditWriter</c> does, against the same rows put into a plain copy of the table
 /// (same columns and indexes, no chain: number and digests made up) by one insert per batch, measured in the same run.
 /// A slice of the entries also goes the old way, one <c>audit_append</c> per entry in one round trip per batch, for the
-/// before-and-after. The platform runs as its own process only to make the schema; the appends are made from here.
+/// before-and-after. Then the platform's <see cref="LookupAuditWriter"/> itself, fed at a lookup rate (2,000 entries a
+/// second, 20 every 10 ms) for a few seconds with no write delay and with 20 ms, for what each costs PostgreSQL per entry
+/// and how many entries a transaction carries. The platform runs as its own process only to make the schema; the
+/// appends are made from here.
 /// </summary>
 public static class AuditBench
 {
@@ -43,15 +48,53 @@ public static class AuditBench
         var chained = await TimeAsync(batches, batch => trail.RecordManyAsync(batch, CancellationToken.None));
         var plain = await TimeAsync(batches, batch => InsertPlainAsync(data, batch, seq += batch.Count));
         var old = await TimeAsync(batches.Take(Math.Max(1, batches.Count / 10)).ToList(), batch => AppendOneByOneAsync(data, batch));
+        var postmaster = await IngestBench.PostmasterAsync(connectionString);
+        var paced = new List<string>();
+        foreach (var delay in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(20) })
+        {
+            paced.Add(await PacedAsync(data, trail, postmaster, delay));
+        }
         var verification = await AuditChain.VerifyAsync(data, CancellationToken.None);
 
         Console.WriteLine($"load after: {Options.Load()}");
+        paced.ForEach(Console.WriteLine);
         Console.WriteLine($"audit_append_many, batches of {batchSize}:          {chained:N0} entries/s");
         Console.WriteLine($"plain insert of the same rows (reference): {plain:N0} entries/s");
         Console.WriteLine($"one audit_append per entry (before):       {old:N0} entries/s");
         Console.WriteLine($"ratio chained/plain: {chained / plain:F2}; {verification}");
         Console.WriteLine($$"""{"bench":"audit","entries":{{entries}},"batch":{{batchSize}},"entriesPerSec":{{chained:F0}},"plainPerSec":{{plain:F0}},"oneByOnePerSec":{{old:F0}},"ratio":{{chained / plain:F3}}}""");
         return verification.Intact ? 0 : 1;
+    }
+
+    /// <summary>The lookup writer fed 2,000 entries a second for 5 s: PostgreSQL's CPU per entry, entries per transaction.</summary>
+    private static async Task<string> PacedAsync(NpgsqlDataSource data, AuditTrail trail, int postmaster, TimeSpan delay)
+    {
+        const int perTick = 20, ticks = 500;
+        var options = new InvoiceOptions { AuditWriteDelay = delay };
+        var audit = new LookupAudit(options);
+        var writer = new LookupAuditWriter(audit, trail, options, NullLogger<LookupAuditWriter>.Instance);
+        var actor = new AuditActor($"bench-paced-{delay.TotalMilliseconds:F0}ms", "agency", "finance", "127.0.0.1");
+        var cpu = ServerWatch.ClusterCpuSeconds(postmaster);
+        await writer.StartAsync(CancellationToken.None);
+        using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10)))
+        {
+            for (var tick = 0; tick < ticks && await timer.WaitForNextTickAsync(); tick++)
+            {
+                for (var i = 0; i < perTick; i++)
+                {
+                    await audit.EnqueueAsync(DateTimeOffset.UtcNow, actor, $"4100191130|{tick * perTick + i:D8}", "consistent", CancellationToken.None);
+                }
+            }
+        }
+        await writer.StopAsync(CancellationToken.None);
+        cpu = ServerWatch.ClusterCpuSeconds(postmaster) - cpu;
+        await using var command = data.CreateCommand($"select count(*), count(distinct xmin::text) from {AuditTable.Name} where actor = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = actor.Actor });
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (entries, transactions) = (reader.GetInt64(0), reader.GetInt64(1));
+        return $"lookup writer at 2,000 entries/s, write delay {delay.TotalMilliseconds:F0} ms: {entries:N0} entries in {transactions:N0} " +
+               $"transactions ({(double)entries / transactions:F1} each), PostgreSQL CPU {cpu * 1e6 / entries:F0} µs per entry";
     }
 
     /// <summary>Entries as a lookup makes them: an agency's client, the invoice's key, the answer.</summary>
