@@ -117,8 +117,8 @@ public static class AuditTable
               if v_count = 0 then
                 return null;
               end if;
-              if v_count <> all (array[cardinality(p_actor), cardinality(p_role), cardinality(p_agency), cardinality(p_address),
-                                       cardinality(p_operation), cardinality(p_subject_counts), cardinality(p_row_count), cardinality(p_purpose)])
+              if array[cardinality(p_actor), cardinality(p_role), cardinality(p_agency), cardinality(p_address), cardinality(p_operation),
+                       cardinality(p_subject_counts), cardinality(p_row_count), cardinality(p_purpose)] is distinct from array_fill(v_count, array[8])
                  or array_position(p_subject_counts, null) is not null
                  or (select sum(c) from unnest(p_subject_counts) c) <> coalesce(cardinality(p_subjects), 0)
                  or exists (select from unnest(p_subject_counts) c where c < 0) then

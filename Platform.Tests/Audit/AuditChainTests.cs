@@ -96,12 +96,17 @@ public sealed class AuditChainTests(PlatformFactory platform) : IClassFixture<Pl
     [Fact]
     public async Task A_batch_whose_arrays_disagree_is_refused_with_what_to_pass()
     {
-        await using var command = platform.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand($"""
-            select {Platform.Ingest.StoreSchema.Name}.audit_append_many(array[now()], array['a'], array['r'], array[null::text],
-              array[null::text], array['op'], array[2], array['only one'], array[null::bigint], array[null::text])
-            """);
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
-        Assert.Contains("as many as p_subject_counts says", refused.MessageText, StringComparison.Ordinal);
+        var dataSource = platform.Services.GetRequiredService<NpgsqlDataSource>();
+        foreach (var (agencies, subjects) in new[] { ("array[null::text]", "array['only one']"), ("null", "array['one', 'two']") })
+        {
+            await using var command = dataSource.CreateCommand($"""
+                select {Platform.Ingest.StoreSchema.Name}.audit_append_many(array[now()], array['refused'], array['r'], {agencies},
+                  array[null::text], array['op'], array[2], {subjects}, array[null::bigint], array[null::text])
+                """);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains("as many as p_subject_counts says", refused.MessageText, StringComparison.Ordinal);
+        }
+        Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync("refused", null, null, null, 10, CancellationToken.None));
     }
 
     [Fact]
