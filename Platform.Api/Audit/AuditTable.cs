@@ -18,6 +18,8 @@ namespace Platform.Api.Audit;
 /// and digests the new entry and inserts it, in one statement; concurrent appends therefore chain one after another. It
 /// runs with its owner's rights (SECURITY DEFINER, a fixed search path), so the app role needs no INSERT on the table:
 /// it cannot write a row whose number or digest the function did not compute.</item>
+/// <item><c>audit_append_many(...)</c>: the same for a batch of entries, with the same rights: the lock taken and the head
+/// read once, the entries chained in order with the same canonical form, and inserted by one statement.</item>
 /// <item>A trigger that refuses UPDATE, DELETE and TRUNCATE, and <see cref="RestrictAsync"/>, which takes those
 /// privileges and INSERT from every role but the table's owner (the app role gets them by the schema's default
 /// privileges).</item>
@@ -94,6 +96,63 @@ public static class AuditTable
             $$;
             """);
 
+        // The same chain for a batch: the lock taken and the head read once, then each entry numbered and digested after the one
+        // before it, in the arrays' order, and all inserted by one statement. One element per entry in every array but
+        // p_subjects, which holds the entries' subjects one after another (p_subject_counts[i] of them for entry i).
+        yield return Function.ForSql($$"""
+            create or replace function {{StoreSchema.Name}}.audit_append_many(p_at timestamptz[], p_actor text[], p_role text[],
+              p_agency text[], p_address text[], p_operation text[], p_subject_counts integer[], p_subjects text[],
+              p_row_count bigint[], p_purpose text[]) returns bigint
+            language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+            declare
+              v_count integer := coalesce(cardinality(p_at), 0);
+              v_seq bigint;
+              v_prev text;
+              v_first bigint;
+              v_from integer := 0;
+              v_starts integer[] := '{}';
+              v_prevs text[] := '{}';
+              v_digests text[] := '{}';
+            begin
+              if v_count = 0 then
+                return null;
+              end if;
+              if array[cardinality(p_actor), cardinality(p_role), cardinality(p_agency), cardinality(p_address), cardinality(p_operation),
+                       cardinality(p_subject_counts), cardinality(p_row_count), cardinality(p_purpose)] is distinct from array_fill(v_count, array[8])
+                 or array_position(p_subject_counts, null) is not null
+                 or (select sum(c) from unnest(p_subject_counts) c) <> coalesce(cardinality(p_subjects), 0)
+                 or exists (select from unnest(p_subject_counts) c where c < 0) then
+                raise exception 'audit_append_many: pass one element per entry in every array but p_subjects, and in p_subjects the entries'' subjects one after another, as many as p_subject_counts says'
+                  using errcode = '22023';
+              end if;
+              perform pg_advisory_xact_lock(1096107092, 0);
+              select seq, digest into v_seq, v_prev from {{Name}} order by seq desc limit 1;
+              v_seq := coalesce(v_seq, 0);
+              v_first := v_seq + 1;
+              v_prev := coalesce(v_prev, repeat('0', 64));
+              for i in 1 .. v_count loop
+                v_seq := v_seq + 1;
+                v_starts := v_starts || v_from;
+                v_prevs := v_prevs || v_prev;
+                v_prev := encode(sha256(convert_to({{StoreSchema.Name}}.audit_canonical(v_seq, p_at[i], p_actor[i], p_role[i], p_agency[i],
+                  p_address[i], p_operation[i], coalesce(p_subjects[v_from + 1 : v_from + p_subject_counts[i]], '{}'), p_row_count[i],
+                  p_purpose[i], v_prev), 'UTF8')), 'hex');
+                v_digests := v_digests || v_prev;
+                v_from := v_from + p_subject_counts[i];
+              end loop;
+              insert into {{Name}} (seq, at, actor, role, agency, address, operation, subjects, row_count, purpose, prev_digest, digest)
+              select v_first + e.i - 1, e.at, e.actor, e.role, e.agency, e.address, e.operation,
+                     coalesce(p_subjects[e.start + 1 : e.start + e.subject_count], '{}'), e.row_count, e.purpose,
+                     e.prev_digest, e.digest
+                from unnest(p_at, p_actor, p_role, p_agency, p_address, p_operation, p_subject_counts, v_starts, p_row_count, p_purpose,
+                            v_prevs, v_digests)
+                     with ordinality e(at, actor, role, agency, address, operation, subject_count, start, row_count, purpose, prev_digest,
+                                       digest, i);
+              return v_seq;
+            end
+            $$;
+            """);
+
         yield return Function.ForSql($$"""
             create or replace function {{StoreSchema.Name}}.audit_entry_refuse_change() returns trigger
             language plpgsql as $$
@@ -114,7 +173,7 @@ public static class AuditTable
 
     /// <summary>
     /// Takes INSERT, UPDATE, DELETE and TRUNCATE on the audit table from every role but its owner (PUBLIC included): rows
-    /// come only through <c>audit_append</c>. Idempotent.
+    /// come only through <c>audit_append</c> and <c>audit_append_many</c>. Idempotent.
     /// Run with the schema, by its owner: a role that is not the grantor changes nothing.
     /// </summary>
     public static async Task RestrictAsync(NpgsqlDataSource dataSource, CancellationToken ct)

@@ -30,7 +30,8 @@ public sealed record AuditActor(string Actor, string Role, string? Agency, strin
 }
 
 /// <summary>An entry made at <see cref="At"/> and written later (<see cref="AuditTrail.RecordManyAsync"/>).</summary>
-public sealed record AuditRecord(DateTimeOffset At, AuditActor Actor, string Operation, IReadOnlyList<string> Subjects);
+public sealed record AuditRecord(DateTimeOffset At, AuditActor Actor, string Operation, IReadOnlyList<string> Subjects, long? RowCount = null,
+    string? Purpose = null);
 
 /// <summary>
 /// The audit trail (DESIGN: confidentiality, every access audited): every read of taxpayer-level data and every
@@ -71,9 +72,10 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, TimeProvider time, A
         CancellationToken ct) => RecordAsync(AuditActor.From(http), operation, subjects, rowCount, purpose, ct);
 
     /// <summary>
-    /// Appends entries made earlier (each with its own time), in order, in one transaction and one round trip: the chain's
-    /// lock is taken once for them all, so a writer that gathers entries (<see cref="Invoices.LookupAudit"/>) pays one
-    /// commit per batch rather than one per entry. All are written or none.
+    /// Appends entries made earlier (each with its own time), in order, by one call of <c>audit_append_many</c>: one
+    /// statement, one transaction and one round trip, the chain's lock taken and its head read once for them all, so a
+    /// writer that gathers entries (<see cref="Invoices.LookupAudit"/>) pays one commit per batch rather than one per entry.
+    /// All are written or none.
     /// </summary>
     public async Task RecordManyAsync(IReadOnlyList<AuditRecord> entries, CancellationToken ct)
     {
@@ -82,16 +84,29 @@ public sealed class AuditTrail(NpgsqlDataSource dataSource, TimeProvider time, A
             return;
         }
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var entry in entries)
+        await using var command = new NpgsqlCommand($"""
+            select {Ingest.StoreSchema.Name}.audit_append_many($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+              $7::integer[], $8::text[], $9::bigint[], $10::text[])
+            """, connection);
+        command.Parameters.AddRange(new NpgsqlParameter[]
         {
-            var command = new NpgsqlBatchCommand(Append(i => $"${i}"));
-            command.Parameters.AddRange(Values(entry.At, entry.Actor, entry.Operation, entry.Subjects, null, null));
-            batch.BatchCommands.Add(command);
-        }
-        await batch.PrepareAsync(ct); // one statement, parsed once per pooled connection rather than once per entry
-        await batch.ExecuteNonQueryAsync(ct);
+            Column(entries.Select(e => e.At).ToArray(), NpgsqlDbType.TimestampTz),
+            Column(entries.Select(e => e.Actor.Actor).ToArray(), NpgsqlDbType.Text),
+            Column(entries.Select(e => e.Actor.Role).ToArray(), NpgsqlDbType.Text),
+            Column(entries.Select(e => e.Actor.Agency).ToArray(), NpgsqlDbType.Text),
+            Column(entries.Select(e => e.Actor.Address).ToArray(), NpgsqlDbType.Text),
+            Column(entries.Select(e => e.Operation).ToArray(), NpgsqlDbType.Text),
+            Column(entries.Select(e => e.Subjects.Count).ToArray(), NpgsqlDbType.Integer),
+            Column(entries.SelectMany(e => e.Subjects).ToArray(), NpgsqlDbType.Text),
+            Column(entries.Select(e => e.RowCount).ToArray(), NpgsqlDbType.Bigint),
+            Column(entries.Select(e => string.IsNullOrEmpty(e.Purpose) ? null : e.Purpose).ToArray(), NpgsqlDbType.Text),
+        });
+        await command.PrepareAsync(ct); // parsed once per pooled connection
+        await command.ExecuteNonQueryAsync(ct);
     }
+
+    private static NpgsqlParameter Column<T>(T[] values, NpgsqlDbType type) =>
+        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | type };
 
     /// <summary>Appends the entry when the session saves, in the same transaction as the change it records.</summary>
     public void Queue(IDocumentSession session, HttpContext http, string operation, IReadOnlyList<string> subjects)

@@ -30,10 +30,12 @@ public sealed class InvoiceOptions
     public int AuditBatchSize { get; init; } = 500;
 
     /// <summary>
-    /// How long the writer waits, once an entry is queued, before writing what has gathered (a stop writes at once).
-    /// Zero, the default, writes at once; a longer wait puts more entries in a transaction and widens what a crash loses.
+    /// How long the writer waits, once an entry is queued, before writing what has gathered (a stop writes at once). The
+    /// default, 20 ms, gathers about 50 entries a transaction at 2,000 lookups a second and halves what the audit costs
+    /// PostgreSQL per lookup against writing at once (<c>ops/bench audit</c>); a crash loses what arrived in that time,
+    /// within the bound of <see cref="AuditQueueCapacity"/> and <see cref="AuditBatchSize"/> either way. Zero writes at once.
     /// </summary>
-    public TimeSpan AuditWriteDelay { get; init; } = TimeSpan.Zero;
+    public TimeSpan AuditWriteDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

@@ -66,6 +66,50 @@ public sealed class AuditChainTests(PlatformFactory platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task Entries_appended_as_one_batch_are_numbered_in_order_and_digested_as_the_verifier_digests_them()
+    {
+        var trail = platform.Services.GetRequiredService<AuditTrail>();
+        var at = DateTimeOffset.UtcNow;
+        var analyst = new AuditActor("many-test", Roles.Analyst, "market-regulator", "127.0.0.1");
+        var anonymous = new AuditActor("many-test", "", null, null);
+        AuditRecord[] batch =
+        [
+            new(at, analyst, "test.many", ["税务", "x|y"], 3, "purpose 目的"),
+            new(at.AddTicks(1234567), anonymous, "test.many", []),
+            new(at.AddMilliseconds(1), analyst, "test.many", [""], 0, ""),
+            new(at.AddMilliseconds(2), anonymous, "test.many:长", ["a", "b", "c"]),
+        ];
+        await trail.RecordManyAsync(batch, CancellationToken.None);
+        await trail.RecordManyAsync([], CancellationToken.None);
+
+        var entries = (await trail.QueryAsync("many-test", null, null, null, 100, CancellationToken.None)).OrderBy(e => e.Seq).ToList();
+        Assert.Equal(batch.Select(e => (e.Operation, string.Join(",", e.Subjects), e.RowCount, e.Actor.Agency)),
+            entries.Select(e => (e.Operation, string.Join(",", e.Subjects), e.RowCount, e.Agency)));
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => entries[0].Seq + i), entries.Select(e => e.Seq));
+        Assert.Equal([null, null, null, "purpose 目的"], entries.Select(e => e.Purpose).Order());
+        Assert.All(entries, e => Assert.Equal(AuditChain.Digest(e), e.Digest));
+        Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Digest, pair.First.PrevDigest));
+        var verification = await AuditChain.VerifyAsync(platform.Services.GetRequiredService<NpgsqlDataSource>(), CancellationToken.None);
+        Assert.True(verification.Intact, verification.ToString());
+    }
+
+    [Fact]
+    public async Task A_batch_whose_arrays_disagree_is_refused_with_what_to_pass()
+    {
+        var dataSource = platform.Services.GetRequiredService<NpgsqlDataSource>();
+        foreach (var (agencies, subjects) in new[] { ("array[null::text]", "array['only one']"), ("null", "array['one', 'two']") })
+        {
+            await using var command = dataSource.CreateCommand($"""
+                select {Platform.Ingest.StoreSchema.Name}.audit_append_many(array[now()], array['refused'], array['r'], {agencies},
+                  array[null::text], array['op'], array[2], {subjects}, array[null::bigint], array[null::text])
+                """);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains("as many as p_subject_counts says", refused.MessageText, StringComparison.Ordinal);
+        }
+        Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync("refused", null, null, null, 10, CancellationToken.None));
+    }
+
+    [Fact]
     public void The_canonical_form_is_unambiguous_about_where_one_field_ends()
     {
         var at = DateTimeOffset.UnixEpoch.AddTicks(10);

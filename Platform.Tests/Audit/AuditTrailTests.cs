@@ -79,6 +79,30 @@ public sealed class AuditTrailTests(PlatformFactory platform) : IClassFixture<Pl
     }
 
     [Fact]
+    public async Task Batches_appended_beside_single_entries_keep_the_chain_without_gaps_and_each_batch_in_one_run()
+    {
+        var actor = new AuditActor("interleave-test", Roles.Agency, "finance", "127.0.0.1");
+        var singles = Enumerable.Range(0, 30).Select(i =>
+            Task.Run(() => Trail.RecordAsync(actor, "test.single", [$"i{i}"], null, null, CancellationToken.None)));
+        var batches = Enumerable.Range(0, 10).Select(b => Task.Run(() => Trail.RecordManyAsync(
+            Enumerable.Range(0, 25).Select(i => new AuditRecord(DateTimeOffset.UtcNow, actor, $"test.batch-{b}", [$"b{b}-{i}"])).ToList(),
+            CancellationToken.None)));
+        await Task.WhenAll(singles.Concat(batches));
+
+        var entries = await Trail.QueryAsync("interleave-test", null, null, null, 1000, CancellationToken.None);
+        Assert.Equal(30 + 10 * 25, entries.Count);
+        Assert.All(entries.Where(e => e.Operation.StartsWith("test.batch-", StringComparison.Ordinal)).GroupBy(e => e.Operation), batch =>
+        {
+            // A batch's entries follow one another, in the order given.
+            var inOrder = batch.OrderBy(e => e.Seq).ToList();
+            Assert.Equal(inOrder[0].Seq + 24, inOrder[^1].Seq);
+            Assert.Equal(Enumerable.Range(0, 25).Select(i => $"b{batch.Key["test.batch-".Length..]}-{i}"), inOrder.Select(e => e.Subjects[0]));
+        });
+        var verification = await AuditChain.VerifyAsync(platform.Services.GetRequiredService<NpgsqlDataSource>(), CancellationToken.None);
+        Assert.True(verification.Intact, verification.ToString());
+    }
+
+    [Fact]
     public async Task The_apps_own_connection_cannot_update_delete_or_truncate_an_entry()
     {
         await Trail.RecordAsync(new AuditActor("append-only-test", Roles.Admin, null, null), "test.append-only", ["x"], null, null, CancellationToken.None);
@@ -116,8 +140,11 @@ public sealed class AuditTrailTests(PlatformFactory platform) : IClassFixture<Pl
             {
                 Username = role, Pooling = false,
             }.ConnectionString);
-            await new AuditTrail(asApp, TimeProvider.System, new AuditOptions())
-                .RecordAsync(new AuditActor(role, Roles.Analyst, null, null), "test.role", ["r"], null, null, CancellationToken.None);
+            var asAppTrail = new AuditTrail(asApp, TimeProvider.System, new AuditOptions());
+            await asAppTrail.RecordAsync(new AuditActor(role, Roles.Analyst, null, null), "test.role", ["r"], null, null, CancellationToken.None);
+            await asAppTrail.RecordManyAsync([new AuditRecord(DateTimeOffset.UtcNow, new AuditActor(role, Roles.Agency, null, null), "test.role", ["m"])],
+                CancellationToken.None);
+            Assert.Equal(2, (await Trail.QueryAsync(role, null, null, null, 10, CancellationToken.None)).Count);
             foreach (var statement in new[] { $"update {AuditTable.Name} set purpose = 'x'", $"delete from {AuditTable.Name}", $"truncate {AuditTable.Name}" })
             {
                 var denied = await Assert.ThrowsAsync<PostgresException>(() => Execute(asApp, statement));

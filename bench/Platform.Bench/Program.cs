@@ -12,12 +12,13 @@ public static class BenchProgram
         ["auth", .. var rest] => await AuthBench.RunAsync(rest),
         ["dashboard", .. var rest] => await DashboardBench.RunAsync(rest),
         ["invoices", .. var rest] => await InvoiceBench.RunAsync(rest),
+        ["audit", .. var rest] => await AuditBench.RunAsync(rest),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | auth [--seconds N] | dashboard [--businesses N] [--every N] | invoices [--invoices N] [--seconds N]");
+        Console.Error.WriteLine("usage: ops/bench validate [--rows N] | ingest [--rows N] | hostile [--rows N] | city [--businesses N] [--months N] [--seed N] [--clean] [--out DIR] | compare [--businesses N] [--surcharge-taxpayers N] | auth [--seconds N] | dashboard [--businesses N] [--every N] | invoices [--invoices N] [--seconds N] | audit [--entries N] [--batch N]");
         return 2;
     }
 }

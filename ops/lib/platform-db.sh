@@ -7,7 +7,7 @@
 #                                          platform_app rows only: SELECT/INSERT/UPDATE/DELETE on tables, USAGE/SELECT
 #                                          on sequences, EXECUTE on functions, now and (default privileges) for what
 #                                          the owner creates later; the audit table SELECT only (rows come through the
-#                                          SECURITY DEFINER function audit_append). Idempotent.
+#                                          SECURITY DEFINER functions audit_append and audit_append_many). Idempotent.
 #   platform_grants_drift_sql            (database platform) one line per privilege that differs from the above;
 #                                          nothing when none does
 #   platform_pg_hba                      pg_hba.conf: the two roles from localhost with passwords, postgres by peer
@@ -54,7 +54,8 @@ grant usage, select on all sequences in schema platform, auth to platform_app;
 grant execute on all functions in schema platform, auth to platform_app;
 -- The audit trail is append-only for the app: the grants above give it INSERT, UPDATE and DELETE, so they are taken
 -- back (the migrate step does the same as the table's owner; a trigger refuses changes for every role as well). The app
--- appends through platform.audit_append, which runs as the table's owner and computes each row's number and digest.
+-- appends through platform.audit_append and audit_append_many (EXECUTE granted with every function above), which run
+-- as the table's owner and compute each row's number and digest.
 do $$
 begin
   if to_regclass('platform.audit_entry') is not null then
