@@ -25,9 +25,6 @@ public sealed class CopyRows : IBufferWriter<byte>, IDisposable
 
     public int Position => written;
 
-    /// <summary>Empties the rows, keeping the buffer for the next batch (<see cref="BatchBuffers"/>).</summary>
-    public void Clear() => written = 0;
-
     public ReadOnlyMemory<byte> Slice(int start, int length) => buffer.AsMemory(start, length);
 
     public void BeginRow(short fields) => BinaryPrimitives.WriteInt16BigEndian(Take(2), fields);

@@ -81,15 +81,13 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
         }
 
         // Reading and checking rows (this thread) overlaps with committing the previous batch (the writer), so the
-        // platform's CPU and PostgreSQL's work at the same time; at most two batches wait, so memory stays flat (their
-        // buffers are reused batch after batch).
+        // platform's CPU and PostgreSQL's work at the same time; at most two batches wait, so memory stays flat.
         var batches = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        using var buffers = new BatchBuffers();
         var writer = Task.Run(() => WriteBatchesAsync(connection, submission, batches, ct), ct);
         int row;
         try
         {
-            row = await ReadBatchesAsync(submission, schema, reader, validation, batches.Writer, buffers, ct);
+            row = await ReadBatchesAsync(submission, schema, reader, validation, batches.Writer, ct);
         }
         catch (Exception read)
         {
@@ -133,13 +131,13 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
 
     /// <summary>Reads and checks every row, handing full batches to the writer; returns the last row number.</summary>
     private async Task<int> ReadBatchesAsync(Submission submission, TemplateSchema schema, IRowReader reader, FileValidation validation,
-        ChannelWriter<Batch> batches, BatchBuffers buffers, CancellationToken ct)
+        ChannelWriter<Batch> batches, CancellationToken ct)
     {
         using var records = new RecordEncoder(schema, submission);
         var values = new Cell[schema.Fields.Count];
         var rowErrors = new List<TemplateError>();
         var listed = 0; // problems listed in full by earlier batches, re-read ones included: a resumed run lists the same
-        var batch = new Batch(1, 2, buffers);
+        var batch = new Batch(1, 2);
         var row = 1;
         while (reader.Read())
         {
@@ -157,7 +155,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             {
                 listed += batch.Errors.Listed.Count;
                 await Hand(batch, row);
-                batch = new Batch(batch.Number + 1, row + 1, buffers);
+                batch = new Batch(batch.Number + 1, row + 1);
             }
         }
         if (row >= batch.FirstRow)
@@ -326,25 +324,17 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     }
 
     /// <summary>Rows FirstRow..LastRow of the file (the header is row 1), checked and waiting to be committed together.</summary>
-    /// <remarks>Its buffers come from, and go back to, the submission's <see cref="BatchBuffers"/>.</remarks>
-    private sealed class Batch(int number, int firstRow, BatchBuffers buffers) : IDisposable
+    private sealed class Batch(int number, int firstRow) : IDisposable
     {
-        private readonly (CopyRows Records, CopyRows Typed) rows = buffers.Take();
-
-        public CopyRows Records => rows.Records;
+        public CopyRows Records { get; } = new();
 
         /// <summary>The accepted rows as rows of the template's typed table (<see cref="TypedTables"/>), if it has one.</summary>
-        public CopyRows Typed => rows.Typed;
-
-        private bool returned;
+        public CopyRows Typed { get; } = new();
 
         public void Dispose()
         {
-            if (!returned)
-            {
-                returned = true;
-                buffers.Return(rows);
-            }
+            Records.Dispose();
+            Typed.Dispose();
         }
 
         public int Number { get; } = number;
