@@ -37,5 +37,8 @@ public sealed class InvoiceOptions
     /// </summary>
     public TimeSpan AuditWriteDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The most database connections lookups hold at once (their own pool, <see cref="LookupDatabase"/>).</summary>
+    public int MaxConnections { get; init; } = 32;
+
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

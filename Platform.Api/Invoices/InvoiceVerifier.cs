@@ -6,10 +6,11 @@ namespace Platform.Api.Invoices;
 
 /// <summary>
 /// Answers lookups: counts the invoice's lookup for the day (<see cref="LookupCounter"/>) and reads the standing invoice
-/// (<see cref="IngestRecords.InvoiceLookup"/>) in one batch, one round trip; decides the answer
+/// (<see cref="IngestRecords.InvoiceLookup"/>) in one batch, one round trip, on connections that commit asynchronously
+/// (<see cref="LookupDatabase"/>); decides the answer
 /// (<see cref="InvoiceVerification.Decide"/>) and queues its audit entry (<see cref="LookupAudit"/>).
 /// </summary>
-public sealed class InvoiceVerifier(NpgsqlDataSource database, TimeProvider time, InvoiceOptions options, LookupAudit audit)
+public sealed class InvoiceVerifier(LookupDatabase database, TimeProvider time, InvoiceOptions options, LookupAudit audit)
 {
     private readonly TimeZoneInfo zone = options.Zone();
 
@@ -28,7 +29,6 @@ public sealed class InvoiceVerifier(NpgsqlDataSource database, TimeProvider time
         {
             BatchCommands =
             {
-                LookupCounter.AsynchronousCommit(),
                 LookupCounter.Count(query.Key, DateOnly.FromDateTime(local.DateTime), options.LookupsPerInvoicePerDay),
                 IngestRecords.InvoiceLookup(query.Key),
             },
@@ -38,7 +38,6 @@ public sealed class InvoiceVerifier(NpgsqlDataSource database, TimeProvider time
         InvoiceVerification answer;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            await reader.NextResultAsync(ct);
             var admitted = await reader.ReadAsync(ct);
             await reader.NextResultAsync(ct);
             answer = InvoiceVerification.Decide(query, await IngestRecords.ReadInvoiceAsync(reader, ct), admitted, resetsAt);

@@ -10,6 +10,7 @@ public static class InvoicesSetup
     {
         var options = configuration.GetSection(InvoiceOptions.Section).Get<InvoiceOptions>() ?? new InvoiceOptions();
         services.AddSingleton(options);
+        services.AddSingleton<LookupDatabase>();
         services.AddSingleton<LookupAudit>();
         services.AddSingleton<InvoiceVerifier>();
         services.AddHostedService<LookupAuditWriter>();

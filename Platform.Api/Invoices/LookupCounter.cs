@@ -12,7 +12,8 @@ namespace Platform.Api.Invoices;
 /// host on the database. A lookup counts itself by one upsert of its own (invoice, day) row that adds one only while the
 /// count is below the limit, in the same round trip as the lookup: lookups of different invoices touch different rows and
 /// never wait on each other; lookups of one invoice wait only for that row's statement, never for a table lock or a read
-/// before the write. The batch commits asynchronously (<c>synchronous_commit off</c> for its transaction alone): a crash
+/// before the write. The batch commits asynchronously (<c>synchronous_commit off</c> on the lookups' connections,
+/// <see cref="LookupDatabase"/>): a crash
 /// of PostgreSQL can forget the counts of its last few hundred milliseconds, which at worst grants an invoice an extra
 /// lookup or two that day, and saves a WAL flush per lookup.
 /// </summary>
@@ -28,9 +29,6 @@ public static class LookupCounter
         table.AddColumn("lookups", "integer").NotNull();
         return table;
     }
-
-    /// <summary>The first command of a lookup's batch: its transaction commits without waiting for the WAL flush.</summary>
-    public static NpgsqlBatchCommand AsynchronousCommit() => new("select set_config('synchronous_commit', 'off', true)");
 
     /// <summary>Counts one lookup of the invoice on the day if fewer than <paramref name="limit"/> were counted: one row when admitted, none when not.</summary>
     public static NpgsqlBatchCommand Count(string invoiceKey, DateOnly day, int limit) => new($"""

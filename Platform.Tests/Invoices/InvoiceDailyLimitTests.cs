@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using Platform.Api.Auth;
 using Platform.Api.Invoices;
 using Platform.Ingest.Records;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Platform.Tests.Support;
 
 namespace Platform.Tests.Invoices;
@@ -70,5 +72,20 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
         var another = await platform.ClientForAsync(Roles.Agency, "finance");
         using var fresh = await another.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
         Assert.Equal(HttpStatusCode.BadRequest, fresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task Lookups_connections_commit_asynchronously_and_have_a_bounded_pool_of_their_own()
+    {
+        var lookups = platform.Services.GetRequiredService<LookupDatabase>();
+        var options = platform.Services.GetRequiredService<InvoiceOptions>();
+        await using var connection = await lookups.OpenConnectionAsync(CancellationToken.None);
+        await using var show = new NpgsqlCommand("show synchronous_commit", connection);
+
+        Assert.Equal("off", await show.ExecuteScalarAsync());
+        Assert.Equal(options.MaxConnections, new NpgsqlConnectionStringBuilder(connection.ConnectionString).MaxPoolSize);
+        await using var platformConnection = await platform.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        await using var platformShow = new NpgsqlCommand("show synchronous_commit", platformConnection);
+        Assert.Equal("on", await platformShow.ExecuteScalarAsync());
     }
 }
