@@ -101,6 +101,11 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("at most 1000", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // A lookup after the refusal: entries are written in the order of the lookups, so once its entry is there, any
+        // entry of the refused batch would be too.
+        var marker = IssuedInvoices.Legacy(7399);
+        await agency.VerifyAsync(IssuedInvoices.Lookup(marker));
+        Assert.Single(await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(marker[0], marker[1]), 1));
         Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync(null, "4100191130|07300000", null, null, 100, default));
     }
 }
