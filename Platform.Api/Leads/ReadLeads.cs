@@ -3,7 +3,6 @@ using GraphQL.Types;
 using Platform.Api.Access;
 using Platform.Api.Audit;
 using Platform.Api.GraphQL;
-using Platform.Comparisons;
 using Platform.Comparisons.Leads;
 using Platform.Templates.Schema;
 
@@ -27,12 +26,9 @@ public sealed class ReadLeads : IQueryFields
             .Argument<StringGraphType>("status", "raised, assigned, under-verification, confirmed, dismissed, collected or closed-as-corrected")
             .Argument<StringGraphType>("county", "A GB/T 2260 division or prefix (511302, or 5113 for the city)")
             .Argument<StringGraphType>("period", "yyyy-MM")
-            .Argument<IntGraphType>("first", "How many (default 50, at most Comparisons:MaxPageSize)")
-            .Argument<StringGraphType>("after", "The endCursor of the page before")
+            .PagesLeads()
             .ResolveAsync(async context =>
             {
-                var services = context.RequestServices!;
-                var options = services.GetRequiredService<ComparisonOptions>();
                 var status = context.GetArgument<string?>("status");
                 var period = context.GetArgument<string?>("period");
                 if (status is not null && LeadStatuses.Parse(status) is null)
@@ -43,13 +39,8 @@ public sealed class ReadLeads : IQueryFields
                 {
                     throw new ExecutionError(Period.Expected) { Code = "INVALID" };
                 }
-                var first = Math.Clamp(context.GetArgument("first", 50), 1, options.MaxPageSize);
                 var filter = new LeadFilter(context.GetArgument<string?>("rule"), LeadStatuses.Parse(status), context.GetArgument<string?>("county"), period);
-                var reach = LeadReader.Reach.Of(LeadCaller.ActorOf(context.User!));
-                var page = await services.GetRequiredService<LeadReader>().PageAsync(filter, reach, first, context.GetArgument<string?>("after"),
-                    context.CancellationToken);
-                await AuditAsync(context, AuditPage, page.Nodes);
-                return page with { Nodes = [.. page.Nodes.Select(l => LeadCaller.AsSeenBy(l, context.User!, services))] };
+                return await LeadPaging.ReadAsync(context, filter, leads => AuditAsync(context, AuditPage, leads));
             });
 
         query.Field<LeadGraphType>("lead")

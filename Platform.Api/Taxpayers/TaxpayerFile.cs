@@ -31,31 +31,33 @@ public static class TaxpayerFile
     public static async Task<IReadOnlyList<TaxpayerRecord>?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
         string subject, string? purpose, CancellationToken ct)
     {
-        if (await LoadAsync(services, user, subject, ct) is not { } file)
+        // A plain list, so nothing could say what a bound left out: this file is not bounded yet (Platform.Comparisons/PLAN.md, Left).
+        if (await LoadAsync(services, user, subject, int.MaxValue, ct) is not { } file)
         {
             return null;
         }
-        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Count, purpose, ct);
-        return file;
+        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Records.Count, purpose, ct);
+        return file.Records;
     }
 
     /// <summary>
-    /// The file as this caller may see it (suppliers masked for officers), not yet audited: the caller audits it before
-    /// answering with it. Null when the taxpayer is outside the caller's jurisdiction.
+    /// The file as this caller may see it (suppliers masked for officers), at most <paramref name="max"/> records, newest
+    /// period first, not yet audited: the caller audits it before answering with it. Null when the taxpayer is outside
+    /// the caller's jurisdiction.
     /// </summary>
-    public static async Task<IReadOnlyList<TaxpayerRecord>?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, CancellationToken ct)
+    public static async Task<TaxpayerFileRead?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, int max, CancellationToken ct)
     {
         if (!AccessPolicy.AdmitsDivision(user, Operation.ReadTaxpayerFiles, SubjectDivision.FromKey(subject)))
         {
             return null;
         }
-        var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, ct);
+        var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, max, ct);
         if (AccessPolicy.ReachOf(user, Operation.ReadTaxpayerFiles) != Reach.JurisdictionSourceMasked)
         {
             return file;
         }
         var named = services.GetRequiredService<AccessOptions>().SourceNamedToOfficers;
-        return [.. file.Select(r => named.Contains(r.TemplateId) ? r : r with { Agency = ThirdParty, SubmissionId = "", Row = 0 })];
+        return file with { Records = [.. file.Records.Select(r => named.Contains(r.TemplateId) ? r : r with { Agency = ThirdParty, SubmissionId = "", Row = 0 })] };
     }
 
     /// <summary>What a caller is told of a taxpayer outside its jurisdiction (REST's 404 detail, GraphQL's NOT_FOUND error).</summary>

@@ -9,6 +9,10 @@ public static class TaxpayersSetup
     public static IServiceCollection AddTaxpayers(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions());
+        var options = configuration.GetSection(TaxpayerOptions.Section).Get<TaxpayerOptions>() ?? new TaxpayerOptions();
+        services.AddSingleton(options.MaxHistoryRecords >= 1
+            ? options
+            : throw new InvalidOperationException($"{TaxpayerOptions.Section}:MaxHistoryRecords is {options.MaxHistoryRecords}; set it to 1 or more."));
         services.AddSingleton<IQueryFields, TaxpayerQueryFields>();
         services.AddSingleton<IQueryFields, TaxpayerHistoryQueryFields>();
         return services;

@@ -1,11 +1,19 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using Platform.Ingest.Processing;
 using Platform.Ingest.Submissions;
 using Platform.Templates.Schema;
 
 namespace Platform.Ingest.Records;
+
+/// <summary>Records of the one-household file as far as a bound allowed (newest period first), and how many are held in all.</summary>
+public sealed record TaxpayerFileRead(IReadOnlyList<TaxpayerRecord> Records, int Held)
+{
+    /// <summary>Held but beyond the bound: the oldest periods.</summary>
+    public int LeftOut => Held - Records.Count;
+}
 
 /// <summary>
 /// One record about a taxpayer as the one-household file (一户式档案) lists it: which agency sent it, for which
@@ -221,10 +229,11 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     public static IEnumerable<TypedRecordView> TypedViews => TypedTables.All.Select(t => TypedView(t.TemplateId));
 
     /// <summary>
-    /// Everything held about one taxpayer (by the subject key, such as a credit code), across agencies and time, newest
-    /// period first: rows of accepted submissions only, with corrected and voided versions marked.
+    /// What is held about one taxpayer (by the subject key, such as a credit code), across agencies and time, newest
+    /// period first: rows of accepted submissions only, with corrected and voided versions marked; at most
+    /// <paramref name="max"/> of them, with the count of all held.
     /// </summary>
-    public async Task<IReadOnlyList<TaxpayerRecord>> TaxpayerFileAsync(string subject, CancellationToken ct)
+    public async Task<TaxpayerFileRead> TaxpayerFileAsync(string subject, int max, CancellationToken ct)
     {
         await using var command = database.CreateCommand(
             $"""
@@ -233,21 +242,25 @@ public sealed class IngestRecords(NpgsqlDataSource database)
                         when not r.current then 'superseded'
                         when r.voided then 'voided'
                         else 'current' end,
-                   {StoreSchema.Name}.record_object(a.fields, r.values)::text
+                   {StoreSchema.Name}.record_object(a.fields, r.values)::text, count(*) over ()
               from {StoreSchema.Name}.ingest_record r
               join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
              where r.subject_key = $1
              order by r.period desc nulls last, r.template_id, r.submission_id desc, r.row_number
+             limit $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = subject });
+        command.Parameters.Add(new NpgsqlParameter { Value = max, NpgsqlDbType = NpgsqlDbType.Integer });
         var records = new List<TaxpayerRecord>();
+        var held = 0;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             records.Add(new TaxpayerRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), PeriodAt(reader, 3), reader.GetString(4),
                 reader.GetInt32(5), reader.GetString(6), reader.GetString(7), JsonDocument.Parse(reader.GetString(8)).RootElement));
+            held = (int)reader.GetInt64(9);
         }
-        return records;
+        return new TaxpayerFileRead(records, held);
     }
 
     /// <summary>A template's records as they stand for one period, voided ones included and flagged, in record-key order.</summary>

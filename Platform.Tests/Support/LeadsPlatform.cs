@@ -32,7 +32,7 @@ public sealed record TestCandidate(string Subject, string Period, decimal Amount
 }
 
 /// <summary>The platform with test rules <c>test-1</c> .. <c>test-20</c> beside the real ones.</summary>
-public sealed class LeadsPlatform : PlatformFactory
+public class LeadsPlatform : PlatformFactory
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -18,7 +18,7 @@ public sealed class TaxpayerHistoryTests(PlatformFactory platform) : IClassFixtu
 {
     private const string Query = """
         query($subject: String!) { taxpayer(subject: $subject, purpose: "核实线索") {
-          subject
+          subject recordsLeftOut
           sources { agency templateId records { submissionId row recordKey state } }
           leads { totalCount nodes { rule subject status county office evidence { records { template agency submissionId } } } } } }
         """;
@@ -81,8 +81,12 @@ public sealed class TaxpayerHistoryTests(PlatformFactory platform) : IClassFixtu
         var cited = lead.GetProperty("evidence").GetProperty("records")[0];
         Assert.Equal(("business-registrations", "market-regulator"), (cited.GetProperty("template").GetString(), cited.GetProperty("agency").GetString()));
 
-        var entry = Assert.Single(await Audited(uscc), e => e.Operation == TaxpayerHistoryQueryFields.AuditOperation);
-        Assert.Equal(("demo-analyst", 3L, "核实线索"), (entry.Actor, entry.RowCount, entry.Purpose));
+        Assert.Equal(0, taxpayer.GetProperty("recordsLeftOut").GetInt32());
+        var audited = await Audited(uscc);
+        var records = Assert.Single(audited, e => e.Operation == TaxpayerHistoryQueryFields.AuditOperation);
+        Assert.Equal(("demo-analyst", 2L, "核实线索"), (records.Actor, records.RowCount, records.Purpose));
+        var leads = Assert.Single(audited, e => e.Operation == TaxpayerHistoryQueryFields.AuditLeads);
+        Assert.Equal(("demo-analyst", 1L, "核实线索"), (leads.Actor, leads.RowCount, leads.Purpose));
     }
 
     [Fact]
@@ -100,7 +104,9 @@ public sealed class TaxpayerHistoryTests(PlatformFactory platform) : IClassFixtu
             r => Assert.Equal(("", 0), (r.GetProperty("submissionId").GetString(), r.GetProperty("row").GetInt32())));
         var cited = Assert.Single(taxpayer.GetProperty("leads").GetProperty("nodes").EnumerateArray()).GetProperty("evidence").GetProperty("records")[0];
         Assert.Equal((TaxpayerFile.ThirdParty, ""), (cited.GetProperty("agency").GetString(), cited.GetProperty("submissionId").GetString()));
-        Assert.Contains(await Audited(uscc), e => e is { Operation: TaxpayerHistoryQueryFields.AuditOperation, Role: Roles.Officer, RowCount: 3 });
+        var audited = await Audited(uscc);
+        Assert.Contains(audited, e => e is { Operation: TaxpayerHistoryQueryFields.AuditOperation, Role: Roles.Officer, RowCount: 2 });
+        Assert.Contains(audited, e => e is { Operation: TaxpayerHistoryQueryFields.AuditLeads, Role: Roles.Officer, RowCount: 1 });
     }
 
     [Fact]
@@ -116,7 +122,7 @@ public sealed class TaxpayerHistoryTests(PlatformFactory platform) : IClassFixtu
             Assert.Equal("NOT_FOUND", ErrorCode(body));
             Assert.Equal(JsonValueKind.Null, body.GetProperty("data").ValueKind);
         }
-        Assert.DoesNotContain(await Audited(uscc), e => e.Operation == TaxpayerHistoryQueryFields.AuditOperation);
+        Assert.DoesNotContain(await Audited(uscc), e => e.Operation is TaxpayerHistoryQueryFields.AuditOperation or TaxpayerHistoryQueryFields.AuditLeads);
     }
 
     [Fact]
