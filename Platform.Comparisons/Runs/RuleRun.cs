@@ -48,6 +48,12 @@ public sealed record RuleRun(
     RunStatus Status = RunStatus.Completed,
     string? Failure = null)
 {
+    /// <summary>Why a run recorded running whose rule's lock nobody holds is shown failed (<see cref="RuleRunReader"/>).</summary>
+    public const string Lost =
+        "The host running it stopped, or lost the database, before the run ended (no run of this rule holds its lock). Its leads " +
+        "are written with its end in one transaction, so it raised, updated and closed no lead; run the rule again. The next run " +
+        "records it failed.";
+
     /// <summary>
     /// Why a run found still recorded running when <paramref name="next"/> of its rule started has failed. A run writes its
     /// leads' events and its completed record in one transaction, so a run cut off before its commit left no lead behind.

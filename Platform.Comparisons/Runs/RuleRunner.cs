@@ -223,7 +223,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
 
     private static async Task<bool> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string ruleId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select pg_try_advisory_xact_lock(hashtextextended('rule:' || $1, 0))", connection, transaction)
+        await using var command = new NpgsqlCommand(RuleLock.Claim, connection, transaction)
         {
             Parameters = { new() { Value = ruleId } },
         };

@@ -43,6 +43,7 @@ public sealed class StoppedHostRunTests
             "the first host's run to wait on the locked lead stream");
         Assert.False(dying.IsCompleted, "The run ended before it reached the locked stream.");
         Assert.Equal(RunStatus.Running, (await RecordedAsync(first, started!.Id)).Status);
+        Assert.Equal(RunStatus.Running, (await ListedAsync(first, started.Id)).Status);
 
         // The first host dies: it loses the database at once, so nothing it does after this lands (not even its catch's failed record).
         await CutAsync(first.ConnectionString, holder.ProcessID, () => Assert.ThrowsAnyAsync<Exception>(() => dying));
@@ -55,6 +56,9 @@ public sealed class StoppedHostRunTests
              where l.locktype = 'advisory' and d.datname = current_database() and l.objsubid = 1
                and ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('rule:{Rule}', 0)
             """) == 0, "the rule's lock to be free");
+        // From then on ruleRuns shows it failed, though its record says running until the next run.
+        var shown = await ListedAsync(second, started.Id);
+        Assert.Equal((RunStatus.Failed, RuleRun.Lost), (shown.Status, shown.Failure));
 
         var next = await second.Runner.RunAsync(Rule, AsOf, RunTrigger.OnDemand, "second-host", default);
         Assert.Equal((RunStatus.Completed, 3, 2, 1, 1), (next.Status, next.Candidates, next.Raised, next.Updated, next.Closed));
@@ -64,6 +68,7 @@ public sealed class StoppedHostRunTests
         Assert.Contains($"no run of this rule was alive when run {next.Id} started", stopped.Failure, StringComparison.Ordinal);
         Assert.Contains("raised, updated and closed no lead", stopped.Failure, StringComparison.Ordinal);
         Assert.Equal(RunStatus.Completed, (await RecordedAsync(second, before.Id)).Status);
+        Assert.Equal(stopped.Failure, (await ListedAsync(second, started.Id)).Failure);
 
         var leads = await LeadsAsync(second);
         Assert.Equal(
@@ -105,6 +110,9 @@ public sealed class StoppedHostRunTests
     private static async Task<IReadOnlyList<Lead>> LeadsAsync(LeadsPlatform host) =>
         (await host.Services.GetRequiredService<LeadReader>().PageAsync(new LeadFilter(Rule),
             LeadReader.Reach.Of(new LeadActor("test", LeadRole.Analyst)), 100, null, default)).Nodes;
+
+    private static async Task<RuleRun> ListedAsync(LeadsPlatform host, string id) =>
+        (await host.Services.GetRequiredService<RuleRunReader>().ListAsync(Rule, 10, default)).Single(r => r.Id == id);
 
     private static async Task<RuleRun> RecordedAsync(LeadsPlatform host, string id)
     {
