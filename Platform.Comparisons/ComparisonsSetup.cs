@@ -37,6 +37,7 @@ public static class ComparisonsSetup
         services.AddSingleton<RuleCatalog>();
         services.AddSingleton<RuleRunner>();
         services.AddSingleton<OnDemandRuns>();
+        services.AddSingleton<RuleRunReader>();
         services.AddSingleton<LeadReader>();
         var signal = new AcceptanceSignal();
         services.AddSingleton(signal);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Types;
-using Marten;
 using Platform.Api.Access;
 using Platform.Api.GraphQL;
 using Platform.Comparisons;
@@ -21,15 +20,8 @@ public sealed class ReadRuleRuns : IQueryFields
             .ResolveAsync(async context =>
             {
                 var services = context.RequestServices!;
-                var rule = context.GetArgument<string?>("rule");
-                await using var session = services.GetRequiredService<IDocumentStore>().QuerySession();
-                var runs = session.Query<RuleRun>().AsQueryable();
-                if (rule is not null)
-                {
-                    runs = runs.Where(r => r.Rule == rule);
-                }
                 var first = Math.Clamp(context.GetArgument("first", 20), 1, services.GetRequiredService<ComparisonOptions>().MaxRunsListed);
-                return await runs.OrderByDescending(r => r.StartedAt).Take(first).ToListAsync(context.CancellationToken);
+                return await services.GetRequiredService<RuleRunReader>().ListAsync(context.GetArgument<string?>("rule"), first, context.CancellationToken);
             });
 }
 

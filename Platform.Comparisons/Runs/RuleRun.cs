@@ -46,4 +46,20 @@ public sealed record RuleRun(
     int Closed,
     int Unchanged,
     RunStatus Status = RunStatus.Completed,
-    string? Failure = null);
+    string? Failure = null)
+{
+    /// <summary>Why a run recorded running whose rule's lock nobody holds is shown failed (<see cref="RuleRunReader"/>).</summary>
+    public const string Lost =
+        "The host running it stopped, or lost the database, before the run ended (no run of this rule holds its lock). Its leads " +
+        "are written with its end in one transaction, so it raised, updated and closed no lead; run the rule again. The next run " +
+        "records it failed.";
+
+    /// <summary>
+    /// Why a run found still recorded running when <paramref name="next"/> of its rule started has failed. A run writes its
+    /// leads' events and its completed record in one transaction, so a run cut off before its commit left no lead behind.
+    /// </summary>
+    public static string Stopped(RuleRun next) =>
+        $"The host running it stopped, or lost the database, before the run ended: no run of this rule was alive when run {next.Id} " +
+        $"started at {next.StartedAt:yyyy-MM-dd HH:mm:ss} UTC. Its leads are written with its end in one transaction, so it raised, " +
+        $"updated and closed no lead. Run {next.Id} merges the rule's candidates afresh; if it was as of another day than this run, run the rule again as of this run's day.";
+}

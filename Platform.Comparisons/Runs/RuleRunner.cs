@@ -1,4 +1,5 @@
 using Marten;
+using Marten.Patching;
 using Marten.Services;
 using Npgsql;
 using Platform.Comparisons.Leads;
@@ -98,7 +99,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
         var runId = Guid.CreateVersion7().ToString("N");
         var parameters = RuleCatalog.ParametersOf(rule);
         var running = new RuleRun(runId, rule.Id, rule.Version, parameters, asOf, trigger, by, startedAt, null, dataAsOf, 0, 0, 0, 0, 0, RunStatus.Running);
-        await StoreApartAsync(running, ct);
+        await RecordStartAsync(running, ct);
         started?.Invoke(running);
         try
         {
@@ -111,6 +112,23 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
                 Failure = $"The run failed ({e.GetType().Name}) and changed nothing; run it again, or see the platform's log." }, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The run's record as running, and, in the same transaction, the rule's earlier runs still recorded running marked
+    /// failed (one statement): this run holds the rule's lock, which a run keeps until its own transaction ends and which
+    /// a run records its end before losing, so none of them is alive. Their host stopped, or lost the database, before it
+    /// could record how they ended (<see cref="RuleRun.Stopped"/>).
+    /// </summary>
+    private async Task RecordStartAsync(RuleRun running, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        session.Patch<RuleRun>(r => r.Rule == running.Rule && r.Status == RunStatus.Running && r.Id != running.Id)
+            .Set(r => r.Status, RunStatus.Failed)
+            .Set(r => r.FinishedAt, running.StartedAt)
+            .Set(r => r.Failure, RuleRun.Stopped(running));
+        session.Store(running);
+        await session.SaveChangesAsync(ct);
     }
 
     /// <summary>A run's record written in its own transaction, so every host's <c>ruleRuns</c> shows it while the run goes on.</summary>
@@ -205,7 +223,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
 
     private static async Task<bool> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string ruleId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select pg_try_advisory_xact_lock(hashtextextended('rule:' || $1, 0))", connection, transaction)
+        await using var command = new NpgsqlCommand(RuleLock.Claim, connection, transaction)
         {
             Parameters = { new() { Value = ruleId } },
         };

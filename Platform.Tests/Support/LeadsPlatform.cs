@@ -34,6 +34,17 @@ public sealed record TestCandidate(string Subject, string Period, decimal Amount
 /// <summary>The platform with test rules <c>test-1</c> .. <c>test-20</c> beside the real ones.</summary>
 public class LeadsPlatform : PlatformFactory
 {
+    public LeadsPlatform()
+    {
+    }
+
+    private LeadsPlatform(LeadsPlatform other) : base(other)
+    {
+    }
+
+    /// <summary>Another host on the same database and data directory, with the same test rules.</summary>
+    public new LeadsPlatform Restarted() => new(this);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
