@@ -23,7 +23,8 @@ public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, st
 /// <c>POST /api/invoices/verify-batch</c>: an agency's reimbursement batch, as CSV (a header of the lookup's field names)
 /// or JSON (an array of lookups), up to <see cref="InvoiceOptions.MaxBatchInvoices"/> invoices; one answer per invoice in
 /// order, as JSON or, with <c>format=csv</c> or <c>Accept: text/csv</c>, as CSV for Excel (formulas neutralised). The
-/// daily limit and the audit apply to each invoice as to a single lookup.
+/// daily limit and the audit apply to each invoice as to a single lookup; the well-formed lines are answered together,
+/// in one round trip (<see cref="InvoiceVerifier"/>).
 /// </summary>
 public static class VerifyInvoiceBatch
 {
@@ -66,18 +67,20 @@ public static class VerifyInvoiceBatch
                 ["invoices"] = [$"The batch has {inputs.Count} invoices; send at most {options.MaxBatchInvoices} at once."],
             });
         }
-        var actor = AuditActor.From(http);
         var today = verifier.Today();
-        var lines = new List<InvoiceBatchLine>(inputs.Count);
-        foreach (var input in inputs)
+        var parsed = inputs.Select(input => (Input: input, Query: InvoiceQuery.Parse(input, today, out var problems), Problems: problems)).ToList();
+        var answers = await verifier.VerifyAsync([.. parsed.Select(p => p.Query).OfType<InvoiceQuery>()], AuditActor.From(http), ct);
+        var lines = new List<InvoiceBatchLine>(parsed.Count);
+        var answered = 0;
+        foreach (var (input, query, problems) in parsed)
         {
             var line = lines.Count + 1;
-            if (InvoiceQuery.Parse(input, today, out var problems) is not { } query)
+            if (query is null)
             {
                 lines.Add(new InvoiceBatchLine(line, input.Code, input.Number, InvoiceBatchLine.Malformed, Problems: problems));
                 continue;
             }
-            var answer = await verifier.VerifyAsync(query, actor, ct);
+            var answer = answers[answered++];
             lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt));
         }
         var wantsCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ||

@@ -143,14 +143,18 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     public static string InvoiceKey(string? code, string number) => $"{code}|{number}";
 
     /// <summary>
-    /// The look-up of one standing invoice by its key (<see cref="InvoiceKey"/>), as a command for the caller's batch so that
-    /// it shares a round trip with the caller's own statements; read its one row, if any, with <see cref="ReadInvoiceAsync"/>.
-    /// It goes by the partial unique index on the current record's key, then the primary keys of the acceptance and the
-    /// typed row: three index probes whatever the data set's size, and a correction or void shows at once. Names come from
-    /// the registrations by the indexed subject key.
+    /// The look-up of standing invoices by their keys (<see cref="InvoiceKey"/>), one statement for any number of keys (a
+    /// batch's distinct invoices, or one), as a command for the caller's batch so that it shares a round trip with the
+    /// caller's own statements; read its rows with <see cref="ReadInvoicesAsync"/>. Each key goes by the partial unique
+    /// index on the current record's key, then the primary keys of the acceptance and the typed row: three index probes
+    /// per key whatever the data set's size, and a correction or void shows at once. Names come from the registrations
+    /// by the indexed subject key.
     /// </summary>
-    public static NpgsqlBatchCommand InvoiceLookup(string invoiceKey) =>
-        new(InvoiceLookupSql.Value) { Parameters = { new NpgsqlParameter { Value = invoiceKey } } };
+    public static NpgsqlBatchCommand InvoiceLookup(IEnumerable<string> invoiceKeys) =>
+        new(InvoiceLookupSql.Value)
+        {
+            Parameters = { new NpgsqlParameter { Value = invoiceKeys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text } },
+        };
 
     private static readonly Lazy<string> InvoiceLookupSql = new(() =>
     {
@@ -162,23 +166,24 @@ public sealed class IngestRecords(NpgsqlDataSource database)
                      (select b.name from {businessRegistrations} b where b.subject_key = {uscc} order by b.period desc limit 1))
             """;
         return $"""
-            select i.invoice_code, i.invoice_number, i.issued, i.seller_uscc, {NameOf("i.seller_uscc")}, i.buyer_uscc, {NameOf("i.buyer_uscc")},
-                   i.amount, i.tax, i.check_code, i.status
+            select i.record_key, i.invoice_code, i.invoice_number, i.issued, i.seller_uscc, {NameOf("i.seller_uscc")}, i.buyer_uscc,
+                   {NameOf("i.buyer_uscc")}, i.amount, i.tax, i.check_code, i.status
               from {invoices} i
-             where i.record_key = $1
+             where i.record_key = any($1)
             """;
     });
 
-    /// <summary>The invoice <see cref="InvoiceLookup"/> found, or null; the reader stands at that command's result.</summary>
-    public static async Task<IssuedInvoice?> ReadInvoiceAsync(NpgsqlDataReader reader, CancellationToken ct)
+    /// <summary>The invoices <see cref="InvoiceLookup"/> found, by key (a key not held is absent); the reader stands at that command's result.</summary>
+    public static async Task<Dictionary<string, IssuedInvoice>> ReadInvoicesAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
-        if (!await reader.ReadAsync(ct))
+        var invoices = new Dictionary<string, IssuedInvoice>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
         {
-            return null;
+            invoices[reader.GetString(0)] = new IssuedInvoice(TextAt(reader, 1), reader.GetString(2), reader.GetFieldValue<DateOnly>(3), reader.GetString(4),
+                TextAt(reader, 5), TextAt(reader, 6), TextAt(reader, 7), reader.IsDBNull(8) ? null : reader.GetDecimal(8),
+                reader.IsDBNull(9) ? null : reader.GetDecimal(9), TextAt(reader, 10), reader.GetString(11));
         }
-        return new IssuedInvoice(TextAt(reader, 0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetString(3), TextAt(reader, 4),
-            TextAt(reader, 5), TextAt(reader, 6), reader.IsDBNull(7) ? null : reader.GetDecimal(7), reader.IsDBNull(8) ? null : reader.GetDecimal(8),
-            TextAt(reader, 9), reader.GetString(10));
+        return invoices;
     }
 
     private static string? TextAt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.Leads;
@@ -224,34 +221,7 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     {
         await platform.MergeAsync("test-17", [.. Enumerable.Range(100, 120).Select(n => Candidate(n))]);
         var analyst = await platform.ClientForAsync(Roles.Analyst);
-        var database = new NpgsqlConnectionStringBuilder(platform.ConnectionString).Database;
-        var statements = new ConcurrentQueue<string>();
-        using var listener = new ActivityListener
-        {
-            // The request's own statements: under its hosting activity (the async daemon polls the same database beside it).
-            ShouldListenTo = source => source.Name is "Npgsql" or "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
-            ActivityStopped = activity =>
-            {
-                if (activity.Source.Name == "Npgsql" && activity.TagObjects.Any(t => t.Value as string == database) && InRequest(activity))
-                {
-                    statements.Enqueue(activity.DisplayName);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(listener);
-
-        static bool InRequest(Activity activity)
-        {
-            for (var parent = activity.Parent; parent is not null; parent = parent.Parent)
-            {
-                if (parent.OperationName == "Microsoft.AspNetCore.Hosting.HttpRequestIn")
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
+        using var statements = new RequestStatements(platform);
 
         async Task<int> StatementsForPageOf(int first)
         {

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
@@ -74,6 +75,7 @@ public static class InvoiceBench
             var me = await WrkAsync($"{platformUrl}/api/me", null, token, Math.Max(5, seconds / 2), connections, pid, postmaster);
             var health = await WrkAsync($"{platformUrl}/health/live", null, null, Math.Max(5, seconds / 2), connections, pid, postmaster);
             var limited = await CountLimitedAsync(connectionString);
+            var (batchMs, oneByOneMs) = await BatchAsync(agency, invoices);
 
             Console.WriteLine($"load after: {Options.Load()}");
             Report("platform POST /api/invoices/verify", lookup);
@@ -90,8 +92,10 @@ public static class InvoiceBench
                               $"bare {bareCpu:F2} ms, ratio bare/lookup {bareCpu / cpu:F2}; authentication {authTotal:F2} ms of it " +
                               $"({100 * authTotal / cpu:F0}%), without it bare/lookup would be {bareCpu / (cpu - authTotal):F2}");
             Console.WriteLine($"lookups answered limit-reached: {limited:N0} of {lookup.Requests + 0L:N0} (invoices looked up more than five times today)");
+            Console.WriteLine($"a batch of {BatchSize:N0} invoices (POST /api/invoices/verify-batch, median of 5): {batchMs:F0} ms; the same number of " +
+                              $"single lookups one after another: {oneByOneMs:F0} ms; ratio {oneByOneMs / batchMs:F1}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"invoices\",\"rps\":{lookup.Rps:F0},\"bareRps\":{reference.Rps:F0},\"ratio\":{lookup.Rps / reference.Rps:F3},\"p50Ms\":{lookup.P50Ms:F2},\"p99Ms\":{lookup.P99Ms:F2},\"cpuMs\":{cpu:F2},\"bareCpuMs\":{bareCpu:F2},\"authCpuMs\":{authTotal:F2}}}"));
+                $"{{\"bench\":\"invoices\",\"rps\":{lookup.Rps:F0},\"bareRps\":{reference.Rps:F0},\"ratio\":{lookup.Rps / reference.Rps:F3},\"p50Ms\":{lookup.P50Ms:F2},\"p99Ms\":{lookup.P99Ms:F2},\"cpuMs\":{cpu:F2},\"bareCpuMs\":{bareCpu:F2},\"authCpuMs\":{authTotal:F2},\"batchMs\":{batchMs:F0},\"oneByOneMs\":{oneByOneMs:F0}}}"));
             return lookup.Errors > 0 ? 1 : 0;
         }
         finally
@@ -106,6 +110,39 @@ public static class InvoiceBench
 
     private static Task<Wrk.Run> WrkAsync(string url, string? script, string? token, int seconds, int connections, int serverPid, int postmaster) =>
         Wrk.RunAsync(url, token, seconds, connections, serverPid, postmaster, script, timeout: "10s");
+
+    private const int BatchSize = 1_000;
+
+    /// <summary>
+    /// A reimbursement batch's time: five batches of <see cref="BatchSize"/> random invoices (the median), against as many
+    /// single lookups sent one after another by one client, the way the batch was answered before its lines shared a
+    /// round trip.
+    /// </summary>
+    private static async Task<(double BatchMs, double OneByOneMs)> BatchAsync(HttpClient agency, int invoices)
+    {
+        var random = new Random(12);
+        object Lookup()
+        {
+            var (code, number, issued, cents) = Invoice(random.NextInt64(invoices));
+            return new { code = code.Length == 0 ? null : code, number, issueDate = issued, amountExcludingTax = Money(cents) };
+        }
+        var batches = new List<double>();
+        for (var b = 0; b < 5; b++)
+        {
+            var lookups = Enumerable.Range(0, BatchSize).Select(_ => Lookup()).ToList();
+            var watch = Stopwatch.StartNew();
+            using var response = await agency.PostAsJsonAsync("/api/invoices/verify-batch", lookups);
+            response.EnsureSuccessStatusCode();
+            batches.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        var oneByOne = Stopwatch.StartNew();
+        for (var i = 0; i < BatchSize; i++)
+        {
+            using var response = await agency.PostAsJsonAsync("/api/invoices/verify", Lookup());
+            response.EnsureSuccessStatusCode();
+        }
+        return (batches.Order().ElementAt(batches.Count / 2), oneByOne.Elapsed.TotalMilliseconds);
+    }
 
     /// <summary>Waits until the audit trail has stopped growing for half a second: the lookups' writer has caught up.</summary>
     private static async Task AuditWrittenAsync(string connectionString)
@@ -235,10 +272,10 @@ public sealed class BareEndpoint : IAsyncDisposable
             var code = body.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
             var number = body.RootElement.GetProperty("number").GetString()!;
             await using var connection = await data.OpenConnectionAsync(ct);
-            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { IngestRecords.InvoiceLookup(IngestRecords.InvoiceKey(code, number)) } };
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { IngestRecords.InvoiceLookup([IngestRecords.InvoiceKey(code, number)]) } };
             await batch.PrepareAsync(ct); // as the platform does
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            return await IngestRecords.ReadInvoiceAsync(reader, ct) is { } invoice ? Results.Ok(invoice) : Results.NotFound();
+            return (await IngestRecords.ReadInvoicesAsync(reader, ct)).Values.SingleOrDefault() is { } invoice ? Results.Ok(invoice) : Results.NotFound();
         });
         await app.StartAsync();
         return new BareEndpoint(app, data, url);
