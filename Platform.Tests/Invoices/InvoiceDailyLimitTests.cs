@@ -75,7 +75,7 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
     }
 
     [Fact]
-    public async Task Lookups_connections_commit_asynchronously_and_have_a_bounded_pool_of_their_own()
+    public async Task Lookups_connections_commit_asynchronously_use_generic_plans_and_have_a_bounded_pool_of_their_own()
     {
         var lookups = platform.Services.GetRequiredService<LookupDatabase>();
         var options = platform.Services.GetRequiredService<InvoiceOptions>();
@@ -83,6 +83,8 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
         await using var show = new NpgsqlCommand("show synchronous_commit", connection);
 
         Assert.Equal("off", await show.ExecuteScalarAsync());
+        await using var showPlans = new NpgsqlCommand("show plan_cache_mode", connection);
+        Assert.Equal("force_generic_plan", await showPlans.ExecuteScalarAsync());
         Assert.Equal(options.MaxConnections, new NpgsqlConnectionStringBuilder(connection.ConnectionString).MaxPoolSize);
         await using var platformConnection = await platform.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
         await using var platformShow = new NpgsqlCommand("show synchronous_commit", platformConnection);
