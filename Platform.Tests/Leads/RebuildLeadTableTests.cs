@@ -11,8 +11,8 @@ namespace Platform.Tests.Leads;
 
 /// <summary>
 /// The lead table rebuilt from the lead streams (<c>leads rebuild</c>): leads raised by real runs and worked through
-/// their lifecycle come back row for row and read the same over GraphQL; a rebuild while a run holds its rule's lock is
-/// refused and changes nothing.
+/// their lifecycle come back row for row and read the same over GraphQL; a step that comes during a rebuild lands on the
+/// rebuilt row; a rebuild while a run holds its rule's lock is refused and changes nothing.
 /// </summary>
 public sealed class RebuildLeadTableTests
 {
@@ -120,6 +120,61 @@ public sealed class RebuildLeadTableTests
         // The rebuilt table goes on as before: a step and a run after it land on the rebuilt rows.
         await DataAsync(officer, "startVerification", "mutation($id: String!) { startVerification(id: $id) { status } }", new { id = Id(6) });
         Assert.Equal(0, (await DataAsync(analyst, "runRule", run)).GetProperty("raised").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_step_that_comes_during_a_rebuild_waits_for_it_and_lands_on_the_rebuilt_row()
+    {
+        await using var platform = new LeadsPlatform();
+        await platform.InitializeAsync();
+        await platform.MergeAsync("test-3", Candidate(31), Candidate(32));
+        var officer = await platform.ClientForPersonAsync(new NewPerson("officer-during", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var id = (await DataAsync(analyst, "leads", "{ leads(rule: \"test-3\") { nodes { id } } }")).GetProperty("nodes")[0].GetProperty("id").GetString();
+
+        // The events held back: the rebuild stops after emptying the table, before its first read of them.
+        await using var events = new NpgsqlConnection(platform.ConnectionString);
+        await events.OpenAsync();
+        await using var hold = await events.BeginTransactionAsync();
+        await using (var lockEvents = new NpgsqlCommand("lock table platform.mt_events in access exclusive mode", events, hold))
+        {
+            await lockEvents.ExecuteNonQueryAsync();
+        }
+        var rebuild = RebuildAsync(platform);
+        await Eventually.Until(() => LockedAsync(platform, "lead", "AccessExclusiveLock"), "the rebuild holding the lead table");
+        var step = DataAsync(officer, "startVerification", "mutation($id: String!) { startVerification(id: $id) { status } }", new { id });
+        await Eventually.Until(async () => await WaitersAsync(platform) >= 2, "the step waiting behind the rebuild");
+        await hold.CommitAsync();
+
+        Assert.Equal((0, "Lead table rebuilt: 2 leads from 4 events."), await rebuild);
+        Assert.Equal("under-verification", (await step).GetProperty("status").GetString());
+        var afterStep = await TableAsync(platform);
+        Assert.Equal("UnderVerification", afterStep.Select(r => JsonDocument.Parse(r).RootElement)
+            .Single(r => r.GetProperty("id").GetString() == id).GetProperty("status").GetString());
+        Assert.Equal((0, "Lead table rebuilt: 2 leads from 5 events."), await RebuildAsync(platform));
+        Assert.Equal(afterStep, await TableAsync(platform));
+    }
+
+    /// <summary>Whether a session other than the asker's holds <paramref name="mode"/> on <c>platform.<paramref name="table"/></c>.</summary>
+    private static async Task<bool> LockedAsync(LeadsPlatform platform, string table, string mode)
+    {
+        await using var connection = new NpgsqlConnection(platform.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("select exists (select 1 from pg_locks where relation = $1::regclass and mode = $2 and granted)", connection)
+        {
+            Parameters = { new() { Value = $"platform.{table}" }, new() { Value = mode } },
+        };
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Sessions of the test's database waiting for a lock.</summary>
+    private static async Task<long> WaitersAsync(LeadsPlatform platform)
+    {
+        await using var connection = new NpgsqlConnection(platform.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(distinct pid) from pg_locks where not granted and database = (select oid from pg_database where datname = current_database())", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     [Fact]
