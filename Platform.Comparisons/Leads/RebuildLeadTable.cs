@@ -9,7 +9,7 @@ using Platform.Comparisons.Runs;
 namespace Platform.Comparisons.Leads;
 
 /// <summary>What a rebuild of the lead table did, or why it did nothing.</summary>
-public sealed record LeadTableRebuilt(bool Done, string Message, long Leads, long Events);
+public sealed record LeadTableRebuilt(bool Done, string Message, long Leads, long Events, TimeSpan Took);
 
 /// <summary>
 /// Rebuilds <see cref="LeadTable"/> from the lead streams (after a fix of <see cref="LeadProjection"/>, a restore, a change
@@ -25,6 +25,7 @@ public sealed class RebuildLeadTable(IDocumentStore store, NpgsqlDataSource data
 {
     public async Task<LeadTableRebuilt> RunAsync(CancellationToken ct)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Read committed, not a snapshot: each read of events must see every step committed before the table's lock was had.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
@@ -32,7 +33,7 @@ public sealed class RebuildLeadTable(IDocumentStore store, NpgsqlDataSource data
         if (running.Count > 0)
         {
             return new(false, $"Not rebuilt, nothing changed: a run of {string.Join(", ", running.Select(r => $"'{r}'"))} is under way. " +
-                              "Wait until ruleRuns shows it completed or failed, then run 'leads rebuild' again.", 0, 0);
+                              "Wait until ruleRuns shows it completed or failed, then run 'leads rebuild' again.", 0, 0, watch.Elapsed);
         }
         await ExecuteAsync(connection, transaction, $"lock table {LeadTable.Name} in access exclusive mode", ct);
         // DELETE, not TRUNCATE: the platform's own database role may delete rows but not truncate (README "Operations").
@@ -61,7 +62,7 @@ public sealed class RebuildLeadTable(IDocumentStore store, NpgsqlDataSource data
         await using var count = new NpgsqlCommand($"select count(*) from {LeadTable.Name}", connection, transaction);
         var leads = (long)(await count.ExecuteScalarAsync(ct))!;
         await transaction.CommitAsync(ct);
-        return new(true, $"Lead table rebuilt: {leads} leads from {events} events.", leads, events);
+        return new(true, $"Lead table rebuilt: {leads} leads from {events} events in {watch.Elapsed.TotalSeconds:F1} s.", leads, events, watch.Elapsed);
     }
 
     private async Task<List<string>> RunningRulesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
