@@ -62,7 +62,7 @@ public sealed class RebuildLeadTable(IDocumentStore store, NpgsqlDataSource data
         await using var count = new NpgsqlCommand($"select count(*) from {LeadTable.Name}", connection, transaction);
         var leads = (long)(await count.ExecuteScalarAsync(ct))!;
         await transaction.CommitAsync(ct);
-        return new(true, $"Lead table rebuilt: {leads} leads from {events} events in {watch.Elapsed.TotalSeconds:F1} s.", leads, events, watch.Elapsed);
+        return new(true, $"Lead table rebuilt: {leads} leads from {events} events in {watch.Elapsed.TotalSeconds:F2} s.", leads, events, watch.Elapsed);
     }
 
     private async Task<List<string>> RunningRulesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)

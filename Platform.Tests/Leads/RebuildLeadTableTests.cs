@@ -64,7 +64,7 @@ public sealed class RebuildLeadTableTests
     private static void Rebuilt((int Exit, string Output) rebuilt, int leads, int events)
     {
         Assert.Equal(0, rebuilt.Exit);
-        Assert.Matches($@"^Lead table rebuilt: {leads} leads from {events} events in \d+\.\d s\.$", rebuilt.Output);
+        Assert.Matches($@"^Lead table rebuilt: {leads} leads from {events} events in \d+\.\d\d s\.$", rebuilt.Output);
     }
 
     [Fact]

@@ -50,12 +50,12 @@ public static partial class LeadRebuildBench
             await copy.ExecuteNonQueryAsync();
         }
         var reference = watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"leads rebuild (one transaction, {leads:N0} leads from {events:N0} events): {seconds,7:F1} s");
+        Console.WriteLine($"leads rebuild (one transaction, {leads:N0} leads from {events:N0} events): {seconds,7:F2} s");
         Console.WriteLine($"the rows copied into a table of the same indexes (reference):       {reference,7:F2} s");
         Console.WriteLine($"ratio rebuild/reference: {seconds / reference:F1}   load {Options.Load()}");
-        Console.WriteLine(CompareBench.Json($"{{\"bench\":\"lead-rebuild\",\"leads\":{leads},\"events\":{events},\"rebuildSeconds\":{seconds:F1},\"copySeconds\":{reference:F2},\"ratio\":{seconds / reference:F1}}}"));
+        Console.WriteLine(CompareBench.Json($"{{\"bench\":\"lead-rebuild\",\"leads\":{leads},\"events\":{events},\"rebuildSeconds\":{seconds:F2},\"copySeconds\":{reference:F2},\"ratio\":{seconds / reference:F1}}}"));
     }
 
-    [GeneratedRegex(@"^Lead table rebuilt: (\d+) leads from (\d+) events in (\d+\.\d) s\.$")]
+    [GeneratedRegex(@"^Lead table rebuilt: (\d+) leads from (\d+) events in (\d+\.\d\d) s\.$")]
     private static partial Regex Said();
 }
