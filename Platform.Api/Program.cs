@@ -50,6 +50,11 @@ if (args.Take(2).SequenceEqual(VerifyAuditChain.Command))
     Environment.ExitCode = await VerifyAuditChain.RunAsync(app.Services, Console.Out);
     return;
 }
+if (args.Take(2).SequenceEqual(RebuildLeadsCommand.Command))
+{
+    Environment.ExitCode = await RebuildLeadsCommand.RunAsync(app.Services, Console.Out);
+    return;
+}
 
 app.UseKnownProxies();
 app.UseBrowserSecurity();

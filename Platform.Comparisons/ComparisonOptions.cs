@@ -29,6 +29,9 @@ public sealed class ComparisonOptions
     /// <summary>Lead changes read from the run's merge and copied into its pending events at a time, so memory stays flat for a million candidates.</summary>
     public int AppendBatch { get; set; } = 5_000;
 
+    /// <summary>Lead events read and projected at a time by the rebuild of the lead table (<c>leads rebuild</c>), so memory stays flat however many leads.</summary>
+    public int RebuildBatch { get; set; } = 5_000;
+
     /// <summary>How long one statement of a run may take (the candidate query, the merge): a million registrations take more than Npgsql's 30 s on a busy machine.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -39,6 +39,7 @@ public static class ComparisonsSetup
         services.AddSingleton<OnDemandRuns>();
         services.AddSingleton<RuleRunReader>();
         services.AddSingleton<LeadReader>();
+        services.AddSingleton<RebuildLeadTable>();
         var signal = new AcceptanceSignal();
         services.AddSingleton(signal);
         services.AddSingleton<RuleSchedule>();

@@ -11,6 +11,13 @@ internal static class RuleLock
     public static readonly string Claim = $"select pg_try_advisory_xact_lock({Key("$1")})";
 
     /// <summary>
+    /// Takes the lock of every rule of <c>$1</c> (text[]) that no other session holds, for the transaction, and answers the
+    /// rules whose lock another holds (a run under way). The rebuild of the lead table holds them all, so no run appends
+    /// lead events under it.
+    /// </summary>
+    public static readonly string ClaimAll = $"select r from unnest($1::text[]) r where not pg_try_advisory_xact_lock({Key("r")}) order by r";
+
+    /// <summary>
     /// The rules of <c>$1</c> (text[]) whose lock no session of this database holds. pg_locks shows a bigint key as its high
     /// half (<c>classid</c>) and low half (<c>objid</c>) with <c>objsubid</c> 1; reading it takes no lock a run could meet.
     /// </summary>

@@ -94,7 +94,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (!await ClaimAsync(connection, transaction, rule.Id, ct))
         {
-            throw new RunRefusedException(RefusalKind.Conflict, $"A run of '{rule.Id}' is under way; its result will show in ruleRuns.");
+            throw new RunRefusedException(RefusalKind.Conflict, $"A run of '{rule.Id}' (or a rebuild of the leads) is under way; a run's result will show in ruleRuns.");
         }
         var runId = Guid.CreateVersion7().ToString("N");
         var parameters = RuleCatalog.ParametersOf(rule);

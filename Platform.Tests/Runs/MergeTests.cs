@@ -130,14 +130,7 @@ public sealed class MergeTests(LeadsPlatform platform) : IClassFixture<LeadsPlat
     [Fact]
     public async Task A_second_run_of_a_rule_while_one_is_under_way_is_refused()
     {
-        var entered = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var first = platform.Runner.MergeAsync("test-7", new DateOnly(2026, 11, 30), RunTrigger.Schedule, "test", async (_, _, _) =>
-        {
-            entered.SetResult();
-            await release.Task;
-        }, default);
-        await entered.Task;
+        var (first, release) = await platform.HoldRunAsync("test-7", RunTrigger.Schedule);
         var second = await Assert.ThrowsAsync<RunRefusedException>(() => platform.MergeAsync("test-7", Shop));
         Assert.Equal(RefusalKind.Conflict, second.Kind);
         release.SetResult();

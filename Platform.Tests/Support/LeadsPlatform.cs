@@ -68,6 +68,26 @@ public class LeadsPlatform : PlatformFactory
             await insert.ExecuteNonQueryAsync(ct);
         }, default);
 
+    /// <summary>
+    /// A run of <paramref name="rule"/> without candidates, stopped once it holds the rule's lock until
+    /// <c>Release</c> is completed: a run under way, as another host or the rebuild of the leads meets it.
+    /// </summary>
+    public async Task<(Task<RuleRun> Run, TaskCompletionSource Release)> HoldRunAsync(string rule, RunTrigger trigger = RunTrigger.OnDemand)
+    {
+        var entered = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var run = Runner.MergeAsync(rule, new DateOnly(2026, 11, 30), trigger, "test", async (_, _, _) =>
+        {
+            entered.SetResult();
+            await release.Task;
+        }, default);
+        if (await Task.WhenAny(entered.Task, run) == run)
+        {
+            await run; // refused or failed before it held the lock: its exception, not a wait forever
+        }
+        return (run, release);
+    }
+
     /// <summary>Puts candidates where <see cref="TestRule"/> finds them, for runs through <c>runRule</c>.</summary>
     public async Task PlantAsync(string rule, params TestCandidate[] candidates)
     {

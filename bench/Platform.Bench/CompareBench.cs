@@ -53,6 +53,7 @@ public static class CompareBench
         {
             await SurchargeAsync(server, bureau, analyst, data, taxpayers);
         }
+        await LeadRebuildBench.RunAsync(connectionString, data);
         return 0;
     }
 
