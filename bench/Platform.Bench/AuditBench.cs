@@ -26,8 +26,7 @@ public static class AuditBench
     {
         var entries = Options.Value(args, "--entries", 200_000);
         var batchSize = Options.Value(args, "--batch", 500);
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         Console.WriteLine($"load before: {Options.Load()}");
         await using (await PlatformServer.StartAsync(connectionString))
         {

@@ -14,8 +14,7 @@ public static class AuthBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         var seconds = Options.Value(args, "--seconds", 15);
         await using var server = await PlatformServer.StartAsync(connectionString);
         var postmaster = await IngestBench.PostmasterAsync(connectionString);

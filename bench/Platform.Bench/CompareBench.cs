@@ -36,8 +36,7 @@ public static class CompareBench
     {
         var businesses = Options.Value(args, "--businesses", 1_000_000);
         var taxpayers = Options.Value(args, "--surcharge-taxpayers", 100_000);
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         Console.WriteLine($"load before: {Options.Load()}");
         WaitForRuns();
         await using var server = await PlatformServer.StartAsync(connectionString);

@@ -23,8 +23,7 @@ public static class DashboardBench
     {
         var businesses = Options.Value(args, "--businesses", 600_000);
         var every = Options.Value(args, "--every", 5);
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         Console.WriteLine($"load before: {Options.Load()}");
         CompareBench.WaitForRuns();
         await using var server = await PlatformServer.StartAsync(connectionString);

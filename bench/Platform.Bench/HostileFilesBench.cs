@@ -26,8 +26,7 @@ public static class HostileFilesBench
 
     public static async Task<int> RunAsync(int rows)
     {
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         var oneCellRows = rows * 10;
         var reference = Path.Combine(Path.GetTempPath(), $"platform-bench-ingest-{rows}.csv");
         var wrong = Path.Combine(Path.GetTempPath(), $"platform-bench-wrong-{rows}.csv");

@@ -21,8 +21,7 @@ public static class IngestBench
 
     public static async Task<int> RunAsync(int rows)
     {
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         var path = Path.Combine(Path.GetTempPath(), $"platform-bench-ingest-{rows}.csv");
         if (!File.Exists(path))
         {
@@ -100,7 +99,7 @@ public static class IngestBench
         var id = await server.UploadAsync(path, "2024-02");
         var status = (await server.FinalReceiptAsync(id, 20)).GetProperty("status").GetString();
         // The worker keeps the register's latest records after acceptance; the measured upload must not wait behind that.
-        await using (var data = NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")!))
+        await using (var data = NpgsqlDataSource.Create(Options.Database()))
         {
             await CompareBench.LatestCaughtUpAsync(data);
         }

@@ -34,8 +34,7 @@ public static class InvoiceBench
         var invoices = Options.Value(args, "--invoices", 1_000_000);
         var seconds = Options.Value(args, "--seconds", 20);
         const int connections = 50;
-        var connectionString = Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
-                               ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+        var connectionString = Options.Database();
         Console.WriteLine($"load before: {Options.Load()}");
         // One client drives every request here; the per-client limit guards a real endpoint, not this measurement.
         Environment.SetEnvironmentVariable("PLATFORM_SERVER_Invoices__RequestsPerClientPerMinute", "1000000000");

@@ -12,6 +12,10 @@ public static class Options
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
+    /// <summary>The throwaway PostgreSQL that <c>ops/bench</c> starts for the benchmarks that need one.</summary>
+    public static string Database() => Environment.GetEnvironmentVariable("PLATFORM_BENCH_DB")
+                                       ?? throw new InvalidOperationException("Run through ops/bench, which starts a throwaway PostgreSQL.");
+
     /// <summary>The machine's load averages over 1, 5 and 15 minutes (the benchmarks share it).</summary>
     public static string Load() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]);
 
