@@ -40,5 +40,12 @@ public sealed class InvoiceOptions
     /// <summary>The most database connections lookups hold at once (their own pool, <see cref="LookupDatabase"/>).</summary>
     public int MaxConnections { get; init; } = 32;
 
+    /// <summary>
+    /// The most batches of single lookups answered at once (<see cref="LookupGathering{TLookup, TAnswer}"/>): with one,
+    /// lookups arriving while a batch is out wait for it to come back; a few let the database answer one batch while the
+    /// host reads and writes the requests of the next. Each takes one of <see cref="MaxConnections"/>.
+    /// </summary>
+    public int LookupBatchesAtOnce { get; init; } = 4;
+
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

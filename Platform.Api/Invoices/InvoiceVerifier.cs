@@ -9,25 +9,43 @@ namespace Platform.Api.Invoices;
 /// invoices' keys) and reads the standing invoices (<see cref="IngestRecords.InvoiceLookup"/>, one statement over the
 /// distinct keys) in one batch, one round trip whatever the number of lookups, on connections that commit asynchronously
 /// (<see cref="LookupDatabase"/>); decides each answer (<see cref="InvoiceVerification.Decide"/>) and queues each
-/// lookup's audit entry (<see cref="LookupAudit"/>), in the lookups' order.
+/// lookup's audit entry (<see cref="LookupAudit"/>), in the lookups' order. Single lookups that arrive together are
+/// answered as one batch (<see cref="LookupGathering{TLookup, TAnswer}"/>).
 /// </summary>
-public sealed class InvoiceVerifier(LookupDatabase database, TimeProvider time, InvoiceOptions options, LookupAudit audit)
+public sealed class InvoiceVerifier
 {
-    private readonly TimeZoneInfo zone = options.Zone();
+    private readonly LookupDatabase database;
+    private readonly TimeProvider time;
+    private readonly InvoiceOptions options;
+    private readonly LookupAudit audit;
+    private readonly TimeZoneInfo zone;
+    private readonly LookupGathering<Lookup, InvoiceVerification> singles;
+
+    public InvoiceVerifier(LookupDatabase database, TimeProvider time, InvoiceOptions options, LookupAudit audit)
+    {
+        (this.database, this.time, this.options, this.audit) = (database, time, options, audit);
+        zone = options.Zone();
+        singles = new(lookups => VerifyAsync(lookups, CancellationToken.None), options.LookupBatchesAtOnce, options.MaxBatchInvoices);
+    }
 
     /// <summary>Today in the platform's time zone (<see cref="InvoiceOptions.TimeZone"/>).</summary>
     public DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
 
-    public async Task<InvoiceVerification> VerifyAsync(InvoiceQuery query, AuditActor actor, CancellationToken ct) =>
-        (await VerifyAsync([query], actor, ct))[0];
+    /// <summary>One lookup's answer, answered with the other single lookups waiting at the time.</summary>
+    public Task<InvoiceVerification> VerifyAsync(InvoiceQuery query, AuditActor actor, CancellationToken ct) =>
+        singles.AnswerAsync(new Lookup(query, actor), ct);
+
+    /// <summary>The answers to a batch of one caller's <paramref name="queries"/>, in their order.</summary>
+    public Task<IReadOnlyList<InvoiceVerification>> VerifyAsync(IReadOnlyList<InvoiceQuery> queries, AuditActor actor, CancellationToken ct) =>
+        VerifyAsync([.. queries.Select(query => new Lookup(query, actor))], ct);
 
     /// <summary>
-    /// The answers to <paramref name="queries"/>, in their order. An invoice asked several times is counted once per
+    /// The answers to <paramref name="lookups"/>, in their order. An invoice asked several times is counted once per
     /// lookup, the first ones admitted while the day's count allows, as if they came one after another.
     /// </summary>
-    public async Task<IReadOnlyList<InvoiceVerification>> VerifyAsync(IReadOnlyList<InvoiceQuery> queries, AuditActor actor, CancellationToken ct)
+    private async Task<IReadOnlyList<InvoiceVerification>> VerifyAsync(IReadOnlyList<Lookup> lookups, CancellationToken ct)
     {
-        if (queries.Count == 0)
+        if (lookups.Count == 0)
         {
             return [];
         }
@@ -36,7 +54,7 @@ public sealed class InvoiceVerifier(LookupDatabase database, TimeProvider time, 
         var midnight = local.Date.AddDays(1);
         var resetsAt = new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
         var asked = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var query in queries)
+        foreach (var (query, _) in lookups)
         {
             asked[query.Key] = asked.GetValueOrDefault(query.Key) + 1;
         }
@@ -60,14 +78,17 @@ public sealed class InvoiceVerifier(LookupDatabase database, TimeProvider time, 
             await reader.NextResultAsync(ct);
             held = await IngestRecords.ReadInvoicesAsync(reader, ct);
         }
-        var answers = new InvoiceVerification[queries.Count];
-        for (var i = 0; i < queries.Count; i++)
+        var answers = new InvoiceVerification[lookups.Count];
+        for (var i = 0; i < lookups.Count; i++)
         {
-            var key = queries[i].Key;
-            var isAdmitted = admitted[key]-- > 0;
-            answers[i] = InvoiceVerification.Decide(queries[i], held.GetValueOrDefault(key), isAdmitted, resetsAt);
-            await audit.EnqueueAsync(now, actor, key, answers[i].Result, ct);
+            var (query, actor) = lookups[i];
+            var isAdmitted = admitted[query.Key]-- > 0;
+            answers[i] = InvoiceVerification.Decide(query, held.GetValueOrDefault(query.Key), isAdmitted, resetsAt);
+            await audit.EnqueueAsync(now, actor, query.Key, answers[i].Result, ct);
         }
         return answers;
     }
+
+    /// <summary>A lookup and who asked it (its audit entry's actor).</summary>
+    private sealed record Lookup(InvoiceQuery Query, AuditActor Actor);
 }
