@@ -1,7 +1,6 @@
 using Marten;
 using Microsoft.AspNetCore.Authorization;
 using OpenIddict.Server;
-using OpenIddict.Validation.AspNetCore;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -80,7 +79,9 @@ public static class AuthSetup
                 options.UseAspNetCore();
             });
 
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // OpenIddict's validation behind a scheme that recalls tokens this host validated recently (BearerScheme).
+        BearerScheme.Add(builder.Services.AddAuthentication(BearerScheme.Name));
+        builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthorization(options =>
         {
             options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();

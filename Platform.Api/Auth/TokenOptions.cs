@@ -24,6 +24,12 @@ public sealed class TokenOptions
     /// <summary>How many tokens' statuses a host remembers at most; beyond it further tokens are read on every request.</summary>
     public int StatusCacheEntries { get; set; } = 100_000;
 
+    /// <summary>
+    /// How many validated access tokens a host remembers at most with what they authenticate (<see cref="ValidatedTokens"/>),
+    /// each a few kB; a full cache is emptied and refills with the tokens in use.
+    /// </summary>
+    public int ValidatedTokenEntries { get; set; } = 10_000;
+
     /// <summary>Stored tokens and authorizations created longer ago than this are deleted once expired, revoked or redeemed.</summary>
     public TimeSpan PruneAfter { get; set; } = TimeSpan.FromDays(14);
 
