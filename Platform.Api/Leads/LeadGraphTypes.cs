@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GraphQL.Types;
 using Platform.Api.GraphQL;
+using Platform.Api.Paging;
 using Platform.Comparisons.Leads;
 
 namespace Platform.Api.Leads;
@@ -94,18 +95,8 @@ public sealed class LeadPageGraphType : ObjectGraphType<LeadPage>
     {
         Name = "LeadPage";
         Field(p => p.TotalCount);
-        Field<NonNullGraphType<PageInfoGraphType>>("pageInfo").Resolve(c => c.Source);
+        Field<NonNullGraphType<PageInfoGraphType>>("pageInfo").Resolve(c => new PageInfo(c.Source.HasNextPage, c.Source.EndCursor));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<LeadGraphType>>>>("nodes").Resolve(c => c.Source.Nodes);
-    }
-}
-
-public sealed class PageInfoGraphType : ObjectGraphType<LeadPage>
-{
-    public PageInfoGraphType()
-    {
-        Name = "PageInfo";
-        Field(p => p.HasNextPage);
-        Field(p => p.EndCursor, nullable: true);
     }
 }
 

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
+using Platform.Api.Paging;
 using Platform.Comparisons;
 using Platform.Comparisons.Leads;
 
@@ -31,17 +32,15 @@ public static class LeadPaging
     {
         var services = context.RequestServices!;
         var first = context.GetArgument("first", DefaultFirst);
-        var max = services.GetRequiredService<ComparisonOptions>().MaxPageSize;
-        if (first < 1 || first > max)
+        var bounds = new PageBounds(DefaultFirst, services.GetRequiredService<ComparisonOptions>().MaxPageSize, "Comparisons:MaxPageSize", "leads");
+        if (bounds.RefuseFirst(first) is { } tooMany)
         {
-            throw new ExecutionError($"Ask for first: 1 to {max} leads (Comparisons:MaxPageSize), not {first}; follow pageInfo.endCursor with after: " +
-                                     "for the next page.") { Code = "INVALID" };
+            throw new ExecutionError(tooMany) { Code = "INVALID" };
         }
         var after = context.GetArgument<string?>("after");
         if (after is not null && !IsCursor(after))
         {
-            throw new ExecutionError($"Give after: as the endCursor of the page before ({CursorLength} hexadecimal digits), not " +
-                                     $"'{(after.Length > 40 ? after[..40] + "…" : after)}'.") { Code = "INVALID" };
+            throw new ExecutionError(PageBounds.RefuseCursor(after, $"{CursorLength} hexadecimal digits")) { Code = "INVALID" };
         }
         var page = await services.GetRequiredService<LeadReader>().PageAsync(filter, LeadReader.Reach.Of(LeadCaller.ActorOf(context.User!)), first, after,
             context.CancellationToken);

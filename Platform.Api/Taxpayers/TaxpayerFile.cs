@@ -1,10 +1,17 @@
 using System.Security.Claims;
 using Platform.Api.Access;
 using Platform.Api.Audit;
+using Platform.Api.Paging;
 using Platform.Ingest.Records;
 using Platform.Templates.Checks;
 
 namespace Platform.Api.Taxpayers;
+
+/// <summary>A page of the one-household file asked for: how many records and after which; or which argument is refused and why.</summary>
+public sealed record TaxpayerFileAsk(int First, TaxpayerFileKey? After, string? RefusedArgument = null, string? Refusal = null);
+
+/// <summary>A page of the one-household file as a caller read it: its records, how many are held in all, and where it ends.</summary>
+public sealed record TaxpayerRecordPage(IReadOnlyList<TaxpayerRecord> Records, int TotalCount, PageInfo PageInfo);
 
 /// <summary>
 /// The one-household file (一户式档案) of a taxpayer: everything the platform holds about one subject, across agencies
@@ -15,6 +22,8 @@ namespace Platform.Api.Taxpayers;
 /// taxpayer confronted with an agency's data turns on that agency (the source text's tobacco-bureau lesson). A caller
 /// bound to a jurisdiction reads only taxpayers whose division (<see cref="SubjectDivision"/>) lies within it; any other
 /// is answered as not found, like another agency's submission, and is not audited, like every refused read.
+/// The file is read a page at a time (keyset on <see cref="TaxpayerFileKey"/>, <see cref="TaxpayerFileCursor"/>), each
+/// page one audited read, so a taxpayer with millions of records costs a page's worth of memory.
 /// </summary>
 public static class TaxpayerFile
 {
@@ -25,33 +34,56 @@ public static class TaxpayerFile
     public const string ThirdParty = "third-party";
 
     /// <summary>
-    /// Reads the file for this caller and audits the read; null when the taxpayer is outside the caller's jurisdiction.
-    /// Throws (and returns nothing) when the audit cannot be written.
+    /// The page asked for (<c>first</c>, default <c>Taxpayers:DefaultPageSize</c>, and <c>after</c>), or which argument is
+    /// refused and why (REST's 400 under that name, GraphQL's INVALID error).
     /// </summary>
-    public static async Task<IReadOnlyList<TaxpayerRecord>?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
-        string subject, string? purpose, CancellationToken ct)
+    public static TaxpayerFileAsk Ask(IServiceProvider services, int? first, string? after)
     {
-        // A plain list, so nothing could say what a bound left out: this file is not bounded yet (Platform.Comparisons/PLAN.md, Left).
-        if (await LoadAsync(services, user, subject, int.MaxValue, ct) is not { } file)
+        var options = services.GetRequiredService<TaxpayerOptions>();
+        var bounds = new PageBounds(options.DefaultPageSize, options.MaxPageSize, $"{TaxpayerOptions.Section}:MaxPageSize", "records");
+        var count = first ?? bounds.Default;
+        if (bounds.RefuseFirst(count) is { } tooMany)
+        {
+            return new TaxpayerFileAsk(count, null, "first", tooMany);
+        }
+        if (after is null)
+        {
+            return new TaxpayerFileAsk(count, null);
+        }
+        return services.GetRequiredService<TaxpayerFileCursor>().Read(after) is { } key
+            ? new TaxpayerFileAsk(count, key)
+            : new TaxpayerFileAsk(count, null, "after", PageBounds.RefuseCursor(after, TaxpayerFileCursor.Expected));
+    }
+
+    /// <summary>
+    /// Reads a page of the file for this caller and audits the read (the records returned); null when the taxpayer is
+    /// outside the caller's jurisdiction. Throws (and returns nothing) when the audit cannot be written.
+    /// </summary>
+    public static async Task<TaxpayerRecordPage?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
+        string subject, string? purpose, TaxpayerFileAsk ask, CancellationToken ct)
+    {
+        if (await LoadAsync(services, user, subject, ask.First, ask.After, ct) is not { } file)
         {
             return null;
         }
         await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Records.Count, purpose, ct);
-        return file.Records;
+        var endCursor = file.Last is { } last ? services.GetRequiredService<TaxpayerFileCursor>().Of(last) : null;
+        return new TaxpayerRecordPage(file.Records, file.Held, new PageInfo(file.More, endCursor));
     }
 
     /// <summary>
-    /// The file as this caller may see it (suppliers masked for officers), at most <paramref name="max"/> records, newest
-    /// period first, not yet audited: the caller audits it before answering with it. Null when the taxpayer is outside
-    /// the caller's jurisdiction.
+    /// A page of the file as this caller may see it (suppliers masked for officers): the first <paramref name="first"/>
+    /// records after <paramref name="after"/>, newest period first, not yet audited: the caller audits it before answering
+    /// with it. Null when the taxpayer is outside the caller's jurisdiction.
     /// </summary>
-    public static async Task<TaxpayerFileRead?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, int max, CancellationToken ct)
+    public static async Task<TaxpayerFileRead?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, int first,
+        TaxpayerFileKey? after, CancellationToken ct)
     {
         if (!AccessPolicy.AdmitsDivision(user, Operation.ReadTaxpayerFiles, SubjectDivision.FromKey(subject)))
         {
             return null;
         }
-        var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, max, ct);
+        var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, first, after, ct);
         if (AccessPolicy.ReachOf(user, Operation.ReadTaxpayerFiles) != Reach.JurisdictionSourceMasked)
         {
             return file;
@@ -64,18 +96,29 @@ public static class TaxpayerFile
     public static string OutsideJurisdiction(string subject) => $"No taxpayer '{subject}' in your jurisdiction.";
 
     public static void MapTaxpayerFile(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/taxpayers/{subject}/records", async (string subject, string? purpose, AuditTrail audit, HttpContext http,
-                CancellationToken ct) => audit.CheckPurpose(purpose) is { } problem
-                ? Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [problem] })
-                : await ReadAsync(http.RequestServices, http.User, http, subject, purpose, ct) is { } file
-                    ? Results.Ok(file)
-                    : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Taxpayer not found", detail: OutsideJurisdiction(subject)))
+        app.MapGet("/api/taxpayers/{subject}/records", async (string subject, string? purpose, int? first, string? after, AuditTrail audit,
+                HttpContext http, CancellationToken ct) =>
+            {
+                if (audit.CheckPurpose(purpose) is { } problem)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [problem] });
+                }
+                var ask = Ask(http.RequestServices, first, after);
+                if (ask.Refusal is { } refusal)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { [ask.RefusedArgument!] = [refusal] });
+                }
+                return await ReadAsync(http.RequestServices, http.User, http, subject, purpose, ask, ct) is { } page
+                    ? Results.Ok(page)
+                    : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Taxpayer not found", detail: OutsideJurisdiction(subject));
+            })
             .RequireAccess(Operation.ReadTaxpayerFiles)
             .WithTags("Taxpayers")
-            .WithSummary("The one-household file: every accepted record about a taxpayer, across agencies and periods; each read is " +
-                         "audited, with the purpose stated in 'purpose' (at most Audit:MaxPurposeChars characters); officers see the " +
-                         "supplier only where policy names it")
-            .Produces<List<TaxpayerRecord>>()
+            .WithSummary("The one-household file: every accepted record about a taxpayer, across agencies and periods, newest period first, " +
+                         "a page at a time ('first', default Taxpayers:DefaultPageSize, at most Taxpayers:MaxPageSize; 'after', the " +
+                         "pageInfo.endCursor of the page before); each page read is audited, with the purpose stated in 'purpose' (at most " +
+                         "Audit:MaxPurposeChars characters); officers see the supplier only where policy names it")
+            .Produces<TaxpayerRecordPage>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 }

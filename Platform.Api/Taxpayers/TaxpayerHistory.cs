@@ -40,14 +40,15 @@ public sealed class TaxpayerHistoryQueryFields : IQueryFields
             .Description("A taxpayer's history across agencies (the one-household file, 一户式档案, by supplier and template) with its leads in your " +
                          "reach a page at a time; the records and each page of leads are audited. Officers see the supplier only where policy " +
                          "names it; a taxpayer outside the caller's jurisdiction is a NOT_FOUND error.")
-            .ReadsTaxpayer("history", ReadAsync);
+            .ReadsTaxpayer("history", (context, subject, purpose) =>
+                ReadAsync(context.RequestServices!, context.User!, TaxpayerField.HttpOf(context), subject, purpose, context.CancellationToken));
 
     /// <summary>The history as this caller may see it, audited; null outside the caller's jurisdiction (not audited, like every refused read).</summary>
     public static async Task<TaxpayerHistory?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http, string subject,
         string? purpose, CancellationToken ct)
     {
         var max = services.GetRequiredService<TaxpayerOptions>().MaxHistoryRecords;
-        if (await TaxpayerFile.LoadAsync(services, user, subject, max, ct) is not { } file)
+        if (await TaxpayerFile.LoadAsync(services, user, subject, max, null, ct) is not { } file)
         {
             return null;
         }
@@ -70,7 +71,7 @@ public sealed class TaxpayerHistoryQueryFields : IQueryFields
         var services = context.RequestServices!;
         return await LeadPaging.ReadAsync(context, new LeadFilter(Subject: history.Subject), leads =>
             services.GetRequiredService<AuditTrail>().RecordAsync(
-                AuditActor.From(context.User!, services.GetRequiredService<IHttpContextAccessor>().HttpContext), AuditLeads, [history.Subject],
+                AuditActor.From(context.User!, TaxpayerField.HttpOf(context)), AuditLeads, [history.Subject],
                 leads.Count, history.Purpose, context.CancellationToken));
     }
 }
@@ -84,7 +85,7 @@ public sealed class TaxpayerHistoryGraphType : ObjectGraphType<TaxpayerHistory>
         Field(t => t.Subject).Description("The taxpayer's subject key.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerSourceGraphType>>>>("sources")
             .Description("The records by supplying agency and template, in template order; each source's records newest period first. At most " +
-                         "Taxpayers:MaxHistoryRecords records, the newest periods; recordsLeftOut counts the rest (taxpayerRecords lists them all).")
+                         "Taxpayers:MaxHistoryRecords records, the newest periods; recordsLeftOut counts the rest (taxpayerRecords pages through them all).")
             .Resolve(c => c.Source.Sources);
         Field<NonNullGraphType<IntGraphType>>("recordsLeftOut")
             .Description("Records held about the taxpayer beyond Taxpayers:MaxHistoryRecords, the oldest periods, not in sources (0 when all are).")

@@ -1,12 +1,12 @@
 using Platform.Api.Access;
 using System.Text.Json;
-using System.Security.Claims;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
 using Platform.Api.Audit;
 using Platform.Ingest.Records;
 using Platform.Api.GraphQL;
+using Platform.Api.Paging;
 
 namespace Platform.Api.Taxpayers;
 
@@ -14,16 +14,35 @@ namespace Platform.Api.Taxpayers;
 public sealed class TaxpayerQueryFields : IQueryFields
 {
     public void AddTo(ObjectGraphType query) =>
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>, IReadOnlyList<TaxpayerRecord>>("taxpayerRecords")
-            .Description("Every accepted record about one taxpayer, across agencies and periods, newest first (一户式档案). Each read " +
-                         "is audited; officers see the supplier only where policy names it; a taxpayer outside the caller's jurisdiction is a " +
-                         "NOT_FOUND error.")
-            .ReadsTaxpayer("file", TaxpayerFile.ReadAsync);
+        query.Field<NonNullGraphType<TaxpayerRecordPageGraphType>, TaxpayerRecordPage>("taxpayerRecords")
+            .Description("Every accepted record about one taxpayer, across agencies and periods, newest period first (一户式档案), a page " +
+                         "at a time. Each page read is audited; officers see the supplier only where policy names it; a taxpayer outside the " +
+                         "caller's jurisdiction is a NOT_FOUND error.")
+            .Argument<IntGraphType>("first", "How many records (default Taxpayers:DefaultPageSize, at most Taxpayers:MaxPageSize)")
+            .Argument<StringGraphType>("after", "The endCursor of the page before")
+            .ReadsTaxpayer("file", (context, subject, purpose) =>
+            {
+                var services = context.RequestServices!;
+                var ask = TaxpayerFile.Ask(services, context.GetArgument<int?>("first"), context.GetArgument<string?>("after"));
+                return ask.Refusal is { } refusal
+                    ? throw new ExecutionError(refusal) { Code = "INVALID" }
+                    : TaxpayerFile.ReadAsync(services, context.User!, TaxpayerField.HttpOf(context), subject, purpose, ask, context.CancellationToken);
+            });
+}
+
+public sealed class TaxpayerRecordPageGraphType : ObjectGraphType<TaxpayerRecordPage>
+{
+    public TaxpayerRecordPageGraphType()
+    {
+        Name = "TaxpayerRecordPage";
+        Field(p => p.TotalCount).Description("Records held about the taxpayer in all.");
+        Field<NonNullGraphType<PageInfoGraphType>>("pageInfo").Resolve(c => c.Source.PageInfo);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>>("nodes").Resolve(c => c.Source.Records);
+    }
 }
 
 /// <summary>A taxpayer-level read once its arguments are checked; null when the subject is outside the caller's jurisdiction.</summary>
-public delegate Task<T?> TaxpayerRead<T>(IServiceProvider services, ClaimsPrincipal user, HttpContext? http, string subject, string? purpose,
-    CancellationToken ct);
+public delegate Task<T?> TaxpayerRead<T>(IResolveFieldContext context, string subject, string? purpose);
 
 public static class TaxpayerField
 {
@@ -44,10 +63,13 @@ public static class TaxpayerField
                     throw new ExecutionError(problem) { Code = "INVALID_PURPOSE" };
                 }
                 var subject = context.GetArgument<string>("subject");
-                return await read(services, context.User!, services.GetRequiredService<IHttpContextAccessor>().HttpContext, subject, purpose,
-                           context.CancellationToken)
+                return await read(context, subject, purpose)
                        ?? throw new ExecutionError(TaxpayerFile.OutsideJurisdiction(subject)) { Code = "NOT_FOUND" };
             });
+
+    /// <summary>The request a field is resolved for, which the audit trail names the caller's address from.</summary>
+    public static HttpContext? HttpOf(IResolveFieldContext context) =>
+        context.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext;
 }
 
 public sealed class TaxpayerRecordGraphType : ObjectGraphType<TaxpayerRecord>

@@ -10,9 +10,8 @@ public static class TaxpayersSetup
     {
         services.AddSingleton(configuration.GetSection(AccessOptions.Section).Get<AccessOptions>() ?? new AccessOptions());
         var options = configuration.GetSection(TaxpayerOptions.Section).Get<TaxpayerOptions>() ?? new TaxpayerOptions();
-        services.AddSingleton(options.MaxHistoryRecords >= 1
-            ? options
-            : throw new InvalidOperationException($"{TaxpayerOptions.Section}:MaxHistoryRecords is {options.MaxHistoryRecords}; set it to 1 or more."));
+        services.AddSingleton(options.Problem() is { } problem ? throw new InvalidOperationException(problem) : options);
+        services.AddSingleton<TaxpayerFileCursor>();
         services.AddSingleton<IQueryFields, TaxpayerQueryFields>();
         services.AddSingleton<IQueryFields, TaxpayerHistoryQueryFields>();
         return services;

@@ -66,7 +66,8 @@ public static class RecordTables
         {
             Columns = ["template_id", "record_key"], IsUnique = true, Predicate = "current",
         });
-        record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"] });
+        // Also the one-household file's order, so that its pages are a keyset (IngestRecords.TaxpayerFileAsync).
+        record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key", "period", "template_id", "submission_id", "row_number"] });
         yield return record;
 
         var accepted = new Table(new PostgresqlObjectName(StoreSchema.Name, "ingest_accepted", SchemaUtils.IdentifierUsage.General));

@@ -8,12 +8,21 @@ using Platform.Templates.Schema;
 
 namespace Platform.Ingest.Records;
 
-/// <summary>Records of the one-household file as far as a bound allowed (newest period first), and how many are held in all.</summary>
-public sealed record TaxpayerFileRead(IReadOnlyList<TaxpayerRecord> Records, int Held)
+/// <summary>
+/// A page of the one-household file, newest first (<see cref="TaxpayerFileKey"/> order): its records, how many are held in
+/// all, whether more follow, and the key of its last record, from which the next page starts.
+/// </summary>
+public sealed record TaxpayerFileRead(IReadOnlyList<TaxpayerRecord> Records, int Held, bool More, TaxpayerFileKey? Last)
 {
-    /// <summary>Held but beyond the bound: the oldest periods.</summary>
+    /// <summary>Held but not in this page (for the first page: the oldest).</summary>
     public int LeftOut => Held - Records.Count;
 }
+
+/// <summary>
+/// Where a record stands in the one-household file, which lists records by these four in descending order (newest period
+/// first, then template, submission and row, all descending): a total order, since a submission's row is one record.
+/// </summary>
+public sealed record TaxpayerFileKey(Period Period, string TemplateId, string SubmissionId, int Row);
 
 /// <summary>
 /// One record about a taxpayer as the one-household file (一户式档案) lists it: which agency sent it, for which
@@ -234,39 +243,78 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     public static IEnumerable<TypedRecordView> TypedViews => TypedTables.All.Select(t => TypedView(t.TemplateId));
 
     /// <summary>
-    /// What is held about one taxpayer (by the subject key, such as a credit code), across agencies and time, newest
-    /// period first: rows of accepted submissions only, with corrected and voided versions marked; at most
-    /// <paramref name="max"/> of them, with the count of all held.
+    /// What is held about one taxpayer (by the subject key, such as a credit code), across agencies and time, a page at a
+    /// time in <see cref="TaxpayerFileKey"/> order: rows of accepted submissions only, with corrected and voided versions
+    /// marked; the first <paramref name="first"/> after <paramref name="after"/> (from the start when null), with the
+    /// count of all held. A keyset on <c>ix_ingest_record_subject</c> (subject, period, template, submission, row), read
+    /// backwards: a page costs its size however deep it lies. Ingest writes every record's period (the submission's
+    /// where the row has none), so the key is never null.
     /// </summary>
-    public async Task<TaxpayerFileRead> TaxpayerFileAsync(string subject, int max, CancellationToken ct)
+    public async Task<TaxpayerFileRead> TaxpayerFileAsync(string subject, int first, TaxpayerFileKey? after, CancellationToken ct)
     {
-        await using var command = database.CreateCommand(
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"""
-            select a.agency, r.template_id, a.template_version, r.period, r.submission_id, r.row_number, r.record_key,
-                   case when a.mode = 'void' then 'withdrawal'
-                        when not r.current then 'superseded'
-                        when r.voided then 'voided'
-                        else 'current' end,
-                   {StoreSchema.Name}.record_object(a.fields, r.values)::text, count(*) over ()
+            select count(*)::int
               from {StoreSchema.Name}.ingest_record r
               join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
              where r.subject_key = $1
-             order by r.period desc nulls last, r.template_id, r.submission_id desc, r.row_number
-             limit $2
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = subject });
-        command.Parameters.Add(new NpgsqlParameter { Value = max, NpgsqlDbType = NpgsqlDbType.Integer });
+            """) { Parameters = { new() { Value = subject } } });
+        var page = new NpgsqlBatchCommand(TaxpayerFilePage(after is not null))
+        {
+            Parameters =
+            {
+                new() { Value = subject },
+                new() { Value = first + 1, NpgsqlDbType = NpgsqlDbType.Integer },
+            },
+        };
+        if (after is not null)
+        {
+            page.Parameters.Add(new() { Value = after.Period.FirstDay, NpgsqlDbType = NpgsqlDbType.Date });
+            page.Parameters.Add(new() { Value = after.TemplateId });
+            page.Parameters.Add(new() { Value = after.SubmissionId });
+            page.Parameters.Add(new() { Value = after.Row, NpgsqlDbType = NpgsqlDbType.Integer });
+        }
+        batch.BatchCommands.Add(page);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var held = reader.GetInt32(0);
+        await reader.NextResultAsync(ct);
         var records = new List<TaxpayerRecord>();
-        var held = 0;
-        await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
             records.Add(new TaxpayerRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), PeriodAt(reader, 3), reader.GetString(4),
                 reader.GetInt32(5), reader.GetString(6), reader.GetString(7), JsonDocument.Parse(reader.GetString(8)).RootElement));
-            held = (int)reader.GetInt64(9);
         }
-        return new TaxpayerFileRead(records, held);
+        var more = records.Count > first;
+        if (more)
+        {
+            records.RemoveAt(first);
+        }
+        var last = records.Count == 0 ? null : records[^1];
+        return new TaxpayerFileRead(records, held, more, last is null ? null : new TaxpayerFileKey(
+            last.Period ?? throw new InvalidOperationException($"Record {last.SubmissionId}/{last.Row} has no period; ingest writes one for every record."),
+            last.TemplateId, last.SubmissionId, last.Row));
     }
+
+    /// <summary>
+    /// The statement of a page of the one-household file: $1 the subject, $2 how many rows; after a record, $3 to $6 its
+    /// key (<see cref="TaxpayerFileKey"/>). Its order is the subject index's read backwards, so no sort and no offset.
+    /// </summary>
+    public static string TaxpayerFilePage(bool after) =>
+        $"""
+        select a.agency, r.template_id, a.template_version, r.period, r.submission_id, r.row_number, r.record_key,
+               case when a.mode = 'void' then 'withdrawal'
+                    when not r.current then 'superseded'
+                    when r.voided then 'voided'
+                    else 'current' end,
+               {StoreSchema.Name}.record_object(a.fields, r.values)::text
+          from {StoreSchema.Name}.ingest_record r
+          join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
+         where r.subject_key = $1 {(after ? "and (r.period, r.template_id, r.submission_id, r.row_number) < ($3, $4, $5, $6)" : "")}
+         order by r.period desc, r.template_id desc, r.submission_id desc, r.row_number desc
+         limit $2
+        """;
 
     /// <summary>A template's records as they stand for one period, voided ones included and flagged, in record-key order.</summary>
     public async IAsyncEnumerable<StandingRecord> StandingAsync(string templateId, Period period, [EnumeratorCancellation] CancellationToken ct)

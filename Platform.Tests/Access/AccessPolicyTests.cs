@@ -115,16 +115,16 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         var (_, subject) = await SeedAsync();
         var analyst = await (await Client(Roles.Analyst)).GetFromJsonAsync<JsonElement>($"/api/taxpayers/{subject}/records");
         var officer = await (await Client(Roles.Officer)).GetFromJsonAsync<JsonElement>($"/api/taxpayers/{subject}/records");
-        var named = Assert.Single(analyst.EnumerateArray());
-        var masked = Assert.Single(officer.EnumerateArray());
+        var named = Assert.Single(analyst.GetProperty("records").EnumerateArray());
+        var masked = Assert.Single(officer.GetProperty("records").EnumerateArray());
         Assert.Equal("market-regulator", named.GetProperty("agency").GetString());
         Assert.Equal((TaxpayerFile.ThirdParty, "", 0),
             (masked.GetProperty("agency").GetString(), masked.GetProperty("submissionId").GetString(), masked.GetProperty("row").GetInt32()));
         Assert.Equal(named.GetProperty("values").GetProperty("name").GetString(), masked.GetProperty("values").GetProperty("name").GetString());
 
         var graph = await (await Client(Roles.Officer)).PostAsJsonAsync("/graphql",
-            new { query = $"{{ taxpayerRecords(subject: \"{subject}\") {{ agency submissionId }} }}" });
-        var record = JsonDocument.Parse(await graph.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("taxpayerRecords")[0];
+            new { query = $"{{ taxpayerRecords(subject: \"{subject}\") {{ nodes {{ agency submissionId }} }} }}" });
+        var record = JsonDocument.Parse(await graph.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("taxpayerRecords").GetProperty("nodes")[0];
         Assert.Equal(TaxpayerFile.ThirdParty, record.GetProperty("agency").GetString());
     }
 
@@ -135,7 +135,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         (string Field, string Query, string[] Expected)[] matrix =
         [
             // Callers:                          regulator   finance     analyst    officer    leader     admin
-            ("taxpayerRecords", $"{{ taxpayerRecords(subject: \"{subject}\") {{ state }} }}",
+            ("taxpayerRecords", $"{{ taxpayerRecords(subject: \"{subject}\") {{ nodes {{ state }} }} }}",
                 ["refused", "refused", "allowed", "allowed", "refused", "refused"]),
             ("taxpayer", $"{{ taxpayer(subject: \"{subject}\") {{ sources {{ agency }} leads {{ totalCount }} }} }}",
                 ["refused", "refused", "allowed", "allowed", "refused", "refused"]),
@@ -198,7 +198,7 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             foreach (var (subject, column) in subjects.Select((s, i) => (s, i)))
             {
                 using var rest = await client.GetAsync($"/api/taxpayers/{subject}/records?purpose=核实线索");
-                var graph = await GraphQLOutcome.OfAsync(client, $"{{ taxpayerRecords(subject: \"{subject}\", purpose: \"核实线索\") {{ state }} }}");
+                var graph = await GraphQLOutcome.OfAsync(client, $"{{ taxpayerRecords(subject: \"{subject}\", purpose: \"核实线索\") {{ nodes {{ state }} }} }}");
                 var history = await GraphQLOutcome.OfAsync(client, $"{{ taxpayer(subject: \"{subject}\", purpose: \"核实线索\") {{ subject }} }}");
                 failures.AddRange(new[] { ("REST", Outcome(rest.StatusCode)), ("GraphQL", graph), ("GraphQL taxpayer", history) }
                     .Where(o => o.Item2 != expected[column])

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Accounts;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
+using Platform.Api.Taxpayers;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 
@@ -182,7 +183,7 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
         return row[0];
     }
 
-    private static string TaxpayerQuery(string subject) => $"{{ taxpayerRecords(subject: \"{subject}\") {{ state }} }}";
+    private static string TaxpayerQuery(string subject) => $"{{ taxpayerRecords(subject: \"{subject}\") {{ nodes {{ state }} }} }}";
 
     [Fact]
     public async Task An_administrator_reads_taxpayer_files_only_while_another_has_granted_them_the_analyst_role()
@@ -199,7 +200,7 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
 
         var granted = await signIn.ClientAsync("granted.admin");
         Assert.Contains(Roles.Analyst, (await granted.GetFromJsonAsync<Caller>("/api/me"))!.Scopes);
-        Assert.Single((await granted.GetFromJsonAsync<List<JsonElement>>($"/api/taxpayers/{subject}/records?purpose=核实"))!);
+        Assert.Single((await granted.GetFromJsonAsync<TaxpayerRecordPage>($"/api/taxpayers/{subject}/records?purpose=核实"))!.Records);
         Assert.Equal("allowed", await GraphQLOutcome.OfAsync(granted, TaxpayerQuery(subject)));
         var audit = platform.Services.GetRequiredService<AuditTrail>();
         Assert.Contains(await audit.QueryAsync(null, "granted.admin", null, null, 10, default),

@@ -20,7 +20,7 @@ public sealed class AuditFailsClosedTests(PlatformFactory platform) : IClassFixt
         var admin = await platform.ClientForAsync(Roles.Admin);
         var uscc = Files.Uscc(5301);
         var rest = $"/api/taxpayers/{uscc}/records";
-        var graphql = new { query = $"{{ taxpayerRecords(subject: \"{uscc}\") {{ values {{ field value }} }} }}" };
+        var graphql = new { query = $"{{ taxpayerRecords(subject: \"{uscc}\") {{ nodes {{ values {{ field value }} }} }} }}" };
         Assert.Contains("郑州测试商贸有限公司5301", await analyst.GetStringAsync(rest), StringComparison.Ordinal);
 
         await using var dataSource = NpgsqlDataSource.Create(platform.ConnectionString);

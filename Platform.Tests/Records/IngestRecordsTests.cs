@@ -33,6 +33,43 @@ public sealed class IngestRecordsTests(PlatformFactory platform) : IClassFixture
         Assert.All(records, r => Assert.Equal((period, "market-regulator"), (r.Period.ToString(), r.Agency)));
     }
 
+    [Fact]
+    public async Task A_later_page_of_a_taxpayers_file_is_read_backwards_along_the_subject_index_without_a_sort()
+    {
+        var client = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await client.SubmitAsync(Files.Registrations(3, "2017-07", first: 80), period: "2017-07")).Status);
+
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(platform.ConnectionString);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        // A few rows would be read whole by any plan; without sequential and bitmap scans, the plan left shows the index's order is the file's.
+        await using (var off = new Npgsql.NpgsqlCommand("set enable_seqscan = off; set enable_bitmapscan = off", connection))
+        {
+            await off.ExecuteNonQueryAsync();
+        }
+        await using var explain = new Npgsql.NpgsqlCommand("explain " + IngestRecords.TaxpayerFilePage(after: true), connection)
+        {
+            Parameters =
+            {
+                new() { Value = Files.Uscc(80) }, new() { Value = 3 }, new() { Value = new DateOnly(2017, 7, 1) },
+                new() { Value = "business-registrations" }, new() { Value = "z" }, new() { Value = 1 },
+            },
+        };
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join("\n", plan);
+        Assert.Contains("Index Scan Backward using ix_ingest_record_subject", text, StringComparison.Ordinal);
+        Assert.Contains("Index Cond: ((subject_key = ", text, StringComparison.Ordinal);
+        Assert.Contains("ROW(period, template_id, submission_id, row_number) < ROW(", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", text, StringComparison.Ordinal);
+    }
+
     /// <summary>The projects that read ingest's records: through <see cref="IngestRecords"/> (and its typed views) only.</summary>
     private static readonly string[] Outside = ["Platform.Api", "Platform.Templates", "Platform.Comparisons", "Platform.City", "Platform.Reporting"];
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using Npgsql;
 using Platform.Api.Auth;
-using Platform.Ingest.Records;
+using Platform.Api.Taxpayers;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 
@@ -72,7 +72,7 @@ public sealed class SubmissionModesTests(PlatformFactory platform) : IClassFixtu
         // The one-household file keeps every version, each in its state.
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         async Task<string[]> States(int serial) =>
-            [.. (await analyst.GetFromJsonAsync<List<TaxpayerRecord>>($"/api/taxpayers/{Files.Uscc(serial)}/records"))!.Select(r => r.State).Order()];
+            [.. (await analyst.GetFromJsonAsync<TaxpayerRecordPage>($"/api/taxpayers/{Files.Uscc(serial)}/records"))!.Records.Select(r => r.State).Order()];
         Assert.Equal(["current", "superseded", "superseded"], await States(1));
         Assert.Equal(["current", "superseded", "withdrawal"], await States(2));
         Assert.Equal(["voided"], await States(3));

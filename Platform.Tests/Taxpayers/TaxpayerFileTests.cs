@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Api.Taxpayers;
-using Platform.Ingest.Records;
 using Platform.Ingest.Submissions;
 using Platform.Tests.Support;
 
@@ -27,8 +26,9 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         Assert.Equal(SubmissionStatus.Accepted, (await bureau.SubmitAsync(Files.Utf8(taxRegistration), template: "tax-registrations", period: "2024-01")).Status);
 
         var analyst = await platform.ClientForAsync(Roles.Analyst);
-        var records = await analyst.GetFromJsonAsync<List<TaxpayerRecord>>($"/api/taxpayers/{uscc}/records");
-        Assert.Equal(3, records!.Count);
+        var page = await analyst.GetFromJsonAsync<TaxpayerRecordPage>($"/api/taxpayers/{uscc}/records");
+        var records = page!.Records;
+        Assert.Equal((3, 3, false), (records.Count, page.TotalCount, page.PageInfo.HasNextPage));
         Assert.Equal(["current", "superseded"], records.Where(r => r.Agency == "market-regulator").Select(r => r.State));
         Assert.Equal("更名后4242", records.First(r => r.Agency == "market-regulator").Values.GetProperty("name").GetString());
         Assert.Contains(records, r => r is { Agency: "tax-bureau", TemplateId: "tax-registrations", State: "current" });
@@ -48,12 +48,12 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         var uscc = Files.Uscc(4343);
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(4343, "2024-02")])), period: "2024-02")).Status);
-        var query = new { query = $"{{ taxpayerRecords(subject: \"{uscc}\") {{ agency templateId period state values {{ field value }} }} }}" };
+        var query = new { query = $"{{ taxpayerRecords(subject: \"{uscc}\") {{ nodes {{ agency templateId period state values {{ field value }} }} }} }}" };
 
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         using var answer = await analyst.PostAsJsonAsync("/graphql", query);
         var body = await answer.Content.ReadAsStringAsync();
-        var record = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("taxpayerRecords").EnumerateArray());
+        var record = Assert.Single(JsonDocument.Parse(body).RootElement.GetProperty("data").GetProperty("taxpayerRecords").GetProperty("nodes").EnumerateArray());
         Assert.Equal(("market-regulator", "current", "2024-02"),
             (record.GetProperty("agency").GetString(), record.GetProperty("state").GetString(), record.GetProperty("period").GetString()));
         var values = record.GetProperty("values").EnumerateArray().ToDictionary(v => v.GetProperty("field").GetString()!, v => v.GetProperty("value"));
@@ -75,7 +75,7 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(
             Files.Utf8(Files.Csv(serials.Select(s => Files.Registration(s, "2024-04")))), period: "2024-04")).Status);
-        var aliases = serials.Select(s => $"t{s}: taxpayerRecords(subject: \"{Files.Uscc(s)}\") {{ agency state }}");
+        var aliases = serials.Select(s => $"t{s}: taxpayerRecords(subject: \"{Files.Uscc(s)}\") {{ nodes {{ agency state }} }}");
 
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         using var answer = await analyst.PostAsJsonAsync("/graphql", new { query = "{ " + string.Join(" ", aliases) + " }" });
@@ -83,7 +83,7 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         Assert.False(body.TryGetProperty("errors", out var errors), errors.ToString());
         foreach (var serial in serials)
         {
-            var record = Assert.Single(body.GetProperty("data").GetProperty($"t{serial}").EnumerateArray());
+            var record = Assert.Single(body.GetProperty("data").GetProperty($"t{serial}").GetProperty("nodes").EnumerateArray());
             Assert.Equal("current", record.GetProperty("state").GetString());
         }
 

@@ -177,8 +177,8 @@ public sealed class TaxpayerLeadsPagingTests(TaxpayerPagesPlatform platform) : I
         var source = Assert.Single(taxpayer.GetProperty("sources").EnumerateArray());
         Assert.Equal(("vat-declarations", "2026-04"), (source.GetProperty("templateId").GetString(),
             Assert.Single(source.GetProperty("records").EnumerateArray()).GetProperty("period").GetString()));
-        var all = await PostAsync(analyst, "query($s: String!) { taxpayerRecords(subject: $s) { templateId } }", new { s = uscc });
-        Assert.Equal(2, all.GetProperty("data").GetProperty("taxpayerRecords").GetArrayLength());
+        var all = await PostAsync(analyst, "query($s: String!) { taxpayerRecords(subject: $s) { totalCount nodes { templateId } } }", new { s = uscc });
+        Assert.Equal(2, all.GetProperty("data").GetProperty("taxpayerRecords").GetProperty("nodes").GetArrayLength());
         Assert.Equal(1L, Assert.Single(await Audited(uscc), e => e.Operation == TaxpayerHistoryQueryFields.AuditOperation).RowCount);
     }
 }

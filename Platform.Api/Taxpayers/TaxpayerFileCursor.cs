@@ -1,0 +1,44 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+using Platform.Ingest.Records;
+using Platform.Templates.Schema;
+
+namespace Platform.Api.Taxpayers;
+
+/// <summary>
+/// The <c>endCursor</c> of a page of the one-household file: the key of its last record (<see cref="TaxpayerFileKey"/>)
+/// protected by ASP.NET Core data protection, so it is opaque (a masked record's submission and row do not show through
+/// it) and a cursor this platform did not give is refused rather than followed. Hosts sharing the data-protection keys
+/// read each other's cursors, as they do sign-in cookies.
+/// </summary>
+public sealed class TaxpayerFileCursor(IDataProtectionProvider protection)
+{
+    private readonly IDataProtector protector = protection.CreateProtector("Platform.Taxpayers.FileCursor");
+
+    /// <summary>What a caller is told a cursor is, when one it sent is refused.</summary>
+    public const string Expected = "an opaque string, as given";
+
+    public string Of(TaxpayerFileKey key) =>
+        Base64Url.EncodeToString(protector.Protect(JsonSerializer.SerializeToUtf8Bytes(
+            new object[] { key.Period.ToString(), key.TemplateId, key.SubmissionId, key.Row })));
+
+    /// <summary>The key a cursor names, or null when it is not one this platform gave.</summary>
+    public TaxpayerFileKey? Read(string cursor)
+    {
+        try
+        {
+            var parts = JsonSerializer.Deserialize<JsonElement[]>(protector.Unprotect(Base64Url.DecodeFromChars(cursor)));
+            return parts is [{ ValueKind: JsonValueKind.String } period, { ValueKind: JsonValueKind.String } template,
+                    { ValueKind: JsonValueKind.String } submission, { ValueKind: JsonValueKind.Number } row]
+                   && Period.TryParse(period.GetString(), out var parsed)
+                ? new TaxpayerFileKey(parsed, template.GetString()!, submission.GetString()!, row.GetInt32())
+                : null;
+        }
+        catch (Exception e) when (e is FormatException or CryptographicException or JsonException)
+        {
+            return null;
+        }
+    }
+}
