@@ -21,6 +21,16 @@ public sealed class ComparisonOptions
     public TimeSpan AcceptanceDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How long after a failed run the acceptance trigger waits before running the rule again (its data still newer than
+    /// its last completed run): doubled for each further failure in a row, up to <see cref="RetryFailedAtMost"/>, so a rule
+    /// that keeps failing is not run in a tight loop.
+    /// </summary>
+    public TimeSpan RetryFailedAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest wait before a failed rule is run again by the acceptance trigger.</summary>
+    public TimeSpan RetryFailedAtMost { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>
     /// How long <c>runRule</c> waits for its run before answering with the run still going (status running): under
     /// GraphQL's default request timeout of 30 s. The run goes on either way; <c>ruleRuns</c> shows when it is done.
     /// </summary>

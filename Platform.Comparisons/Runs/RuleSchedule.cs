@@ -31,7 +31,8 @@ public sealed class AcceptanceSignal : DocumentSessionListenerBase, IDisposable
 
 /// <summary>
 /// Runs rules without an analyst: every rule each <see cref="ComparisonOptions.ScheduleInterval"/>, and a rule whose
-/// templates have a submission accepted since its last run (<see cref="ComparisonOptions.RunAfterAcceptance"/>). What
+/// templates have a submission accepted since its last completed run (<see cref="ComparisonOptions.RunAfterAcceptance"/>;
+/// after a failure, once <see cref="ComparisonOptions.RetryFailedAfter"/>, doubling, has passed). What
 /// is due is read from the database (the last run of each rule and the latest acceptance), so several hosts agree, and the
 /// rule's advisory lock lets one of them run it; the others find it under way and pass.
 /// </summary>
@@ -90,19 +91,53 @@ public sealed partial class RuleSchedule(RuleRunner runner, RuleCatalog rules, I
         return runs;
     }
 
+    /// <summary>
+    /// Whether the rule is due, and why: the interval since its last run, whatever that run's end; or data accepted since
+    /// its last completed run, so a run that failed or whose host stopped after an acceptance is run again, once
+    /// <see cref="RetryWait"/> has passed since the last of the failures in a row (a run recorded running whose host
+    /// stopped is tried at once: the next run records it failed, or is refused while it is alive).
+    /// </summary>
     private async Task<RunTrigger?> DueAsync(IComparisonRule rule, CancellationToken ct)
     {
         await using var session = store.QuerySession();
-        var last = await session.Query<RuleRun>().Where(r => r.Rule == rule.Id).OrderByDescending(r => r.StartedAt).FirstOrDefaultAsync(ct);
-        if (options.ScheduleInterval is { } interval && (last is null || time.GetUtcNow() - last.StartedAt >= interval))
+        var now = time.GetUtcNow();
+        if (options.ScheduleInterval is { } interval)
         {
-            return RunTrigger.Schedule;
+            var last = await session.Query<RuleRun>().Where(r => r.Rule == rule.Id).OrderByDescending(r => r.StartedAt).FirstOrDefaultAsync(ct);
+            if (last is null || now - last.StartedAt >= interval)
+            {
+                return RunTrigger.Schedule;
+            }
         }
-        if (options.RunAfterAcceptance && await runner.DataAsOfAsync(rule, ct) is { } dataAsOf && (last is null || last.DataAsOf < dataAsOf))
+        if (!options.RunAfterAcceptance || await runner.DataAsOfAsync(rule, ct) is not { } dataAsOf)
         {
-            return RunTrigger.Acceptance;
+            return null;
         }
-        return null;
+        var completed = await session.Query<RuleRun>().Where(r => r.Rule == rule.Id && r.Status == RunStatus.Completed)
+            .OrderByDescending(r => r.StartedAt).FirstOrDefaultAsync(ct);
+        if (completed?.DataAsOf >= dataAsOf)
+        {
+            return null;
+        }
+        var since = completed?.StartedAt ?? DateTimeOffset.MinValue;
+        var failures = session.Query<RuleRun>().Where(r => r.Rule == rule.Id && r.Status == RunStatus.Failed && r.StartedAt > since);
+        if (await failures.OrderByDescending(r => r.StartedAt).FirstOrDefaultAsync(ct) is { } failed
+            && now - (failed.FinishedAt ?? failed.StartedAt) < RetryWait(options, await failures.CountAsync(ct)))
+        {
+            return null;
+        }
+        return RunTrigger.Acceptance;
+    }
+
+    /// <summary>How long after the last of <paramref name="failuresInARow"/> failed runs the acceptance trigger runs the rule again.</summary>
+    public static TimeSpan RetryWait(ComparisonOptions options, int failuresInARow)
+    {
+        var wait = options.RetryFailedAfter;
+        for (var n = 1; n < failuresInARow && wait < options.RetryFailedAtMost; n++)
+        {
+            wait *= 2;
+        }
+        return wait < options.RetryFailedAtMost ? wait : options.RetryFailedAtMost;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A scheduled run of {Rule} failed; the next round tries again.")]

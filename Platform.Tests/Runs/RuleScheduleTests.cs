@@ -1,8 +1,5 @@
-using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Platform.Api.Auth;
-using Npgsql;
 using Platform.Comparisons;
 using Platform.Comparisons.Leads;
 using Platform.Comparisons.Rules;
@@ -15,21 +12,11 @@ namespace Platform.Tests.Runs;
 /// <summary>Runs without an analyst: after an acceptance of a template a rule reads, and on the schedule; what is due is read from the database.</summary>
 public sealed class RuleScheduleTests(LeadsPlatform platform) : IClassFixture<LeadsPlatform>
 {
-    /// <summary>A schedule (and its runner) on its own options and clock, beside the host's, whose schedule is off.</summary>
-    private RuleSchedule Schedule(ComparisonOptions options, TimeProvider? time = null)
-    {
-        var services = platform.Services;
-        var runner = new RuleRunner(services.GetRequiredService<IDocumentStore>(), services.GetRequiredService<NpgsqlDataSource>(),
-            services.GetRequiredService<RuleCatalog>(), services.GetRequiredService<TaxOffices>(), options, time ?? TimeProvider.System);
-        return new RuleSchedule(runner, services.GetRequiredService<RuleCatalog>(), services.GetRequiredService<IDocumentStore>(), new AcceptanceSignal(),
-            options, time ?? TimeProvider.System, NullLogger<RuleSchedule>.Instance);
-    }
-
     [Fact]
     public async Task An_accepted_submission_of_a_template_a_rule_reads_makes_the_rule_due_once()
     {
         await platform.PlantAsync("test-18", new TestCandidate("91511302MA0000181X", "2026-03", 0, "511302", "br-181"));
-        var afterAcceptance = Schedule(new ComparisonOptions { RunAfterAcceptance = true });
+        var afterAcceptance = platform.Schedule(new ComparisonOptions { RunAfterAcceptance = true });
         var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
         var receipt = await regulator.SubmitAsync(Files.Registrations(2, "2026-03", first: 8100), period: "2026-03");
         Assert.Equal(SubmissionStatus.Accepted, receipt.Status);
@@ -49,7 +36,7 @@ public sealed class RuleScheduleTests(LeadsPlatform platform) : IClassFixture<Le
     {
         await platform.PlantAsync("test-19");
         var clock = new TestClock();
-        var hourly = Schedule(new ComparisonOptions { ScheduleInterval = TimeSpan.FromHours(1) }, clock);
+        var hourly = platform.Schedule(new ComparisonOptions { ScheduleInterval = TimeSpan.FromHours(1) }, clock);
         clock.MoveTo(DateTimeOffset.UtcNow.AddHours(2));
         Assert.Contains(await hourly.RunDueAsync(default), r => r.Rule == "test-19" && r.Trigger == RunTrigger.Schedule);
         Assert.DoesNotContain(await hourly.RunDueAsync(default), r => r.Rule == "test-19");

@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Hosting;
+using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Platform.Comparisons;
+using Platform.Comparisons.Leads;
 using Platform.Comparisons.Rules;
 using Platform.Comparisons.Runs;
 
@@ -58,6 +62,15 @@ public class LeadsPlatform : PlatformFactory
     }
 
     public RuleRunner Runner => Services.GetRequiredService<RuleRunner>();
+
+    /// <summary>A schedule (and its runner) on its own options and clock, beside the host's, whose schedule is off.</summary>
+    public RuleSchedule Schedule(ComparisonOptions options, TimeProvider? time = null)
+    {
+        var runner = new RuleRunner(Services.GetRequiredService<IDocumentStore>(), Services.GetRequiredService<NpgsqlDataSource>(),
+            Services.GetRequiredService<RuleCatalog>(), Services.GetRequiredService<TaxOffices>(), options, time ?? TimeProvider.System);
+        return new RuleSchedule(runner, Services.GetRequiredService<RuleCatalog>(), Services.GetRequiredService<IDocumentStore>(), new AcceptanceSignal(),
+            options, time ?? TimeProvider.System, NullLogger<RuleSchedule>.Instance);
+    }
 
     /// <summary>A run of <paramref name="rule"/> over exactly these candidates, through the engine's merge entry point.</summary>
     public Task<RuleRun> MergeAsync(string rule, params TestCandidate[] candidates) =>
