@@ -66,7 +66,9 @@ public static class RecordTables
         {
             Columns = ["template_id", "record_key"], IsUnique = true, Predicate = "current",
         });
-        record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"] });
+        // Readers ask only "subject_key = x" of it; a hash index takes each key of a random-order file without a B-tree
+        // descent to a random leaf (about 2 s less of PostgreSQL's CPU per million rows: README, Benchmarks, Ingest).
+        record.Indexes.Add(new IndexDefinition("ix_ingest_record_subject") { Columns = ["subject_key"], Method = IndexMethod.hash });
         yield return record;
 
         var accepted = new Table(new PostgresqlObjectName(StoreSchema.Name, "ingest_accepted", SchemaUtils.IdentifierUsage.General));
