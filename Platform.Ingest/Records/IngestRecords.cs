@@ -246,9 +246,11 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     /// What is held about one taxpayer (by the subject key, such as a credit code), across agencies and time, a page at a
     /// time in <see cref="TaxpayerFileKey"/> order: rows of accepted submissions only, with corrected and voided versions
     /// marked; the first <paramref name="first"/> after <paramref name="after"/> (from the start when null), with the
-    /// count of all held. A keyset on <c>ix_ingest_record_subject</c> (subject, period, template, submission, row), read
-    /// backwards: a page costs its size however deep it lies. Ingest writes every record's period (the submission's
-    /// where the row has none), so the key is never null.
+    /// count of all held. The subject's rows are found by the hash index <c>ix_ingest_record_subject</c> (cheaper for
+    /// every upload than a B-tree in the file's order, <see cref="RecordTables"/>) and the page kept by a sort bounded by
+    /// its size (a top-N heap): a page's memory is its size; its time grows with the subject's file, not with the
+    /// platform's. Ingest writes every record's period (the submission's where the row
+    /// has none), so the key is never null.
     /// </summary>
     public async Task<TaxpayerFileRead> TaxpayerFileAsync(string subject, int first, TaxpayerFileKey? after, CancellationToken ct)
     {
