@@ -21,20 +21,42 @@ public sealed class LookupAudit(InvoiceOptions options)
         SingleReader = true,
     });
 
+    private TaskCompletionSource batchQueued = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ChannelReader<AuditRecord> Reader => queue.Reader;
 
-    public ValueTask EnqueueAsync(DateTimeOffset at, AuditActor actor, string invoiceKey, string result, CancellationToken ct) =>
-        queue.Writer.TryWrite(new AuditRecord(at, actor, Operation(result), [invoiceKey]))
-            ? ValueTask.CompletedTask
-            : queue.Writer.WriteAsync(new AuditRecord(at, actor, Operation(result), [invoiceKey]), ct);
+    public ValueTask EnqueueAsync(DateTimeOffset at, AuditActor actor, string invoiceKey, string result, CancellationToken ct)
+    {
+        if (!queue.Writer.TryWrite(new AuditRecord(at, actor, Operation(result), [invoiceKey])))
+        {
+            return queue.Writer.WriteAsync(new AuditRecord(at, actor, Operation(result), [invoiceKey]), ct);
+        }
+        if (queue.Reader.Count >= options.AuditBatchSize)
+        {
+            Volatile.Read(ref batchQueued).TrySetResult();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Completes once a whole batch (<see cref="InvoiceOptions.AuditBatchSize"/>) is queued: at once if one already is.</summary>
+    public Task BatchQueuedAsync()
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref batchQueued, signal);
+        if (queue.Reader.Count >= options.AuditBatchSize)
+        {
+            signal.TrySetResult();
+        }
+        return signal.Task;
+    }
 
     /// <summary>No more entries: the writer drains what is queued and stops.</summary>
     public void Complete() => queue.Writer.TryComplete();
 }
 
 /// <summary>
-/// Drains <see cref="LookupAudit"/> into the audit trail: whatever is queued (after <see cref="InvoiceOptions.AuditWriteDelay"/>),
-/// up to <see cref="InvoiceOptions.AuditBatchSize"/> entries, in one transaction (<see cref="AuditTrail.RecordManyAsync"/>). A failed write is retried, with the same
+/// Drains <see cref="LookupAudit"/> into the audit trail: whatever is queued (after <see cref="InvoiceOptions.AuditWriteDelay"/>,
+/// or as soon as a whole batch is), up to <see cref="InvoiceOptions.AuditBatchSize"/> entries, in one transaction (<see cref="AuditTrail.RecordManyAsync"/>). A failed write is retried, with the same
 /// entries in the same order, every second until it succeeds; on stop the queue is closed and drained.
 /// </summary>
 public sealed partial class LookupAuditWriter(LookupAudit audit, AuditTrail trail, InvoiceOptions options, ILogger<LookupAuditWriter> logger)
@@ -47,7 +69,11 @@ public sealed partial class LookupAuditWriter(LookupAudit audit, AuditTrail trai
         {
             if (options.AuditWriteDelay > TimeSpan.Zero && !stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(options.AuditWriteDelay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                // Gathers for the delay, or until a whole batch is queued: waiting the delay with a full batch queued
+                // capped the writer at a batch per delay, and lookups then waited for room in the queue.
+                using var gathered = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                await Task.WhenAny(Task.Delay(options.AuditWriteDelay, gathered.Token), audit.BatchQueuedAsync());
+                await gathered.CancelAsync();
             }
             while (batch.Count < options.AuditBatchSize && audit.Reader.TryRead(out var entry))
             {

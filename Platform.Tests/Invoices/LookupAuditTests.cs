@@ -31,6 +31,29 @@ public sealed class LookupAuditTests
         Assert.Equal(Enumerable.Repeat(LookupAudit.Operation("consistent"), 3), await OperationsAsync(connectionString, key));
     }
 
+    [Fact]
+    public async Task A_whole_batch_of_entries_is_written_without_waiting_out_the_writers_delay()
+    {
+        await using var platform = new PlatformFactory().WithSetting("Invoices:AuditWriteDelay", "01:00:00").WithSetting("Invoices:AuditBatchSize", "2");
+        await platform.InitializeAsync();
+        var row = IssuedInvoices.Legacy(7402);
+        var key = IngestRecords.InvoiceKey(row[0], row[1]);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        Assert.Equal("consistent", (await agency.VerifyAsync(IssuedInvoices.Lookup(row))).GetProperty("result").GetString());
+        Assert.Empty(await OperationsAsync(platform.ConnectionString, key)); // one entry: the writer waits (an hour) for more
+
+        Assert.Equal("consistent", (await agency.VerifyAsync(IssuedInvoices.Lookup(row))).GetProperty("result").GetString());
+
+        var written = new List<string>();
+        for (var attempt = 0; attempt < 300 && written.Count < 2; attempt++) // the writer's hour, not these 30 s, is what fails it
+        {
+            await Task.Delay(100);
+            written = await OperationsAsync(platform.ConnectionString, key);
+        }
+        Assert.Equal(Enumerable.Repeat(LookupAudit.Operation("consistent"), 2), written);
+    }
+
     private static async Task<List<string>> OperationsAsync(string connectionString, string subject)
     {
         await using var data = NpgsqlDataSource.Create(connectionString);
