@@ -107,7 +107,7 @@ public static class InvoiceBench
     }
 
     private static void Report(string what, Wrk.Run run) => Console.WriteLine(
-        $"{what}: {run.Rps,8:N0} requests/s  p50 {run.P50Ms,6:F2} ms  p99 {run.P99Ms,6:F2} ms  non-2xx {run.Errors:N0}" +
+        $"{what}: {run.Rps,8:N0} requests/s  p50 {run.P50Ms,6:F2} ms  p90 {run.P90Ms,6:F2} ms  p99 {run.P99Ms,6:F2} ms  max {run.MaxMs,7:F1} ms  non-2xx {run.Errors:N0}" +
         $"  CPU/request: server {run.CpuMsPerRequest:F2} ms, PostgreSQL {run.DatabaseCpuMsPerRequest:F2} ms");
 
     private static Task<Wrk.Run> WrkAsync(string url, string? script, string? token, int seconds, int connections, int serverPid, int postmaster) =>

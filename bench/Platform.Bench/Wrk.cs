@@ -11,8 +11,9 @@ namespace Platform.Bench;
 /// </summary>
 public static partial class Wrk
 {
+    /// <summary>A run's figures; <see cref="P90Ms"/> and <see cref="MaxMs"/> say whether a p99 is a spread or a few stalls.</summary>
     public sealed record Run(double Rps, double P50Ms, double P99Ms, long Requests, long Errors, bool SocketErrors, double CpuMsPerRequest,
-        double DatabaseCpuMsPerRequest);
+        double DatabaseCpuMsPerRequest, double P90Ms, double MaxMs);
 
     /// <summary>
     /// wrk on <paramref name="url"/> for <paramref name="seconds"/> at <paramref name="connections"/>, with a bearer
@@ -53,7 +54,7 @@ public static partial class Wrk
         return new Run(double.Parse(Required(RequestsPerSecond(), output, "Requests/sec"), CultureInfo.InvariantCulture),
             Milliseconds(output, "50%"), Milliseconds(output, "99%"), requests,
             NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
-            output.Contains("Socket errors", StringComparison.Ordinal), cpu, databaseCpu);
+            output.Contains("Socket errors", StringComparison.Ordinal), cpu, databaseCpu, Milliseconds(output, "90%"), MaxLatency(output));
     }
 
     private static string Required(Regex pattern, string output, string what) =>
@@ -68,6 +69,23 @@ public static partial class Wrk
         {
             throw new InvalidOperationException($"wrk's report has no '{percentile}' line:\n{output}");
         }
+        return InMilliseconds(match);
+    }
+
+    /// <summary>The slowest request, from wrk's thread statistics (<c>Latency  5.1ms  2.3ms  80.12ms  90.00%</c>), in milliseconds.</summary>
+    private static double MaxLatency(string output)
+    {
+        var match = Regex.Match(output, @"^\s*Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s", RegexOptions.Multiline);
+        if (!match.Success)
+        {
+            throw new InvalidOperationException($"wrk's report has no 'Latency' line:\n{output}");
+        }
+        return InMilliseconds(match);
+    }
+
+    /// <summary>A matched duration (a number, then us, ms or s) in milliseconds.</summary>
+    private static double InMilliseconds(Match match)
+    {
         var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
     }
