@@ -23,11 +23,17 @@ public sealed class ValidatedTokens(TimeProvider time, IOptions<TokenOptions> op
     /// <summary>What <paramref name="token"/> authenticates, a copy for this request, if it may be used without validating it again.</summary>
     public AuthenticationTicket? Recall(string token) =>
         tokens.TryGetValue(token, out var validated) && time.GetUtcNow() < validated.Expires && statuses.Recall(validated.TokenId) == true
-            ? new AuthenticationTicket(Copy(validated.Ticket.Principal), validated.Ticket.Properties.Clone(), validated.Ticket.AuthenticationScheme)
+            ? Copy(validated.Ticket)
             : null;
 
-    /// <summary>A principal with copies of the identities (<see cref="ClaimsPrincipal.Clone"/> shares them).</summary>
-    private static ClaimsPrincipal Copy(ClaimsPrincipal principal) => new(principal.Identities.Select(identity => identity.Clone()));
+    /// <summary>
+    /// A ticket that shares nothing a request could change with the one it copies: copies of the identities
+    /// (<see cref="ClaimsPrincipal.Clone"/> shares them) and of the properties' items; not the properties' parameters,
+    /// where OpenIddict leaves objects of its own (the token's principal) that nothing here reads.
+    /// </summary>
+    private static AuthenticationTicket Copy(AuthenticationTicket ticket) =>
+        new(new ClaimsPrincipal(ticket.Principal.Identities.Select(identity => identity.Clone())),
+            new AuthenticationProperties(new Dictionary<string, string?>(ticket.Properties.Items)), ticket.AuthenticationScheme);
 
     /// <summary>Keeps what OpenIddict just validated for <paramref name="token"/> (a token without an id or expiry is not kept).</summary>
     public void Remember(string token, AuthenticationTicket ticket)
@@ -40,7 +46,7 @@ public sealed class ValidatedTokens(TimeProvider time, IOptions<TokenOptions> op
         {
             tokens.Clear();
         }
-        tokens[token] = new Validated(ticket, tokenId, expires);
+        tokens[token] = new Validated(Copy(ticket), tokenId, expires); // the first request goes on with the original
     }
 
     private sealed record Validated(AuthenticationTicket Ticket, string TokenId, DateTimeOffset Expires);

@@ -49,5 +49,14 @@ public sealed class InvoiceOptions
     /// </summary>
     public int LookupBatchesAtOnce { get; init; } = 2;
 
+    /// <summary>What is wrong with these settings, said as what to set; null when they can run.</summary>
+    public string? Problem() =>
+        LookupBatchesAtOnce < 1 ? $"{Section}:LookupBatchesAtOnce is {LookupBatchesAtOnce}; set it to 1 or more (2 on two cores)."
+        : LookupBatchesAtOnce > MaxConnections ? $"{Section}:LookupBatchesAtOnce is {LookupBatchesAtOnce}, more than {Section}:MaxConnections ({MaxConnections}); set it at most that."
+        : MaxBatchInvoices < 1 ? $"{Section}:MaxBatchInvoices is {MaxBatchInvoices}; set it to 1 or more."
+        : AuditBatchSize < 1 ? $"{Section}:AuditBatchSize is {AuditBatchSize}; set it to 1 or more."
+        : AuditQueueCapacity < AuditBatchSize ? $"{Section}:AuditQueueCapacity ({AuditQueueCapacity}) is below {Section}:AuditBatchSize ({AuditBatchSize}); a whole batch must fit in the queue."
+        : null;
+
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }

@@ -9,7 +9,7 @@ public static class InvoicesSetup
     public static IServiceCollection AddInvoices(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(InvoiceOptions.Section).Get<InvoiceOptions>() ?? new InvoiceOptions();
-        services.AddSingleton(options);
+        services.AddSingleton(options.Problem() is { } problem ? throw new InvalidOperationException(problem) : options);
         services.AddSingleton<LookupDatabase>();
         services.AddSingleton<LookupAudit>();
         services.AddSingleton<InvoiceVerifier>();

@@ -37,7 +37,7 @@ public static class TaxpayerFile
     /// The page asked for (<c>first</c>, default <c>Taxpayers:DefaultPageSize</c>, and <c>after</c>), or which argument is
     /// refused and why (REST's 400 under that name, GraphQL's INVALID error).
     /// </summary>
-    public static TaxpayerFileAsk Ask(IServiceProvider services, int? first, string? after)
+    public static TaxpayerFileAsk Ask(IServiceProvider services, string subject, int? first, string? after)
     {
         var options = services.GetRequiredService<TaxpayerOptions>();
         var bounds = new PageBounds(options.DefaultPageSize, options.MaxPageSize, $"{TaxpayerOptions.Section}:MaxPageSize", "records");
@@ -50,7 +50,7 @@ public static class TaxpayerFile
         {
             return new TaxpayerFileAsk(count, null);
         }
-        return services.GetRequiredService<TaxpayerFileCursor>().Read(after) is { } key
+        return services.GetRequiredService<TaxpayerFileCursor>().Read(subject, after) is { } key
             ? new TaxpayerFileAsk(count, key)
             : new TaxpayerFileAsk(count, null, "after", PageBounds.RefuseCursor(after, TaxpayerFileCursor.Expected));
     }
@@ -67,7 +67,7 @@ public static class TaxpayerFile
             return null;
         }
         await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Records.Count, purpose, ct);
-        var endCursor = file.Last is { } last ? services.GetRequiredService<TaxpayerFileCursor>().Of(last) : null;
+        var endCursor = file.Last is { } last ? services.GetRequiredService<TaxpayerFileCursor>().Of(subject, last) : null;
         return new TaxpayerRecordPage(file.Records, file.Held, new PageInfo(file.More, endCursor));
     }
 
@@ -103,7 +103,7 @@ public static class TaxpayerFile
                 {
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [problem] });
                 }
-                var ask = Ask(http.RequestServices, first, after);
+                var ask = Ask(http.RequestServices, subject, first, after);
                 if (ask.Refusal is { } refusal)
                 {
                     return Results.ValidationProblem(new Dictionary<string, string[]> { [ask.RefusedArgument!] = [refusal] });

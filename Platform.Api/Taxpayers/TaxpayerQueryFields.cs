@@ -23,7 +23,7 @@ public sealed class TaxpayerQueryFields : IQueryFields
             .ReadsTaxpayer("file", (context, subject, purpose) =>
             {
                 var services = context.RequestServices!;
-                var ask = TaxpayerFile.Ask(services, context.GetArgument<int?>("first"), context.GetArgument<string?>("after"));
+                var ask = TaxpayerFile.Ask(services, subject, context.GetArgument<int?>("first"), context.GetArgument<string?>("after"));
                 return ask.Refusal is { } refusal
                     ? throw new ExecutionError(refusal) { Code = "INVALID" }
                     : TaxpayerFile.ReadAsync(services, context.User!, TaxpayerField.HttpOf(context), subject, purpose, ask, context.CancellationToken);

@@ -102,4 +102,17 @@ public sealed class ValidatedTokensTests
 
         Assert.False(tokens.Recall("token-1")!.Principal.HasClaim("role", "admin"));
     }
+
+    [Fact]
+    public void What_the_first_request_does_to_its_own_principal_after_validation_is_not_remembered()
+    {
+        var (tokens, statuses) = Caches(TimeSpan.FromSeconds(30));
+        statuses.Remember("id-1", true, statuses.Generation);
+        var first = Ticket("id-1", start.AddHours(1));
+        tokens.Remember("token-1", first);
+
+        ((ClaimsIdentity)first.Principal.Identity!).AddClaim(new Claim("role", "admin"));
+
+        Assert.False(tokens.Recall("token-1")!.Principal.HasClaim("role", "admin"));
+    }
 }
