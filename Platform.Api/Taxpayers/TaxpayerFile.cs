@@ -8,7 +8,7 @@ using Platform.Templates.Checks;
 namespace Platform.Api.Taxpayers;
 
 /// <summary>A page of the one-household file asked for: how many records and after which; or which argument is refused and why.</summary>
-public sealed record TaxpayerFileAsk(int First, TaxpayerFileKey? After, string? RefusedArgument = null, string? Refusal = null);
+public sealed record TaxpayerFileAsk(int First, TaxpayerFileKey? After, string? RefusedArgument = null, string? Refusal = null, int? Held = null);
 
 /// <summary>A page of the one-household file as a caller read it: its records, how many are held in all, and where it ends.</summary>
 public sealed record TaxpayerRecordPage(IReadOnlyList<TaxpayerRecord> Records, int TotalCount, PageInfo PageInfo);
@@ -50,8 +50,8 @@ public static class TaxpayerFile
         {
             return new TaxpayerFileAsk(count, null);
         }
-        return services.GetRequiredService<TaxpayerFileCursor>().Read(subject, after) is { } key
-            ? new TaxpayerFileAsk(count, key)
+        return services.GetRequiredService<TaxpayerFileCursor>().Read(subject, after) is var (key, held)
+            ? new TaxpayerFileAsk(count, key, Held: held)
             : new TaxpayerFileAsk(count, null, "after", PageBounds.RefuseCursor(after, TaxpayerFileCursor.Expected));
     }
 
@@ -62,12 +62,12 @@ public static class TaxpayerFile
     public static async Task<TaxpayerRecordPage?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
         string subject, string? purpose, TaxpayerFileAsk ask, CancellationToken ct)
     {
-        if (await LoadAsync(services, user, subject, ask.First, ask.After, ct) is not { } file)
+        if (await LoadAsync(services, user, subject, ask.First, ask.After, ct, ask.Held) is not { } file)
         {
             return null;
         }
         await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Records.Count, purpose, ct);
-        var endCursor = file.Last is { } last ? services.GetRequiredService<TaxpayerFileCursor>().Of(subject, last) : null;
+        var endCursor = file.Last is { } last ? services.GetRequiredService<TaxpayerFileCursor>().Of(subject, last, file.Held) : null;
         return new TaxpayerRecordPage(file.Records, file.Held, new PageInfo(file.More, endCursor));
     }
 
@@ -77,13 +77,13 @@ public static class TaxpayerFile
     /// with it. Null when the taxpayer is outside the caller's jurisdiction.
     /// </summary>
     public static async Task<TaxpayerFileRead?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, int first,
-        TaxpayerFileKey? after, CancellationToken ct)
+        TaxpayerFileKey? after, CancellationToken ct, int? held = null)
     {
         if (!AccessPolicy.AdmitsDivision(user, Operation.ReadTaxpayerFiles, SubjectDivision.FromKey(subject)))
         {
             return null;
         }
-        var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, first, after, ct);
+        var file = await services.GetRequiredService<IngestRecords>().TaxpayerFileAsync(subject, first, after, held, ct);
         if (AccessPolicy.ReachOf(user, Operation.ReadTaxpayerFiles) != Reach.JurisdictionSourceMasked)
         {
             return file;

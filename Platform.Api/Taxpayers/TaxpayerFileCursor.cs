@@ -21,20 +21,21 @@ public sealed class TaxpayerFileCursor(IDataProtectionProvider protection)
     /// <summary>What a caller is told a cursor is, when one it sent is refused.</summary>
     public const string Expected = "an opaque string, as given";
 
-    public string Of(string subject, TaxpayerFileKey key) =>
+    /// <summary>The cursor after <paramref name="key"/>, carrying the file's count as the first page found it (<paramref name="held"/>).</summary>
+    public string Of(string subject, TaxpayerFileKey key, int held) =>
         Base64Url.EncodeToString(protector.CreateProtector(subject).Protect(JsonSerializer.SerializeToUtf8Bytes(
-            new object[] { key.Period.ToString(), key.TemplateId, key.SubmissionId, key.Row })));
+            new object[] { key.Period.ToString(), key.TemplateId, key.SubmissionId, key.Row, held })));
 
     /// <summary>The key a cursor names, or null when it is not one this platform gave for this taxpayer's file.</summary>
-    public TaxpayerFileKey? Read(string subject, string cursor)
+    public (TaxpayerFileKey Key, int Held)? Read(string subject, string cursor)
     {
         try
         {
             var parts = JsonSerializer.Deserialize<JsonElement[]>(protector.CreateProtector(subject).Unprotect(Base64Url.DecodeFromChars(cursor)));
             return parts is [{ ValueKind: JsonValueKind.String } period, { ValueKind: JsonValueKind.String } template,
-                    { ValueKind: JsonValueKind.String } submission, { ValueKind: JsonValueKind.Number } row]
+                    { ValueKind: JsonValueKind.String } submission, { ValueKind: JsonValueKind.Number } row, { ValueKind: JsonValueKind.Number } held]
                    && Period.TryParse(period.GetString(), out var parsed)
-                ? new TaxpayerFileKey(parsed, template.GetString()!, submission.GetString()!, row.GetInt32())
+                ? (new TaxpayerFileKey(parsed, template.GetString()!, submission.GetString()!, row.GetInt32()), held.GetInt32())
                 : null;
         }
         catch (Exception e) when (e is FormatException or CryptographicException or JsonException)

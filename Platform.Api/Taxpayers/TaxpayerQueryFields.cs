@@ -35,7 +35,7 @@ public sealed class TaxpayerRecordPageGraphType : ObjectGraphType<TaxpayerRecord
     public TaxpayerRecordPageGraphType()
     {
         Name = "TaxpayerRecordPage";
-        Field(p => p.TotalCount).Description("Records held about the taxpayer in all.");
+        Field(p => p.TotalCount).Description("Records held about the taxpayer in all, as counted for the first page (later pages carry that count in their cursor).");
         Field<NonNullGraphType<PageInfoGraphType>>("pageInfo").Resolve(c => c.Source.PageInfo);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TaxpayerRecordGraphType>>>>("nodes").Resolve(c => c.Source.Records);
     }

@@ -129,6 +129,22 @@ public sealed class TaxpayerFilePagingTests(TaxpayerFilePagesPlatform platform) 
     }
 
     [Fact]
+    public async Task Only_the_first_page_counts_the_file_and_later_pages_carry_its_count()
+    {
+        var uscc = await SeedAsync(7106, withVat: false);
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var first = (await analyst.GetFromJsonAsync<TaxpayerRecordPage>(Url(uscc)))!;
+        Assert.Equal(6, first.TotalCount);
+
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted,
+            (await regulator.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(7106, "2023-06", county: "511302")])), period: "2023-06")).Status);
+
+        Assert.Equal(6, (await analyst.GetFromJsonAsync<TaxpayerRecordPage>(Url(uscc, after: first.PageInfo.EndCursor)))!.TotalCount);
+        Assert.Equal(7, (await analyst.GetFromJsonAsync<TaxpayerRecordPage>(Url(uscc)))!.TotalCount);
+    }
+
+    [Fact]
     public async Task First_out_of_bounds_and_a_cursor_not_given_by_the_platform_for_this_file_are_refused_saying_what_to_send_and_not_audited()
     {
         var uscc = await SeedAsync(7102, withVat: false);
