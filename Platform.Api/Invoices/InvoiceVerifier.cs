@@ -35,6 +35,9 @@ public sealed class InvoiceVerifier
     public Task<InvoiceVerification> VerifyAsync(InvoiceQuery query, AuditActor actor, CancellationToken ct) =>
         singles.AnswerAsync(new Lookup(query, actor), ct);
 
+    /// <summary>Completes once every single lookup handed in has been answered (<see cref="LookupGathering{TLookup, TAnswer}.DrainedAsync"/>).</summary>
+    public Task SinglesAnsweredAsync(CancellationToken ct) => singles.DrainedAsync(ct);
+
     /// <summary>The answers to a batch of one caller's <paramref name="queries"/>, in their order.</summary>
     public Task<IReadOnlyList<InvoiceVerification>> VerifyAsync(IReadOnlyList<InvoiceQuery> queries, AuditActor actor, CancellationToken ct) =>
         VerifyAsync([.. queries.Select(query => new Lookup(query, actor))], ct);

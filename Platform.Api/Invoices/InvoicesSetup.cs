@@ -14,6 +14,7 @@ public static class InvoicesSetup
         services.AddSingleton<LookupAudit>();
         services.AddSingleton<InvoiceVerifier>();
         services.AddHostedService<LookupAuditWriter>();
+        services.AddHostedService<SingleLookupsDrain>(); // after the writer, so stopped before it
         services.AddHostedService<LookupCountPruning>();
         services.AddSingleton<IQueryFields, InvoiceQueryFields>();
         services.AddRateLimiter(limiter => limiter.AddPolicy(InvoiceLookupLimit.Policy, new InvoiceLookupLimit(options)));

@@ -30,6 +30,19 @@ public sealed class LookupGathering<TLookup, TAnswer>(
         return answered.Task.WaitAsync(ct);
     }
 
+    /// <summary>
+    /// Completes once no lookup is queued and no batch is running (checked every few milliseconds): a stopping host waits
+    /// for it before closing the audit queue (<see cref="SingleLookupsDrain"/>), so a lookup still being answered is
+    /// audited as well as counted.
+    /// </summary>
+    public async Task DrainedAsync(CancellationToken ct)
+    {
+        while (Volatile.Read(ref running) > 0 || !queue.IsEmpty)
+        {
+            await Task.Delay(5, ct);
+        }
+    }
+
     private void StartIfRoom()
     {
         while (!queue.IsEmpty)
@@ -87,3 +100,4 @@ public sealed class LookupGathering<TLookup, TAnswer>(
         }
     }
 }
+

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Api.Auth;
 using Platform.Api.Invoices;
@@ -52,6 +55,19 @@ public sealed class LookupAuditTests
             written = await OperationsAsync(platform.ConnectionString, key);
         }
         Assert.Equal(Enumerable.Repeat(LookupAudit.Operation("consistent"), 2), written);
+    }
+
+    [Fact]
+    public async Task The_host_waits_for_single_lookups_still_being_answered_before_the_audit_writer_closes_its_queue()
+    {
+        await using var platform = new PlatformFactory();
+        await platform.InitializeAsync();
+        // The host stops its services one by one in reverse order of registration: the drain must come after the writer.
+        var services = platform.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
+        Assert.True(services.IndexOf(typeof(SingleLookupsDrain)) > services.IndexOf(typeof(LookupAuditWriter)),
+            string.Join(", ", services.Select(s => s.Name)));
+        Assert.Contains(typeof(LookupAuditWriter), services);
+        Assert.False(platform.Services.GetRequiredService<IOptions<HostOptions>>().Value.ServicesStopConcurrently);
     }
 
     private static async Task<List<string>> OperationsAsync(string connectionString, string subject)

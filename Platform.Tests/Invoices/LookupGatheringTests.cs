@@ -109,6 +109,26 @@ public sealed class LookupGatheringTests
     }
 
     [Fact]
+    public async Task Draining_waits_for_the_running_batch_and_the_lookups_queued_behind_it()
+    {
+        using var batches = new HeldBatches();
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100);
+        await gathering.DrainedAsync(CancellationToken.None).WaitAsync(Patience); // nothing handed in: drained at once
+
+        var first = gathering.AnswerAsync(1, CancellationToken.None);
+        await batches.CallAsync(1);
+        var queued = gathering.AnswerAsync(2, CancellationToken.None);
+        var drained = gathering.DrainedAsync(CancellationToken.None);
+
+        batches.Release(1);
+        Assert.Equal("2", await batches.CallAsync(2));
+        Assert.False(drained.IsCompleted); // the second batch is still out
+        batches.Release(2);
+        await drained.WaitAsync(Patience);
+        Assert.True(first.IsCompletedSuccessfully && queued.IsCompletedSuccessfully);
+    }
+
+    [Fact]
     public async Task A_failed_batch_fails_its_own_lookups_and_the_next_batch_is_answered()
     {
         using var batches = new HeldBatches();
