@@ -27,9 +27,10 @@ public sealed class LookupAudit(InvoiceOptions options)
 
     public ValueTask EnqueueAsync(DateTimeOffset at, AuditActor actor, string invoiceKey, string result, CancellationToken ct)
     {
-        if (!queue.Writer.TryWrite(new AuditRecord(at, actor, Operation(result), [invoiceKey])))
+        var entry = new AuditRecord(at, actor, Operation(result), [invoiceKey]);
+        if (!queue.Writer.TryWrite(entry))
         {
-            return queue.Writer.WriteAsync(new AuditRecord(at, actor, Operation(result), [invoiceKey]), ct);
+            return queue.Writer.WriteAsync(entry, ct);
         }
         if (queue.Reader.Count >= options.AuditBatchSize)
         {

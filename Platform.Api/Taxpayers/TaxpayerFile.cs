@@ -62,7 +62,7 @@ public static class TaxpayerFile
     public static async Task<TaxpayerRecordPage?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
         string subject, string? purpose, TaxpayerFileAsk ask, CancellationToken ct)
     {
-        if (await LoadAsync(services, user, subject, ask.First, ask.After, ct, ask.Held) is not { } file)
+        if (await LoadAsync(services, user, subject, ask.First, ask.After, ask.Held, ct) is not { } file)
         {
             return null;
         }
@@ -77,7 +77,7 @@ public static class TaxpayerFile
     /// with it. Null when the taxpayer is outside the caller's jurisdiction.
     /// </summary>
     public static async Task<TaxpayerFileRead?> LoadAsync(IServiceProvider services, ClaimsPrincipal user, string subject, int first,
-        TaxpayerFileKey? after, CancellationToken ct, int? held = null)
+        TaxpayerFileKey? after, int? held, CancellationToken ct)
     {
         if (!AccessPolicy.AdmitsDivision(user, Operation.ReadTaxpayerFiles, SubjectDivision.FromKey(subject)))
         {

@@ -48,7 +48,7 @@ public sealed class TaxpayerHistoryQueryFields : IQueryFields
         string? purpose, CancellationToken ct)
     {
         var max = services.GetRequiredService<TaxpayerOptions>().MaxHistoryRecords;
-        if (await TaxpayerFile.LoadAsync(services, user, subject, max, null, ct) is not { } file)
+        if (await TaxpayerFile.LoadAsync(services, user, subject, max, after: null, held: null, ct) is not { } file)
         {
             return null;
         }

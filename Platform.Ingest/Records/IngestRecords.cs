@@ -247,21 +247,25 @@ public sealed class IngestRecords(NpgsqlDataSource database)
     /// time in <see cref="TaxpayerFileKey"/> order: rows of accepted submissions only, with corrected and voided versions
     /// marked; the first <paramref name="first"/> after <paramref name="after"/> (from the start when null), with the
     /// count of all held (counted when <paramref name="held"/> is null; a later page passes the first page's count, so
-    /// only the first pays for counting the file). The subject's rows are found by the hash index <c>ix_ingest_record_subject</c> (cheaper for
-    /// every upload than a B-tree in the file's order, <see cref="RecordTables"/>) and the page kept by a sort bounded by
-    /// its size (a top-N heap): a page's memory is its size; its time grows with the subject's file, not with the
-    /// platform's. Ingest writes every record's period (the submission's where the row
-    /// has none), so the key is never null.
+    /// only the first pays for counting the file). The subject's rows are found by the hash index
+    /// <c>ix_ingest_record_subject</c> (cheaper for every upload than a B-tree in the file's order, <see cref="RecordTables"/>)
+    /// and the page kept by a sort bounded by its size (a top-N heap): a page's memory is its size; its time grows with the
+    /// subject's file, not with the platform's. Ingest writes every record's period (the submission's where the row has
+    /// none), so the key is never null.
     /// </summary>
     public async Task<TaxpayerFileRead> TaxpayerFileAsync(string subject, int first, TaxpayerFileKey? after, int? held, CancellationToken ct)
     {
         await using var batch = database.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(held is null ? $"""
-            select count(*)::int
-              from {StoreSchema.Name}.ingest_record r
-              join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
-             where r.subject_key = $1
-            """ : "select $1::int") { Parameters = { held is null ? new() { Value = subject } : new() { Value = held.Value, NpgsqlDbType = NpgsqlDbType.Integer } } });
+        if (held is null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                $"""
+                select count(*)::int
+                  from {StoreSchema.Name}.ingest_record r
+                  join {StoreSchema.Name}.ingest_accepted a on a.submission_id = r.submission_id
+                 where r.subject_key = $1
+                """) { Parameters = { new() { Value = subject } } });
+        }
         var page = new NpgsqlBatchCommand(TaxpayerFilePage(after is not null))
         {
             Parameters =
@@ -279,9 +283,12 @@ public sealed class IngestRecords(NpgsqlDataSource database)
         }
         batch.BatchCommands.Add(page);
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var total = reader.GetInt32(0);
-        await reader.NextResultAsync(ct);
+        if (held is null)
+        {
+            await reader.ReadAsync(ct);
+            held = reader.GetInt32(0);
+            await reader.NextResultAsync(ct);
+        }
         var records = new List<TaxpayerRecord>();
         while (await reader.ReadAsync(ct))
         {
@@ -294,7 +301,7 @@ public sealed class IngestRecords(NpgsqlDataSource database)
             records.RemoveAt(first);
         }
         var last = records.Count == 0 ? null : records[^1];
-        return new TaxpayerFileRead(records, total, more, last is null ? null : new TaxpayerFileKey(
+        return new TaxpayerFileRead(records, held.Value, more, last is null ? null : new TaxpayerFileKey(
             last.Period ?? throw new InvalidOperationException($"Record {last.SubmissionId}/{last.Row} has no period; ingest writes one for every record."),
             last.TemplateId, last.SubmissionId, last.Row));
     }
