@@ -76,7 +76,11 @@ public static class AuthSetup
                 // person's sign-ins refuses their tokens rather than letting them run to expiry: at once on the host that
                 // revoked, within Tokens:StatusCacheFor on the others (ValidateTokenStatus, TokenStatusCache).
                 options.AddEventHandler(ValidateTokenStatus.Descriptor);
-                options.UseAspNetCore();
+                // The Authorization header only: a token in a URL or a form body is written into access logs, proxies and
+                // browser history, and passes by the cache of validated tokens (BearerScheme reads the header).
+                options.UseAspNetCore()
+                    .DisableAccessTokenExtractionFromQueryString()
+                    .DisableAccessTokenExtractionFromBodyForm();
             });
 
         // OpenIddict's validation behind a scheme that recalls tokens this host validated recently (BearerScheme).
