@@ -8,7 +8,8 @@ namespace Platform.Api.Invoices;
 
 /// <summary>
 /// GraphQL's <c>verifyInvoice</c>: the same lookup, limit and audit as <c>POST /api/invoices/verify</c>; a malformed
-/// argument is an error with code <c>INVALID</c> whose message names each argument to fix (<c>issueDate: Give ...</c>).
+/// argument is an error with code <c>INVALID</c> whose message names each argument to fix (<c>issueDate: Give ...</c>); a
+/// lookup refused because too many wait already, an error with code <c>LOOKUP_QUEUE_FULL</c> saying to try again in a second.
 /// </summary>
 public sealed class InvoiceQueryFields : IQueryFields
 {
@@ -32,7 +33,14 @@ public sealed class InvoiceQueryFields : IQueryFields
                     throw new ExecutionError(string.Join(" ", problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}"))) { Code = "INVALID" };
                 }
                 var http = services.GetRequiredService<IHttpContextAccessor>().HttpContext;
-                return await verifier.VerifyAsync(parsed, AuditActor.From(context.User!, http), context.CancellationToken);
+                try
+                {
+                    return await verifier.VerifyAsync(parsed, AuditActor.From(context.User!, http), context.CancellationToken);
+                }
+                catch (LookupQueueFullException full)
+                {
+                    throw new ExecutionError(full.Message) { Code = LookupQueueFullException.Code };
+                }
             });
 }
 

@@ -25,15 +25,22 @@ public sealed class InvoiceVerifier
     {
         (this.database, this.time, this.options, this.audit) = (database, time, options, audit);
         zone = options.Zone();
-        singles = new(lookups => VerifyAsync(lookups, CancellationToken.None), options.LookupBatchesAtOnce, options.MaxBatchInvoices);
+        singles = new(lookups => VerifyAsync(lookups, CancellationToken.None), options.LookupBatchesAtOnce, options.MaxBatchInvoices,
+            options.MaxQueuedLookups);
     }
 
     /// <summary>Today in the platform's time zone (<see cref="InvoiceOptions.TimeZone"/>).</summary>
     public DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
 
-    /// <summary>One lookup's answer, answered with the other single lookups waiting at the time.</summary>
+    /// <summary>
+    /// One lookup's answer, answered with the other single lookups waiting at the time; <see cref="LookupQueueFullException"/> when
+    /// <see cref="InvoiceOptions.MaxQueuedLookups"/> are waiting already.
+    /// </summary>
     public Task<InvoiceVerification> VerifyAsync(InvoiceQuery query, AuditActor actor, CancellationToken ct) =>
         singles.AnswerAsync(new Lookup(query, actor), ct);
+
+    /// <summary>Single lookups waiting for a batch on this host (at most <see cref="InvoiceOptions.MaxQueuedLookups"/>).</summary>
+    public int SinglesQueued => singles.Queued;
 
     /// <summary>Completes once every single lookup handed in has been answered (<see cref="LookupGathering{TLookup, TAnswer}.DrainedAsync"/>).</summary>
     public Task SinglesAnsweredAsync(CancellationToken ct) => singles.DrainedAsync(ct);

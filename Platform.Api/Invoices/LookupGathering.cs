@@ -10,25 +10,37 @@ namespace Platform.Api.Invoices;
 /// while the running ones were out, up to <see cref="InvoiceOptions.MaxBatchInvoices"/>. Nothing waits on a timer: a
 /// batch is as large as the load makes it. A batch's failure is each of its lookups' failure; the next batch is not
 /// affected. Lookups are taken in the order they arrived, so the daily limit admits an invoice's first lookups first,
-/// as one by one.
+/// as one by one. At most <paramref name="maxQueued"/> lookups wait for a batch; one more is refused at once
+/// (<see cref="LookupQueueFullException"/>) rather than let the queue, and the time its lookups wait, grow without end.
 /// </summary>
 public sealed class LookupGathering<TLookup, TAnswer>(
-    Func<IReadOnlyList<TLookup>, Task<IReadOnlyList<TAnswer>>> answer, int batchesAtOnce, int maxBatch)
+    Func<IReadOnlyList<TLookup>, Task<IReadOnlyList<TAnswer>>> answer, int batchesAtOnce, int maxBatch, int maxQueued)
 {
     private readonly ConcurrentQueue<(TLookup Lookup, TaskCompletionSource<TAnswer> Answer)> queue = new();
     private int running;
+    // Counted up before a lookup is queued and down after it is taken, so never below the queue's length.
+    private int queued;
 
     /// <summary>
     /// The lookup's answer. A caller that stops waiting (<paramref name="ct"/>) does not withdraw a lookup already queued:
-    /// it is still answered, counted and audited, as a lookup whose caller hung up after sending it.
+    /// it is still answered, counted and audited, as a lookup whose caller hung up after sending it. Fails with
+    /// <see cref="LookupQueueFullException"/>, the lookup not queued, when <c>maxQueued</c> lookups are waiting already.
     /// </summary>
     public Task<TAnswer> AnswerAsync(TLookup lookup, CancellationToken ct)
     {
+        if (Interlocked.Increment(ref queued) > maxQueued)
+        {
+            Interlocked.Decrement(ref queued);
+            return Task.FromException<TAnswer>(new LookupQueueFullException(maxQueued));
+        }
         var answered = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         queue.Enqueue((lookup, answered));
         StartIfRoom();
         return answered.Task.WaitAsync(ct);
     }
+
+    /// <summary>Lookups waiting for a batch (at most <c>maxQueued</c>).</summary>
+    public int Queued => Volatile.Read(ref queued);
 
     /// <summary>
     /// Completes once no lookup is queued and no batch is running (checked every few milliseconds): a stopping host waits
@@ -70,6 +82,7 @@ public sealed class LookupGathering<TLookup, TAnswer>(
                 batch.Clear();
                 while (batch.Count < maxBatch && queue.TryDequeue(out var next))
                 {
+                    Interlocked.Decrement(ref queued);
                     batch.Add(next);
                 }
                 if (batch.Count == 0)

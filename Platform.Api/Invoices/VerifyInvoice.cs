@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Platform.Api.Access;
 using Platform.Api.Audit;
@@ -6,7 +7,8 @@ namespace Platform.Api.Invoices;
 
 /// <summary>
 /// <c>POST /api/invoices/verify</c>: one invoice-authenticity lookup. A malformed field is a 400 validation problem naming
-/// it (never a <c>not-found</c>), and is neither counted nor audited; every answered lookup is both.
+/// it (never a <c>not-found</c>), and is neither counted nor audited; every answered lookup is both. A lookup refused
+/// because too many wait already (<see cref="LookupQueueFullException"/>) is a 503 with <c>Retry-After</c>, neither counted nor audited.
 /// </summary>
 public static class VerifyInvoice
 {
@@ -22,7 +24,8 @@ public static class VerifyInvoice
             .Accepts<InvoiceRequest>("application/json")
             .Produces<InvoiceVerification>()
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     private static async Task<IResult> VerifyAsync(HttpContext http, InvoiceVerifier verifier, CancellationToken ct)
     {
@@ -39,9 +42,19 @@ public static class VerifyInvoice
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [RequestShape] });
         }
-        return InvoiceQuery.Parse(InvoiceInput.From(body), verifier.Today(), out var problems) is { } query
-            ? Results.Ok(await verifier.VerifyAsync(query, AuditActor.From(http), ct))
-            : Results.ValidationProblem(problems);
+        if (InvoiceQuery.Parse(InvoiceInput.From(body), verifier.Today(), out var problems) is not { } query)
+        {
+            return Results.ValidationProblem(problems);
+        }
+        try
+        {
+            return Results.Ok(await verifier.VerifyAsync(query, AuditActor.From(http), ct));
+        }
+        catch (LookupQueueFullException full)
+        {
+            http.Response.Headers.RetryAfter = LookupQueueFullException.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(full.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many lookups waiting");
+        }
     }
 
     public const string RequestShape =

@@ -25,4 +25,10 @@ public sealed class InvoiceOptionsTests
         };
         Assert.StartsWith(says, options.Problem(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_queue_of_single_lookups_with_no_room_is_named()
+    {
+        Assert.StartsWith("Invoices:MaxQueuedLookups is 0; set it to 1 or more", new InvoiceOptions { MaxQueuedLookups = 0 }.Problem(), StringComparison.Ordinal);
+    }
 }

@@ -71,7 +71,7 @@ public sealed class LookupGatheringTests
     public async Task An_idle_platform_answers_a_lookup_alone_and_lookups_arriving_meanwhile_are_answered_together_in_their_order()
     {
         using var batches = new HeldBatches();
-        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100);
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100, maxQueued: 100);
 
         var first = gathering.AnswerAsync(1, CancellationToken.None);
         Assert.Equal("1", await batches.CallAsync(1));
@@ -89,7 +89,7 @@ public sealed class LookupGatheringTests
     public async Task Batches_run_side_by_side_up_to_the_limit_and_each_takes_at_most_the_largest_batch()
     {
         using var batches = new HeldBatches();
-        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 2, maxBatch: 3);
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 2, maxBatch: 3, maxQueued: 100);
 
         var first = gathering.AnswerAsync(1, CancellationToken.None);
         var second = gathering.AnswerAsync(2, CancellationToken.None);
@@ -112,7 +112,7 @@ public sealed class LookupGatheringTests
     public async Task Draining_waits_for_the_running_batch_and_the_lookups_queued_behind_it()
     {
         using var batches = new HeldBatches();
-        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100);
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100, maxQueued: 100);
         await gathering.DrainedAsync(CancellationToken.None).WaitAsync(Patience); // nothing handed in: drained at once
 
         var first = gathering.AnswerAsync(1, CancellationToken.None);
@@ -132,7 +132,7 @@ public sealed class LookupGatheringTests
     public async Task A_failed_batch_fails_its_own_lookups_and_the_next_batch_is_answered()
     {
         using var batches = new HeldBatches();
-        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100);
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100, maxQueued: 100);
 
         var failing = gathering.AnswerAsync(-1, CancellationToken.None);
         await batches.CallAsync(1);
@@ -150,7 +150,7 @@ public sealed class LookupGatheringTests
     public async Task A_caller_that_stops_waiting_is_let_go_and_its_lookup_is_still_answered_in_the_batch()
     {
         using var batches = new HeldBatches();
-        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100);
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100, maxQueued: 100);
         var first = gathering.AnswerAsync(1, CancellationToken.None);
         await batches.CallAsync(1);
 
@@ -165,5 +165,27 @@ public sealed class LookupGatheringTests
         batches.Release(2);
         Assert.Equal("answer 3", await kept.WaitAsync(Patience));
         Assert.Equal("answer 1", await first.WaitAsync(Patience));
+    }
+
+    [Fact]
+    public async Task A_lookup_beyond_the_queue_bound_is_refused_at_once_and_never_reaches_a_batch()
+    {
+        using var batches = new HeldBatches();
+        var gathering = new LookupGathering<int, string>(batches.AnswerAsync, batchesAtOnce: 1, maxBatch: 100, maxQueued: 2);
+        var first = gathering.AnswerAsync(1, CancellationToken.None);
+        await batches.CallAsync(1); // taken into the batch: no longer queued
+        var queued = new[] { gathering.AnswerAsync(2, CancellationToken.None), gathering.AnswerAsync(3, CancellationToken.None) };
+
+        var refused = await Assert.ThrowsAsync<LookupQueueFullException>(() => gathering.AnswerAsync(4, CancellationToken.None));
+        Assert.Contains("2 single invoice lookups are already waiting", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("Invoices:MaxQueuedLookups", refused.Message, StringComparison.Ordinal);
+
+        batches.Release(1);
+        Assert.Equal("2,3", await batches.CallAsync(2)); // the refused 4 is in no batch
+        var afterRoom = gathering.AnswerAsync(5, CancellationToken.None); // the queue emptied into the batch: room again
+        batches.Release(2);
+        Assert.Equal("5", await batches.CallAsync(3));
+        batches.Release(3);
+        Assert.Equal(["answer 1", "answer 2", "answer 3", "answer 5"], await Task.WhenAll([first, .. queued, afterRoom]).WaitAsync(Patience));
     }
 }
