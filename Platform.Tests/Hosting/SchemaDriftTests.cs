@@ -19,10 +19,7 @@ public sealed class SchemaDriftTests
     [Fact]
     public async Task After_migrate_marten_finds_every_document_event_and_platform_table_as_configured()
     {
-        var database = await (await PostgresCluster.Shared).CreateDatabaseAsync("drift");
-        await using var platform = PlatformFactory.OnDatabase(database);
-        platform.WithSetting("Platform:ApplySchemaOnStart", "false").WithSetting("Platform:SeedDemoData", "false")
-            .WithSetting("Ingest:RunWorker", "false");
+        await using var platform = (await PlatformFactory.UnmigratedAsync("drift")).WithSetting("Ingest:RunWorker", "false");
         _ = platform.Server;
 
         await SchemaCommand.RunAsync(platform.Services);

@@ -27,6 +27,17 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The platform over a given database (such as one in a cluster the test stops and starts).</summary>
     public static PlatformFactory OnDatabase(string connectionString) => new() { ConnectionString = connectionString };
 
+    /// <summary>
+    /// The platform over a new empty database, applying no schema and seeding nothing on start: the schema comes only
+    /// from the migrate command (<c>SchemaCommand</c>) the test runs. Not started yet.
+    /// </summary>
+    public static async Task<PlatformFactory> UnmigratedAsync(string databaseName)
+    {
+        var platform = OnDatabase(await (await PostgresCluster.Shared).CreateDatabaseAsync(databaseName));
+        platform.WithSetting("Platform:ApplySchemaOnStart", "false").WithSetting("Platform:SeedDemoData", "false");
+        return platform;
+    }
+
     /// <summary>The same database and data directory as <paramref name="other"/>: the platform after a restart.</summary>
     protected PlatformFactory(PlatformFactory other)
     {
