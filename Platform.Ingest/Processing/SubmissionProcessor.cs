@@ -205,7 +205,7 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     /// </summary>
     private async Task<int> FlushAsync(NpgsqlConnection connection, Submission submission, Batch batch, int listed, CancellationToken ct)
     {
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using var transaction = await BeginBatchAsync(connection, ct);
         var keys = await WriteRecordsAsync(connection, transaction, submission, batch, ct);
         batch.Errors.ListAtMost(options.MaxErrorsKept - listed);
         await RecordTables.WriteProblemsAsync(connection, submission.Id, listed, batch.Errors, ct);
@@ -214,6 +214,22 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
             keys.Revived.Count), ct);
         await transaction.CommitAsync(ct);
         return listed + batch.Errors.Listed.Count;
+    }
+
+    /// <summary>
+    /// A batch's transaction, committed without waiting for its WAL to reach the disk (<c>synchronous_commit</c> off, a
+    /// disk flush less per batch on the upload's critical path: about 1 s of 15 per million rows). A crash may then lose
+    /// the last batches committed, never part of one and never out of order (WAL is replayed in order, each batch's event
+    /// in its transaction), and the resumed submission writes them again from its stored file as it does the batch in
+    /// flight. The transaction that accepts the submission waits for the disk as every other does, so an accepted
+    /// receipt is durable.
+    /// </summary>
+    private static async Task<NpgsqlTransaction> BeginBatchAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var transaction = await connection.BeginTransactionAsync(ct);
+        await using var command = new NpgsqlCommand("set local synchronous_commit = off", connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
+        return transaction;
     }
 
     /// <summary>What a batch with no accepted rows looks up: nothing, so it costs no query.</summary>

@@ -61,6 +61,9 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public Task StopAsync() => directory is null ? Task.CompletedTask : RunOpsPg("stop", directory);
 
+    /// <summary>Stops the cluster as a crash would (immediate: no checkpoint, WAL not yet written out is lost).</summary>
+    public Task CrashAsync() => directory is null ? Task.CompletedTask : RunOpsPg("crash", directory);
+
     public Task StartAgainAsync() => directory is null
         ? Task.CompletedTask
         : RunOpsPg("start", directory, Port.ToString(System.Globalization.CultureInfo.InvariantCulture));

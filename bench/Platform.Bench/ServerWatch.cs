@@ -44,6 +44,28 @@ public sealed class ServerWatch : IAsyncDisposable
     /// <summary>CPU time (user and system) the process has used since this watch began, in seconds.</summary>
     public double CpuSeconds() => CpuSeconds(processId) - cpuAtStart;
 
+    /// <summary>
+    /// Waits until the process has used under a twentieth of a core for a whole second (at most <paramref name="atMost"/>),
+    /// and returns how long that took: after a warm-up the runtime goes on compiling what start-up ran to optimised code
+    /// (tiered JIT, thousands of methods in the background), which would otherwise be counted in the measured run.
+    /// </summary>
+    public static async Task<TimeSpan> SettledAsync(int processId, TimeSpan atMost)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var before = CpuSeconds(processId);
+        while (watch.Elapsed < atMost)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = CpuSeconds(processId);
+            if (now - before < 0.05)
+            {
+                break;
+            }
+            before = now;
+        }
+        return watch.Elapsed;
+    }
+
     /// <summary>utime and stime from /proc/PID/stat, in clock ticks of 1/100 s (USER_HZ on Linux).</summary>
     public static double CpuSeconds(int processId) => Stat(processId)[11..13].Sum(Ticks) / 100.0;
 
