@@ -1,5 +1,7 @@
 using Marten;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Server;
 using Platform.Api.Hosting;
 using Platform.Api.Store;
@@ -85,6 +87,7 @@ public static class AuthSetup
 
         // OpenIddict's validation behind a scheme that recalls tokens this host validated recently (BearerScheme).
         BearerScheme.Add(builder.Services.AddAuthentication(BearerScheme.Name));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, ServerEndpointSchemes>());
         builder.Services.AddSingleton<ValidatedTokens>();
         builder.Services.AddAuthorization(options =>
         {
