@@ -38,7 +38,7 @@ public sealed class BearerScheme(IOptionsMonitor<AuthenticationSchemeOptions> op
         return result;
     }
 
-    /// <summary>The token of an <c>Authorization: Bearer</c> header, else null (OpenIddict then decides, as for a token elsewhere).</summary>
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, else null (OpenIddict's validation then decides: it reads the header only).</summary>
     private static string? Token(string header) =>
         header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
 }

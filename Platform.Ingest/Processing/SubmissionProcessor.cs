@@ -227,9 +227,17 @@ public sealed class SubmissionProcessor(IDocumentStore store, NpgsqlDataSource d
     private static async Task<NpgsqlTransaction> BeginBatchAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var transaction = await connection.BeginTransactionAsync(ct);
-        await using var command = new NpgsqlCommand("set local synchronous_commit = off", connection, transaction);
-        await command.ExecuteNonQueryAsync(ct);
-        return transaction;
+        try
+        {
+            await using var command = new NpgsqlCommand("set local synchronous_commit = off", connection, transaction);
+            await command.ExecuteNonQueryAsync(ct);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>What a batch with no accepted rows looks up: nothing, so it costs no query.</summary>

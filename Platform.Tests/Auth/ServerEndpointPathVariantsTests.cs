@@ -5,7 +5,7 @@ using Platform.Tests.Support;
 namespace Platform.Tests.Auth;
 
 /// <summary>
-/// Review probe: a path the router sends to one of our passthrough endpoints must also be one OpenIddict's server
+/// A path the router sends to one of our passthrough endpoints is also one OpenIddict's server
 /// handles (ServerEndpointSchemes), or the endpoint runs without OpenIddict's validation.
 /// </summary>
 public sealed class ServerEndpointPathVariantsTests(PlatformFactory platform) : IClassFixture<PlatformFactory>

@@ -46,10 +46,11 @@ public sealed class ServerWatch : IAsyncDisposable
 
     /// <summary>
     /// Waits until the process has used under a twentieth of a core for a whole second (at most <paramref name="atMost"/>),
-    /// and returns how long that took: after a warm-up the runtime goes on compiling what start-up ran to optimised code
-    /// (tiered JIT, thousands of methods in the background), which would otherwise be counted in the measured run.
+    /// and returns how long it waited and whether the process went idle: after a warm-up the runtime goes on compiling
+    /// what start-up ran to optimised code (tiered JIT, thousands of methods in the background), which would otherwise be
+    /// counted in the measured run.
     /// </summary>
-    public static async Task<TimeSpan> SettledAsync(int processId, TimeSpan atMost)
+    public static async Task<(TimeSpan Waited, bool Idle)> SettledAsync(int processId, TimeSpan atMost)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var before = CpuSeconds(processId);
@@ -59,11 +60,11 @@ public sealed class ServerWatch : IAsyncDisposable
             var now = CpuSeconds(processId);
             if (now - before < 0.05)
             {
-                break;
+                return (watch.Elapsed, true);
             }
             before = now;
         }
-        return watch.Elapsed;
+        return (watch.Elapsed, false);
     }
 
     /// <summary>utime and stime from /proc/PID/stat, in clock ticks of 1/100 s (USER_HZ on Linux).</summary>
