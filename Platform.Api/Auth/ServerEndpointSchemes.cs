@@ -21,7 +21,7 @@ public sealed class ServerEndpointSchemes(IOptions<AuthenticationOptions> option
     public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync()
     {
         var all = await base.GetRequestHandlerSchemesAsync();
-        if (http.HttpContext is not { } context || Array.Exists(endpoints.Value, p => context.Request.Path.StartsWithSegments(p)))
+        if (http.HttpContext is not { } context || IsEndpoint(context.Request.Path))
         {
             return all;
         }
@@ -36,6 +36,19 @@ public sealed class ServerEndpointSchemes(IOptions<AuthenticationOptions> option
 
     /// <summary>The base provider's request handlers (the same list until schemes change) and the same without the server.</summary>
     private sealed record Filtered(IEnumerable<AuthenticationScheme> All, AuthenticationScheme[] Others);
+
+    /// <summary>Whether the path is one of the server's endpoints (a loop, not a lambda: this runs for every request).</summary>
+    private bool IsEndpoint(PathString path)
+    {
+        foreach (var endpoint in endpoints.Value)
+        {
+            if (path.StartsWithSegments(endpoint))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>The paths of every endpoint the server has, relative ones taken from the site's root.</summary>
     public static PathString[] EndpointPaths(OpenIddictServerOptions options) =>
