@@ -20,6 +20,7 @@ public sealed class VerifyInvoiceTests(PlatformFactory platform) : IClassFixture
         Assert.Equal(Platform.Ingest.Submissions.SubmissionStatus.Accepted,
             (await bureau.SubmitAsync(Files.Utf8(registration), template: "tax-registrations", period: "2024-05")).Status);
         await IssuedInvoices.SendAsync(platform, [row]);
+        await Ingested.RegistersCaughtUpAsync(platform);
 
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         var answer = await analyst.VerifyAsync(IssuedInvoices.Lookup(row));

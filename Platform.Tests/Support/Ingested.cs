@@ -17,6 +17,17 @@ public static class Ingested
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Waits until the ingest worker has applied every accepted register submission to the latest records, as it does
+    /// right after acceptance: readers that take the latest records as they are (the invoice lookup's names) see them then.
+    /// </summary>
+    public static Task RegistersCaughtUpAsync(PlatformFactory host) => Eventually.Until(async () =>
+    {
+        await using var connection = new NpgsqlConnection(host.ConnectionString);
+        await connection.OpenAsync();
+        return !await Platform.Ingest.Records.IngestRecords.LatestPendingAsync(connection, ["business-registrations", "tax-registrations"], default);
+    }, "the registers' latest records brought up to date by the ingest worker");
+
     public static async Task<Submission> LoadAsync(PlatformFactory host, string id)
     {
         await using var session = host.Services.GetRequiredService<IDocumentStore>().QuerySession();
