@@ -19,7 +19,8 @@ namespace Platform.Api.Audit;
 /// runs with its owner's rights (SECURITY DEFINER, a fixed search path), so the app role needs no INSERT on the table:
 /// it cannot write a row whose number or digest the function did not compute.</item>
 /// <item><c>audit_append_many(...)</c>: the same for a batch of entries, with the same rights: the lock taken and the head
-/// read once, the entries chained in order with the same canonical form, and inserted by one statement.</item>
+/// read once, the entries' canonical forms computed by one statement and chained in order, and inserted by one
+/// statement.</item>
 /// <item>A trigger that refuses UPDATE, DELETE and TRUNCATE, and <see cref="RestrictAsync"/>, which takes those
 /// privileges and INSERT from every role but the table's owner (the app role gets them by the schema's default
 /// privileges).</item>
@@ -60,6 +61,26 @@ public static class AuditTable
             $$;
             """);
 
+        // The subjects of the canonical form, each as a field. Not SQL but PL/pgSQL, so that audit_canonical, which calls it,
+        // is one expression without a subquery: PostgreSQL then inlines audit_canonical into audit_append_many's one
+        // statement over a batch instead of starting an executor for it per entry (most of an append's cost before). No
+        // SET clause (a fixed search path costs a configuration change per call): it names only built-ins and
+        // audit_field, schema-qualified, and has no rights of its own.
+        yield return Function.ForSql($$"""
+            create or replace function {{StoreSchema.Name}}.audit_subject_fields(subjects text[]) returns text
+            language plpgsql stable parallel safe as $$
+            declare
+              v text := '';
+              s text;
+            begin
+              foreach s in array coalesce(subjects, '{}') loop
+                v := v || {{StoreSchema.Name}}.audit_field(s);
+              end loop;
+              return v;
+            end
+            $$;
+            """);
+
         yield return Function.ForSql($$"""
             create or replace function {{StoreSchema.Name}}.audit_canonical(seq bigint, at timestamptz, actor text, role text,
               agency text, address text, operation text, subjects text[], row_count bigint, purpose text, prev_digest text) returns text
@@ -68,8 +89,7 @@ public static class AuditTable
                 || {{StoreSchema.Name}}.audit_field(actor) || {{StoreSchema.Name}}.audit_field(role)
                 || {{StoreSchema.Name}}.audit_field(agency) || {{StoreSchema.Name}}.audit_field(address)
                 || {{StoreSchema.Name}}.audit_field(operation) || cardinality(subjects)::text || '['
-                || coalesce((select string_agg({{StoreSchema.Name}}.audit_field(s), '' order by i)
-                               from unnest(subjects) with ordinality u(s, i)), '')
+                || {{StoreSchema.Name}}.audit_subject_fields(subjects)
                 || ']' || coalesce(row_count::text, '-') || '|' || {{StoreSchema.Name}}.audit_field(purpose) || prev_digest
             $$;
             """);
@@ -96,9 +116,28 @@ public static class AuditTable
             $$;
             """);
 
-        // The same chain for a batch: the lock taken and the head read once, then each entry numbered and digested after the one
-        // before it, in the arrays' order, and all inserted by one statement. One element per entry in every array but
-        // p_subjects, which holds the entries' subjects one after another (p_subject_counts[i] of them for entry i).
+        // A batch's entries as rows, in the arrays' order (i from 1), each with its own slice of p_subjects. SQL that
+        // PostgreSQL inlines into the statement that calls it.
+        yield return Function.ForSql($$"""
+            create or replace function {{StoreSchema.Name}}.audit_batch_entries(p_at timestamptz[], p_actor text[], p_role text[],
+              p_agency text[], p_address text[], p_operation text[], p_subject_counts integer[], p_subjects text[],
+              p_row_count bigint[], p_purpose text[])
+            returns table (i bigint, at timestamptz, actor text, role text, agency text, address text, operation text, subjects text[],
+                           row_count bigint, purpose text)
+            language sql stable parallel safe as $$
+              select e.i, e.at, e.actor, e.role, e.agency, e.address, e.operation,
+                     coalesce(p_subjects[(e.ends - e.subject_count + 1)::integer : e.ends::integer], '{}'), e.row_count, e.purpose
+                from (select u.*, sum(u.subject_count) over (order by u.i) as ends
+                        from unnest(p_at, p_actor, p_role, p_agency, p_address, p_operation, p_subject_counts, p_row_count, p_purpose)
+                             with ordinality u(at, actor, role, agency, address, operation, subject_count, row_count, purpose, i)) e
+            $$;
+            """);
+
+        // The same chain for a batch: the lock taken and the head read once; every entry's canonical form up to the digest
+        // before it computed by one statement (audit_canonical inlined, with '' for that digest, which the form ends with);
+        // then a loop that only hashes, each entry after the one before it, in the arrays' order; and all inserted by one
+        // statement. One element per entry in every array but p_subjects, which holds the entries' subjects one after
+        // another (p_subject_counts[i] of them for entry i).
         yield return Function.ForSql($$"""
             create or replace function {{StoreSchema.Name}}.audit_append_many(p_at timestamptz[], p_actor text[], p_role text[],
               p_agency text[], p_address text[], p_operation text[], p_subject_counts integer[], p_subjects text[],
@@ -109,10 +148,9 @@ public static class AuditTable
               v_seq bigint;
               v_prev text;
               v_first bigint;
-              v_from integer := 0;
-              v_starts integer[] := '{}';
-              v_prevs text[] := '{}';
-              v_digests text[] := '{}';
+              v_heads text[];
+              v_prevs text[];
+              v_digests text[];
             begin
               if v_count = 0 then
                 return null;
@@ -127,28 +165,26 @@ public static class AuditTable
               end if;
               perform pg_advisory_xact_lock(1096107092, 0);
               select seq, digest into v_seq, v_prev from {{Name}} order by seq desc limit 1;
-              v_seq := coalesce(v_seq, 0);
-              v_first := v_seq + 1;
+              v_first := coalesce(v_seq, 0) + 1;
               v_prev := coalesce(v_prev, repeat('0', 64));
+              select array_agg({{StoreSchema.Name}}.audit_canonical(v_first + e.i - 1, e.at, e.actor, e.role, e.agency, e.address, e.operation,
+                                 e.subjects, e.row_count, e.purpose, '') order by e.i)
+                into v_heads
+                from {{StoreSchema.Name}}.audit_batch_entries(p_at, p_actor, p_role, p_agency, p_address, p_operation, p_subject_counts, p_subjects,
+                                                      p_row_count, p_purpose) e;
+              v_prevs := array_fill(null::text, array[v_count]);
+              v_digests := array_fill(null::text, array[v_count]);
               for i in 1 .. v_count loop
-                v_seq := v_seq + 1;
-                v_starts := v_starts || v_from;
-                v_prevs := v_prevs || v_prev;
-                v_prev := encode(sha256(convert_to({{StoreSchema.Name}}.audit_canonical(v_seq, p_at[i], p_actor[i], p_role[i], p_agency[i],
-                  p_address[i], p_operation[i], coalesce(p_subjects[v_from + 1 : v_from + p_subject_counts[i]], '{}'), p_row_count[i],
-                  p_purpose[i], v_prev), 'UTF8')), 'hex');
-                v_digests := v_digests || v_prev;
-                v_from := v_from + p_subject_counts[i];
+                v_prevs[i] := v_prev;
+                v_prev := encode(sha256(convert_to(v_heads[i] || v_prev, 'UTF8')), 'hex');
+                v_digests[i] := v_prev;
               end loop;
               insert into {{Name}} (seq, at, actor, role, agency, address, operation, subjects, row_count, purpose, prev_digest, digest)
-              select v_first + e.i - 1, e.at, e.actor, e.role, e.agency, e.address, e.operation,
-                     coalesce(p_subjects[e.start + 1 : e.start + e.subject_count], '{}'), e.row_count, e.purpose,
-                     e.prev_digest, e.digest
-                from unnest(p_at, p_actor, p_role, p_agency, p_address, p_operation, p_subject_counts, v_starts, p_row_count, p_purpose,
-                            v_prevs, v_digests)
-                     with ordinality e(at, actor, role, agency, address, operation, subject_count, start, row_count, purpose, prev_digest,
-                                       digest, i);
-              return v_seq;
+              select v_first + e.i - 1, e.at, e.actor, e.role, e.agency, e.address, e.operation, e.subjects, e.row_count, e.purpose,
+                     v_prevs[e.i], v_digests[e.i]
+                from {{StoreSchema.Name}}.audit_batch_entries(p_at, p_actor, p_role, p_agency, p_address, p_operation, p_subject_counts, p_subjects,
+                                                      p_row_count, p_purpose) e;
+              return v_first + v_count - 1;
             end
             $$;
             """);
