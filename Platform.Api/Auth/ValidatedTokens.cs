@@ -27,6 +27,14 @@ public sealed class ValidatedTokens(TimeProvider time, IOptions<TokenOptions> op
             : null;
 
     /// <summary>
+    /// Who <paramref name="token"/> was validated for (its subject: a client's id, a person's id) while it is recalled
+    /// unexpired, else null: the exact token string, so a forged token naming someone else never counts as theirs. A
+    /// revoked token still names its subject here; authentication refuses it after.
+    /// </summary>
+    public string? SubjectOf(string token) =>
+        tokens.TryGetValue(token, out var validated) && time.GetUtcNow() < validated.Expires ? validated.Subject : null;
+
+    /// <summary>
     /// A ticket that shares nothing a request could change with the one it copies: copies of the identities
     /// (<see cref="ClaimsPrincipal.Clone"/> shares them) and of the properties' items; not the properties' parameters,
     /// where OpenIddict leaves objects of its own (the token's principal) that nothing here reads.
@@ -46,8 +54,9 @@ public sealed class ValidatedTokens(TimeProvider time, IOptions<TokenOptions> op
         {
             tokens.Clear();
         }
-        tokens[token] = new Validated(Copy(ticket), tokenId, expires); // the first request goes on with the original
+        // The first request goes on with the original.
+        tokens[token] = new Validated(Copy(ticket), tokenId, expires, ticket.Principal.GetClaim(OpenIddictConstants.Claims.Subject));
     }
 
-    private sealed record Validated(AuthenticationTicket Ticket, string TokenId, DateTimeOffset Expires);
+    private sealed record Validated(AuthenticationTicket Ticket, string TokenId, DateTimeOffset Expires, string? Subject);
 }

@@ -54,24 +54,34 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
     }
 
     [Fact]
-    public async Task A_client_over_its_rate_limit_is_answered_429_with_retry_after()
+    public async Task A_client_over_its_rate_limit_is_answered_429_with_retry_after_whichever_of_its_tokens_it_sends()
     {
-        var client = await platform.ClientForAsync(Roles.Agency, "finance");
+        // A client of its own: the other tests' lookups count against theirs.
+        var client = await platform.ClientForAsync(Roles.Agency, "natural-resources");
         var statuses = new List<HttpStatusCode>();
-        for (var i = 0; i <= InvoiceLimitsPlatform.RequestsPerMinute; i++)
+        // The first request of a token counts for the token (it is not validated yet), the rest for the client.
+        for (var i = 0; i <= InvoiceLimitsPlatform.RequestsPerMinute + 1; i++)
         {
-            using var response = await client.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
-            statuses.Add(response.StatusCode);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                Assert.NotNull(response.Headers.RetryAfter);
-            }
+            statuses.Add(await LookupStatusAsync(client));
         }
+        var secondToken = await platform.ClientForAsync(Roles.Agency, "natural-resources");
+        var secondTokenStatuses = new[] { await LookupStatusAsync(secondToken), await LookupStatusAsync(secondToken) };
+        var anotherClient = await platform.ClientForAsync(Roles.Agency, "medical-insurance");
 
-        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, InvoiceLimitsPlatform.RequestsPerMinute), HttpStatusCode.TooManyRequests], statuses);
-        var another = await platform.ClientForAsync(Roles.Agency, "finance");
-        using var fresh = await another.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
-        Assert.Equal(HttpStatusCode.BadRequest, fresh.StatusCode);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, InvoiceLimitsPlatform.RequestsPerMinute + 1), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], secondTokenStatuses);
+        Assert.Equal(HttpStatusCode.BadRequest, await LookupStatusAsync(anotherClient));
+    }
+
+    /// <summary>The status of a malformed lookup (400 when let through); a 429 must say when to come back.</summary>
+    private static async Task<HttpStatusCode> LookupStatusAsync(HttpClient client)
+    {
+        using var response = await client.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+        return response.StatusCode;
     }
 
     [Fact]
