@@ -10,7 +10,7 @@ namespace Platform.Api.Auth;
 /// server's own endpoints (token, authorization, end session, discovery, keys). ASP.NET Core's authentication middleware
 /// hands every request to every scheme that can handle requests, and OpenIddict's server then runs its request pipeline
 /// and matches the request's address against each endpoint: about a seventh of a signed-in invoice lookup's CPU, for
-/// requests it never handles (README, Benchmarks, invoices).
+/// requests it never handles (bench/RESULTS.md, invoices).
 /// </summary>
 public sealed class ServerEndpointSchemes(IOptions<AuthenticationOptions> options, IHttpContextAccessor http,
     IOptionsMonitor<OpenIddictServerOptions> server) : AuthenticationSchemeProvider(options)

@@ -30,7 +30,7 @@ public abstract class RegistryRule(string id, RegistryOptions options) : ICompar
 /// The county is <c>place</c>'s (the standing TR's division, else the BR's) from the two records already joined: joining
 /// <c>place</c> built it for every registered subject first (a full join of both registers) for the 0.5% that are leads,
 /// and, each standing register read twice, kept them whole (every column) in materialised CTEs; read once, the planner
-/// inlines them and sorts only the columns used (ops/bench compare, README Benchmarks).
+/// inlines them and sorts only the columns used (ops/bench compare, bench/RESULTS.md).
 /// </summary>
 public sealed class RegistryUnregistered(RegistryOptions options) : RegistryRule(RuleId, options)
 {

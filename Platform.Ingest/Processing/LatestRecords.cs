@@ -11,7 +11,7 @@ namespace Platform.Ingest.Processing;
 /// subject's standing registration is its record of the latest period), kept in <c>ingest_latest</c> as a pointer to the
 /// record: (template, subject) → period, submission, row, record key. The order is the typed views' (period, then the
 /// later submission, whose ids are time-ordered, then the later row). Readers that want every subject's standing
-/// record then join a million pointers instead of sorting the register each time (ops/bench compare, README Benchmarks).
+/// record then join a million pointers instead of sorting the register each time (ops/bench compare, bench/RESULTS.md).
 /// <para>
 /// Kept after acceptance, not in the accepting transaction (a million-row upsert there would double ingest's time):
 /// <see cref="CatchUpAsync"/> applies the accepted submissions not yet applied, in acceptance order, and is called by the

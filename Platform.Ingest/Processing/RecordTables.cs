@@ -67,7 +67,7 @@ public static class RecordTables
             Columns = ["template_id", "record_key"], IsUnique = true, Predicate = "current",
         });
         // Readers ask only "subject_key = x" of it; a hash index takes each key of a random-order file without a B-tree
-        // descent to a random leaf (about 2 s less of PostgreSQL's CPU per million rows: README, Benchmarks, Ingest). So
+        // descent to a random leaf (about 2 s less of PostgreSQL's CPU per million rows: bench/RESULTS.md, ingest). So
         // the one-household file's pages (IngestRecords.TaxpayerFileAsync) read the subject's rows and keep the page's
         // newest by a bounded top-N sort, rather than walking a B-tree in the file's order: a B-tree on the file's order
         // would cost every upload more than a subject's page ever saves.
