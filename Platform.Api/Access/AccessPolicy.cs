@@ -163,6 +163,14 @@ public static class AccessPolicy
     public static string? JurisdictionOf(ClaimsPrincipal user) => user.GetClaim(PersonClaims.Jurisdiction);
 
     /// <summary>
+    /// Whether the caller's jurisdiction covers a whole submission's cell values (its raw file, its error report). Files
+    /// come from the city's agencies and hold taxpayers of every county, so a person bound to a county (a six-digit
+    /// prefix) reads taxpayers one at a time, each checked against it; a person of the city or wider (a prefix of at
+    /// most four digits) and the bureau's clients, which carry no jurisdiction, read files whole.
+    /// </summary>
+    public static bool ReachesWholeSubmissions(ClaimsPrincipal user) => JurisdictionOf(user) is not { } prefix || prefix.Length <= 4;
+
+    /// <summary>
     /// Whether the caller may do <paramref name="operation"/> on a taxpayer-level thing of <paramref name="division"/>
     /// (six digits; null when unknown, which only a caller without a jurisdiction reaches).
     /// </summary>

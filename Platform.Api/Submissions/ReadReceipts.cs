@@ -51,6 +51,12 @@ public static class ReadReceipts
         {
             return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [purposeProblem] }));
         }
+        if (AccessPolicy.ReachOf(user, operation) != Reach.OwnAgency && !AccessPolicy.ReachesWholeSubmissions(user))
+        {
+            return (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "A whole file is beyond your jurisdiction",
+                detail: $"A submission's file and error report hold taxpayers of every county; your jurisdiction is {AccessPolicy.JurisdictionOf(user)}. " +
+                        "Read your taxpayers' records one taxpayer at a time (GET /api/taxpayers/{subject}/records), or ask the city bureau."));
+        }
         if (await FindAsync(services.GetRequiredService<IQuerySession>(), user, id, operation, ct) is not { } submission)
         {
             return (null, NotFound(id));

@@ -226,6 +226,31 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         Assert.Equal(before, (await audit.QueryAsync(null, gaoping, null, null, 100, default)).Count);
     }
 
+    [Fact]
+    public async Task A_county_bound_analyst_is_refused_whole_files_and_error_reports_which_a_city_analyst_reads()
+    {
+        var (submission, _) = await SeedAsync();
+        var signIn = new WebFrontSignIn(platform);
+        await signIn.PersonAsync(new NewPerson("shunqing.files", Roles.Analyst, Office: "shunqing-office", Jurisdiction: "511302"));
+        await signIn.PersonAsync(new NewPerson("city.files", Roles.Analyst, Office: "nanchong-bureau", Jurisdiction: "5113"));
+        var county = await signIn.ClientAsync("shunqing.files");
+        var city = await signIn.ClientAsync("city.files");
+        var audit = platform.Services.GetRequiredService<AuditTrail>();
+        var auditedBefore = (await audit.QueryAsync(null, submission, null, null, 100, default)).Count;
+
+        foreach (var path in new[] { "file", "errors", "errors?format=csv" })
+        {
+            var url = $"/api/submissions/{submission}/{path}{(path.Contains('?') ? '&' : '?')}purpose=核对报送";
+            using var refused = await county.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("/api/taxpayers/{subject}/records", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+            using var read = await city.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+        // The city analyst's three reads are audited, the county analyst's refusals are not.
+        Assert.Equal(auditedBefore + 3, (await audit.QueryAsync(null, submission, null, null, 100, default)).Count);
+    }
+
     /// <summary>One registration each in Shunqing, Gaoping and Zhengzhou, and a key that names no division.</summary>
     private async Task<string[]> SeedDivisionsAsync()
     {
