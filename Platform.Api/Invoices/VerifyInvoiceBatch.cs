@@ -56,9 +56,9 @@ public static class VerifyInvoiceBatch
         }
         var isCsv = request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
         var (inputs, problem) = isCsv ? ReadCsv(text) : ReadJson(text);
-        if (problem is not null)
+        if (problem is { } refusal)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [isCsv ? "header" : "body"] = [problem] });
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [refusal.Field] = [refusal.Message] });
         }
         if (inputs.Count > options.MaxBatchInvoices)
         {
@@ -113,32 +113,63 @@ public static class VerifyInvoiceBatch
 
     private static string? Money(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static (List<InvoiceInput> Inputs, string? Problem) ReadCsv(string text)
+    /// <summary>
+    /// The lookups of a CSV batch, or what to fix: a header of lookup field names, each once, then a line per invoice
+    /// (lines with every cell blank, such as the trailing rows Excel writes, are left out).
+    /// </summary>
+    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadCsv(string text)
     {
-        using var reader = CsvDataReader.Create(new StringReader(text.TrimStart('\uFEFF')), new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',' });
-        var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < reader.FieldCount; i++)
+        CsvDataReader? reader = null;
+        try
         {
-            var name = reader.GetName(i).Trim();
-            if (!InvoiceInput.Fields.Contains(name, StringComparer.OrdinalIgnoreCase))
+            reader = CsvDataReader.Create(new StringReader(text.TrimStart('\uFEFF')), new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',' });
+            var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < reader.FieldCount; i++)
             {
-                return ([], $"Column '{name}' is not a lookup field; the header names {string.Join(", ", InvoiceInput.Fields)} (code and one of the last two may be left out).");
+                var name = reader.GetName(i).Trim();
+                if (!InvoiceInput.Fields.Contains(name, StringComparer.OrdinalIgnoreCase))
+                {
+                    return ([], ("header", $"Column '{name}' is not a lookup field; the header names {string.Join(", ", InvoiceInput.Fields)} (code and one of the last two may be left out)."));
+                }
+                if (!columns.TryAdd(name, i))
+                {
+                    return ([], ("header", $"Column '{name}' is named twice in the header; name each lookup field once."));
+                }
             }
-            columns[name] = i;
+            if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
+            {
+                return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)}."));
+            }
+            var inputs = new List<InvoiceInput>();
+            while (reader.Read())
+            {
+                if (Enumerable.Range(0, reader.RowFieldCount).All(i => string.IsNullOrWhiteSpace(reader.GetString(i))))
+                {
+                    continue;
+                }
+                inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < reader.RowFieldCount ? reader.GetString(i) : null));
+            }
+            return (inputs, null);
         }
-        if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
+        catch (CsvMissingHeadersException)
         {
-            return ([], $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)}.");
+            return ([], ("body", $"The batch is empty; send a header ({string.Join(",", InvoiceInput.Fields)}) and a line per invoice."));
         }
-        var inputs = new List<InvoiceInput>();
-        while (reader.Read())
+        catch (CsvRecordTooLargeException e)
         {
-            inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < reader.RowFieldCount ? reader.GetString(i) : null));
+            return ([], ("body", $"Record {e.RowNumber + 1} of the file (the header is 1) is too long for an invoice's lookup; each line holds {string.Join(", ", InvoiceInput.Fields)}."));
         }
-        return (inputs, null);
+        catch (CsvFormatException e)
+        {
+            return ([], ("body", $"Record {e.RowNumber + 1} of the file (the header is 1) is not CSV: a quoted cell must be closed and followed by a comma or the line's end (write a quote inside quotes as two)."));
+        }
+        finally
+        {
+            reader?.Dispose();
+        }
     }
 
-    private static (List<InvoiceInput> Inputs, string? Problem) ReadJson(string text)
+    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadJson(string text)
     {
         const string Shape = "Send a JSON array of lookups, each {\"code\", \"number\", \"issueDate\", \"amountExcludingTax\" or \"checkCodeLast6\"}, or a CSV file as text/csv.";
         try
@@ -146,11 +177,11 @@ public static class VerifyInvoiceBatch
             using var json = JsonDocument.Parse(text);
             return json.RootElement.ValueKind == JsonValueKind.Array
                 ? ([.. json.RootElement.EnumerateArray().Select(InvoiceInput.From)], null)
-                : ([], Shape);
+                : ([], ("body", Shape));
         }
         catch (JsonException)
         {
-            return ([], Shape);
+            return ([], ("body", Shape));
         }
     }
 
@@ -167,7 +198,14 @@ public static class VerifyInvoiceBatch
             }
             buffer.Write(chunk, 0, read);
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        // Excel's "Unicode text" is UTF-16 with its byte-order mark; everything else is read as UTF-8.
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        return bytes switch
+        {
+            [0xFF, 0xFE, ..] => Encoding.Unicode.GetString(bytes[2..]),
+            [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode.GetString(bytes[2..]),
+            _ => Encoding.UTF8.GetString(bytes),
+        };
     }
 
     private static IResult TooLarge(InvoiceOptions options) => Results.ValidationProblem(new Dictionary<string, string[]>

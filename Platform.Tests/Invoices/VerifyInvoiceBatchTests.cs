@@ -78,9 +78,13 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
     }
 
     [Theory]
-    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header")]
-    [InlineData("application/json", """{"code":"4100191130"}""", "body")]
-    public async Task A_batch_of_the_wrong_shape_is_a_validation_problem_naming_what_to_fix(string mediaType, string body, string field)
+    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header", "Column 'issue_date' is not a lookup field")]
+    [InlineData("text/csv", "number,issueDate,number\r\n00000001,2024-05-15,00000002\r\n", "header", "Column 'number' is named twice")]
+    [InlineData("text/csv", "", "body", "The batch is empty")]
+    [InlineData("text/csv", "code,number,issueDate\r\n\"4100191130,00000001,2024-05-15\r\n", "body", "Record 2 of the file (the header is 1) is not CSV")]
+    [InlineData("text/csv", "code,number,issueDate\r\n4100191130,\"000\"00001,2024-05-15\r\n", "body", "Record 2 of the file (the header is 1) is not CSV")]
+    [InlineData("application/json", """{"code":"4100191130"}""", "body", "Send a JSON array of lookups")]
+    public async Task A_batch_of_the_wrong_shape_is_a_validation_problem_naming_what_to_fix(string mediaType, string body, string field, string says)
     {
         var agency = await platform.ClientForAsync(Roles.Agency, "finance");
 
@@ -89,6 +93,37 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
         Assert.Equal([field], errors.EnumerateObject().Select(e => e.Name));
+        Assert.StartsWith(says, errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_csv_line_too_long_for_the_reader_is_a_validation_problem_naming_its_record()
+    {
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var body = "code,number,issueDate\r\n4100191130,00000001,2024-05-15\r\n4100191130," + new string('1', 600_000) + ",2024-05-15\r\n";
+
+        using var response = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(body, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("Record 3 of the file (the header is 1) is too long",
+            JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_csv_batch_saved_as_unicode_text_with_excels_blank_trailing_rows_is_read_line_for_line()
+    {
+        var sent = IssuedInvoices.Legacy(7211);
+        await IssuedInvoices.SendAsync(platform, [sent]);
+        var csv = "code,number,issueDate,amountExcludingTax\r\n" + $"{sent[0]},{sent[1]},{sent[2]},{sent[5]}\r\n" + ",,,\r\n , ,,\r\n\r\n";
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var utf16 = new ByteArrayContent([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(csv)]);
+        utf16.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        using var response = await agency.PostAsync("/api/invoices/verify-batch", utf16);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var lines = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(["consistent"], lines.EnumerateArray().Select(l => l.GetProperty("result").GetString()));
     }
 
     [Fact]
