@@ -25,8 +25,14 @@ public static class GraphQLEndpoint
         app.MapGet(Path, Get).ExcludeFromDescription().RequireAccess(Operation.ReadSelf);
     }
 
-    private static async Task Post(HttpContext http, IGraphQLTextSerializer serializer)
+    private static async Task Post(HttpContext http, IGraphQLTextSerializer serializer, GraphQLLimits limits)
     {
+        if (!Hosting.RequestBodyLimit.Admits(http, limits.MaxRequestBytes))
+        {
+            await WriteRequestError(http, serializer, StatusCodes.Status413PayloadTooLarge,
+                $"The body is larger than {limits.MaxRequestBytes:N0} bytes (GraphQL:MaxRequestBytes); send a smaller query or fewer variables.");
+            return;
+        }
         if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var contentType) ||
             !contentType.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase))
         {

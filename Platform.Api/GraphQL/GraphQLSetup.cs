@@ -10,6 +10,9 @@ public sealed class GraphQLLimits
 {
     public const string Section = "GraphQL";
 
+    /// <summary>Size of a POST's whole body (query, variables, extensions); a declared length over it is refused before it is read.</summary>
+    public int MaxRequestBytes { get; set; } = 1_048_576;
+
     /// <summary>Size of the query text in UTF-8; checked before it is read further.</summary>
     public int MaxQueryBytes { get; set; } = 65_536;
 
@@ -39,6 +42,7 @@ public static class GraphQLSetup
     public static IServiceCollection AddPlatformGraphQL(this IServiceCollection services, IConfiguration configuration)
     {
         var limits = configuration.GetSection(GraphQLLimits.Section).Get<GraphQLLimits>() ?? new GraphQLLimits();
+        services.AddSingleton(limits);
         services.AddGraphQL(graphQL =>
         {
             graphQL.Services.Register<IDocumentBuilder>(new BoundedDocumentBuilder(limits), replace: true);

@@ -22,6 +22,7 @@ public static class PlatformHosting
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailable>();
+        builder.Services.AddExceptionHandler<RequestRefused>();
         builder.Services.AddHealthChecks()
             .AddNpgSql(sp => sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), name: "postgresql", tags: [ReadyTag]);
         builder.Services.AddHostedService<StartupTasks>();

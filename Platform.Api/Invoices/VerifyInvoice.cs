@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Platform.Api.Access;
 using Platform.Api.Audit;
+using Platform.Api.Hosting;
 
 namespace Platform.Api.Invoices;
 
@@ -27,8 +28,15 @@ public static class VerifyInvoice
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+    /// <summary>A lookup's body is a few fields; more is not a lookup.</summary>
+    public const int MaxBodyBytes = 16 * 1024;
+
     private static async Task<IResult> VerifyAsync(HttpContext http, InvoiceVerifier verifier, CancellationToken ct)
     {
+        if (RequestBodyLimit.Apply(http, MaxBodyBytes, "a lookup (send many invoices to /api/invoices/verify-batch)") is { } tooLarge)
+        {
+            return tooLarge;
+        }
         JsonElement body;
         try
         {
