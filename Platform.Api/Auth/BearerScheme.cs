@@ -39,6 +39,6 @@ public sealed class BearerScheme(IOptionsMonitor<AuthenticationSchemeOptions> op
     }
 
     /// <summary>The token of an <c>Authorization: Bearer</c> header, else null (OpenIddict's validation then decides: it reads the header only).</summary>
-    public static string? Token(string header) =>
+    private static string? Token(string header) =>
         header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && header.Length > 7 ? header[7..].Trim() : null;
 }

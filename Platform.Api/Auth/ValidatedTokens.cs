@@ -27,14 +27,6 @@ public sealed class ValidatedTokens(TimeProvider time, IOptions<TokenOptions> op
             : null;
 
     /// <summary>
-    /// Who <paramref name="token"/> was validated for (its subject: a client's id, a person's id) while it is recalled
-    /// unexpired, else null: the exact token string, so a forged token naming someone else never counts as theirs. A
-    /// revoked token still names its subject here; authentication refuses it after.
-    /// </summary>
-    public string? SubjectOf(string token) =>
-        tokens.TryGetValue(token, out var validated) && time.GetUtcNow() < validated.Expires ? validated.Subject : null;
-
-    /// <summary>
     /// A ticket that shares nothing a request could change with the one it copies: copies of the identities
     /// (<see cref="ClaimsPrincipal.Clone"/> shares them) and of the properties' items; not the properties' parameters,
     /// where OpenIddict leaves objects of its own (the token's principal) that nothing here reads.
@@ -54,9 +46,8 @@ public sealed class ValidatedTokens(TimeProvider time, IOptions<TokenOptions> op
         {
             tokens.Clear();
         }
-        // The first request goes on with the original.
-        tokens[token] = new Validated(Copy(ticket), tokenId, expires, ticket.Principal.GetClaim(OpenIddictConstants.Claims.Subject));
+        tokens[token] = new Validated(Copy(ticket), tokenId, expires); // the first request goes on with the original
     }
 
-    private sealed record Validated(AuthenticationTicket Ticket, string TokenId, DateTimeOffset Expires, string? Subject);
+    private sealed record Validated(AuthenticationTicket Ticket, string TokenId, DateTimeOffset Expires);
 }

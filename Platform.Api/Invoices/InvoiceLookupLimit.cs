@@ -1,48 +1,70 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
-using Platform.Api.Auth;
+using GraphQL;
+using OpenIddict.Abstractions;
 
 namespace Platform.Api.Invoices;
 
 /// <summary>
-/// The per-client rate limit of the lookup endpoints (ASP.NET Core's rate limiter): <see cref="InvoiceOptions.RequestsPerClientPerMinute"/>
-/// requests a minute per caller, answered 429 with Retry-After when over. The rate limiter runs before authentication
-/// (the token endpoint's own limit must come before OpenIddict checks a client's secret), so the caller is known by its
-/// bearer token: a token this host has validated counts for its subject (the client, or the signed-in person), all of
-/// that subject's tokens together (<see cref="ValidatedTokens.SubjectOf"/>); a token not validated yet, for itself (its
-/// first request; a forged token never names a subject); no token, for the address. So a client that draws a new token
-/// for each request gains one request per token, and new tokens cannot be drawn faster than the token endpoint allows.
+/// The per-caller rate limit of invoice lookups (System.Threading.RateLimiting's partitioned fixed window, as ASP.NET
+/// Core's rate limiter uses): <see cref="InvoiceOptions.RequestsPerClientPerMinute"/> a minute per signed-in subject (a
+/// client, or a person), whichever of its tokens it sends, over REST and GraphQL together: a REST request takes one
+/// permit (a batch too), each <c>verifyInvoice</c> field of a GraphQL request one. Refused: 429 with Retry-After, or the
+/// GraphQL error <c>RATE_LIMITED</c>. Taken after authentication (an endpoint filter, not the rate-limiting middleware,
+/// which runs before it), so the caller is known for what it is, not by its token. Per host: a second host gives each
+/// caller a second allowance.
 /// </summary>
-public sealed class InvoiceLookupLimit(InvoiceOptions options) : IRateLimiterPolicy<string>
+public sealed class InvoiceLookupLimit : IDisposable
 {
-    public const string Policy = "invoice-lookups";
+    public const string RateLimitedCode = "RATE_LIMITED";
+    private readonly InvoiceOptions options;
+    private readonly PartitionedRateLimiter<string> limiter;
 
-    public RateLimitPartition<string> GetPartition(HttpContext httpContext) => RateLimitPartition.GetFixedWindowLimiter(
-        Caller(httpContext), _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerClientPerMinute, Window = TimeSpan.FromMinutes(1) });
+    public InvoiceLookupLimit(InvoiceOptions options)
+    {
+        this.options = options;
+        limiter = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetFixedWindowLimiter(caller,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.RequestsPerClientPerMinute, Window = TimeSpan.FromMinutes(1) }));
+    }
 
-    /// <summary>The partition of a request: its token's subject, else its token, else its address (each kind apart).</summary>
-    private static string Caller(HttpContext httpContext) =>
-        BearerScheme.Token(httpContext.Request.Headers.Authorization.ToString()) is { } token
-            ? httpContext.RequestServices.GetRequiredService<ValidatedTokens>().SubjectOf(token) is { } subject ? "subject:" + subject : "token:" + token
-            : "address:" + httpContext.Connection.RemoteIpAddress;
+    /// <summary>Null when the caller may look up now (a permit is taken), else how long until it may.</summary>
+    public TimeSpan? Refusal(ClaimsPrincipal user)
+    {
+        using var lease = limiter.AttemptAcquire(user.GetClaim(OpenIddictConstants.Claims.Subject) ?? "");
+        return lease.IsAcquired ? null : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
+    }
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => async (context, _) =>
+    /// <summary>The REST endpoints' filter: a 429 problem with Retry-After when the caller is over its limit.</summary>
+    public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        var limit = http.RequestServices.GetRequiredService<InvoiceLookupLimit>();
+        if (limit.Refusal(http.User) is not { } wait)
         {
-            HttpContext = http,
-            ProblemDetails =
+            return await next(context);
+        }
+        http.Response.Headers.RetryAfter = Seconds(wait).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many lookups",
+            detail: $"{limit.Said()}; retry after the number of seconds in Retry-After, or send many invoices at once to /api/invoices/verify-batch.");
+    }
+
+    /// <summary>The GraphQL field's check: an error with code <see cref="RateLimitedCode"/> and <c>retryAfter</c> seconds when over.</summary>
+    public void Admit(ClaimsPrincipal user)
+    {
+        if (Refusal(user) is { } wait)
+        {
+            throw new ExecutionError($"{Said()}; retry after {Seconds(wait)} seconds.")
             {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many lookups",
-                Detail = $"At most {options.RequestsPerClientPerMinute} invoice lookups a minute per client; retry after the number of " +
-                         "seconds in Retry-After, or send many invoices at once to /api/invoices/verify-batch.",
-            },
-        });
-    };
+                Code = RateLimitedCode,
+                Extensions = new Dictionary<string, object?> { ["retryAfter"] = Seconds(wait) },
+            };
+        }
+    }
+
+    private string Said() => $"At most {options.RequestsPerClientPerMinute} invoice lookups a minute per client";
+
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    public void Dispose() => limiter.Dispose();
 }

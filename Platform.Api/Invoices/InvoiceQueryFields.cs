@@ -9,7 +9,8 @@ namespace Platform.Api.Invoices;
 /// <summary>
 /// GraphQL's <c>verifyInvoice</c>: the same lookup, limit and audit as <c>POST /api/invoices/verify</c>; a malformed
 /// argument is an error with code <c>INVALID</c> whose message names each argument to fix (<c>issueDate: Give ...</c>); a
-/// lookup refused because too many wait already, an error with code <c>LOOKUP_QUEUE_FULL</c> saying to try again in a second.
+/// lookup refused because too many wait already, an error with code <c>LOOKUP_QUEUE_FULL</c> saying to try again in a second;
+/// each field takes a permit of the caller's rate limit (<see cref="InvoiceLookupLimit"/>, <c>RATE_LIMITED</c> when over).
 /// </summary>
 public sealed class InvoiceQueryFields : IQueryFields
 {
@@ -26,6 +27,7 @@ public sealed class InvoiceQueryFields : IQueryFields
             .ResolveAsync(async context =>
             {
                 var services = context.RequestServices!;
+                services.GetRequiredService<InvoiceLookupLimit>().Admit(context.User!);
                 var verifier = services.GetRequiredService<InvoiceVerifier>();
                 var input = InvoiceInput.From(name => context.GetArgument<string?>(name));
                 if (InvoiceQuery.Parse(input, verifier.Today(), out var problems) is not { } parsed)

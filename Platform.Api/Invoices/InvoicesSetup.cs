@@ -17,7 +17,7 @@ public static class InvoicesSetup
         services.AddHostedService<SingleLookupsDrain>(); // after the writer, so stopped before it
         services.AddHostedService<LookupCountPruning>();
         services.AddSingleton<IQueryFields, InvoiceQueryFields>();
-        services.AddRateLimiter(limiter => limiter.AddPolicy(InvoiceLookupLimit.Policy, new InvoiceLookupLimit(options)));
+        services.AddSingleton<InvoiceLookupLimit>();
         services.ConfigureMarten(store => store.Storage.ExtendedSchemaObjects.Add(LookupCounter.Table()));
         return services;
     }

@@ -16,7 +16,7 @@ public static class VerifyInvoice
     public static void MapVerifyInvoice(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/invoices/verify", VerifyAsync)
             .RequireAccess(Operation.VerifyInvoices)
-            .RequireRateLimiting(InvoiceLookupLimit.Policy)
+            .AddEndpointFilter(InvoiceLookupLimit.FilterAsync)
             .WithTags("Invoices")
             .WithSummary("Verify one invoice (发票查验): {code (10 or 12 digits; absent for a fully digital invoice), number (8 digits, or 20), " +
                          "issueDate (yyyy-MM-dd), amountExcludingTax or checkCodeLast6}; answers consistent (with details, voided and " +

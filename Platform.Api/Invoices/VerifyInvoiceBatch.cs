@@ -31,7 +31,7 @@ public static class VerifyInvoiceBatch
     public static void MapVerifyInvoiceBatch(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/invoices/verify-batch", VerifyAsync)
             .RequireAccess(Operation.VerifyInvoices)
-            .RequireRateLimiting(InvoiceLookupLimit.Policy)
+            .AddEndpointFilter(InvoiceLookupLimit.FilterAsync)
             .WithTags("Invoices")
             .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6) or " +
                          "a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +

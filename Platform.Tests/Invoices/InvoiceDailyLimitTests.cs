@@ -54,23 +54,48 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
     }
 
     [Fact]
-    public async Task A_client_over_its_rate_limit_is_answered_429_with_retry_after_whichever_of_its_tokens_it_sends()
+    public async Task A_client_over_its_rate_limit_is_answered_429_with_retry_after_whichever_of_its_tokens_it_sends_and_over_graphql()
     {
         // A client of its own: the other tests' lookups count against theirs.
         var client = await platform.ClientForAsync(Roles.Agency, "natural-resources");
         var statuses = new List<HttpStatusCode>();
-        // The first request of a token counts for the token (it is not validated yet), the rest for the client.
-        for (var i = 0; i <= InvoiceLimitsPlatform.RequestsPerMinute + 1; i++)
+        for (var i = 0; i <= InvoiceLimitsPlatform.RequestsPerMinute; i++)
         {
             statuses.Add(await LookupStatusAsync(client));
         }
         var secondToken = await platform.ClientForAsync(Roles.Agency, "natural-resources");
-        var secondTokenStatuses = new[] { await LookupStatusAsync(secondToken), await LookupStatusAsync(secondToken) };
+        var overGraphQL = await GraphQLErrorCodesAsync(secondToken, 1);
         var anotherClient = await platform.ClientForAsync(Roles.Agency, "medical-insurance");
 
-        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, InvoiceLimitsPlatform.RequestsPerMinute + 1), HttpStatusCode.TooManyRequests], statuses);
-        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], secondTokenStatuses);
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, InvoiceLimitsPlatform.RequestsPerMinute), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, await LookupStatusAsync(secondToken));
+        Assert.Equal([InvoiceLookupLimit.RateLimitedCode], overGraphQL);
         Assert.Equal(HttpStatusCode.BadRequest, await LookupStatusAsync(anotherClient));
+    }
+
+    [Fact]
+    public async Task Each_verify_invoice_field_of_a_graphql_request_takes_a_permit_of_the_callers_limit()
+    {
+        var client = await platform.ClientForAsync(Roles.Agency, "housing-registry");
+
+        var codes = await GraphQLErrorCodesAsync(client, InvoiceLimitsPlatform.RequestsPerMinute + 3);
+
+        // Malformed lookups (INVALID) until the limit, then RATE_LIMITED for the rest of the request.
+        Assert.Equal([.. Enumerable.Repeat("INVALID", InvoiceLimitsPlatform.RequestsPerMinute), .. Enumerable.Repeat(InvoiceLookupLimit.RateLimitedCode, 3)], codes);
+        Assert.Equal(HttpStatusCode.TooManyRequests, await LookupStatusAsync(client));
+    }
+
+    /// <summary>The error codes of a GraphQL request of <paramref name="fields"/> aliased malformed <c>verifyInvoice</c> fields, in field order.</summary>
+    private static async Task<List<string>> GraphQLErrorCodesAsync(HttpClient client, int fields)
+    {
+        var query = "{ " + string.Concat(Enumerable.Range(0, fields).Select(i => $"v{i}: verifyInvoice(number: \"x\", issueDate: \"2024-05-15\") {{ result }} ")) + "}";
+        using var response = await client.PostAsJsonAsync("/graphql", new { query });
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return [.. body.RootElement.GetProperty("errors").EnumerateArray()
+            .OrderBy(e => int.Parse(e.GetProperty("path")[0].GetString()![1..], System.Globalization.CultureInfo.InvariantCulture))
+            .Select(e => e.GetProperty("extensions"))
+            .Select(x => x.GetProperty("code").GetString() is InvoiceLookupLimit.RateLimitedCode && x.GetProperty("retryAfter").GetInt32() is < 1 or > 60
+                ? "RATE_LIMITED without a retryAfter of 1 to 60 seconds" : x.GetProperty("code").GetString()!)];
     }
 
     /// <summary>The status of a malformed lookup (400 when let through); a 429 must say when to come back.</summary>
