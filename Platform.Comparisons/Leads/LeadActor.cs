@@ -27,22 +27,22 @@ public sealed record LeadActor(string Id, LeadRole Role, string? Jurisdiction = 
     };
 }
 
-/// <summary>The checks every lifecycle decision starts with: the lead exists, the role may take the step, the lead is in reach and in a state that allows it.</summary>
+/// <summary>
+/// The checks every lifecycle decision starts with: the lead exists and is in reach (a lead out of reach is answered as
+/// one that does not exist, as reads answer it, so a step tells nothing of it), the role may take the step, and the lead
+/// is in a state that allows it.
+/// </summary>
 internal static class LeadRules
 {
     public static Decision? Check(Lead? lead, string id, LeadActor actor, LeadRole role, string step, params LeadStatus[] allowed)
     {
-        if (lead is null)
+        if (lead is null || !actor.Reaches(lead))
         {
-            return Decision.Refuse(RefusalKind.NotFound, $"There is no lead '{id}'.");
+            return Decision.Refuse(RefusalKind.NotFound, $"There is no lead '{id}' that you may see.");
         }
         if (actor.Role != role)
         {
             return Decision.Refuse(RefusalKind.Forbidden, $"Only {(role == LeadRole.Analyst ? "an analyst" : "an officer")} may {step}.");
-        }
-        if (!actor.Reaches(lead))
-        {
-            return Decision.Refuse(RefusalKind.Forbidden, $"Lead '{id}' is in county {lead.County}, outside your jurisdiction.");
         }
         return allowed.Contains(lead.Status)
             ? null

@@ -38,17 +38,17 @@ public sealed class LeadLifecycleTests
     }
 
     [Fact]
-    public void An_analyst_of_another_jurisdiction_may_not_assign()
+    public void An_analyst_of_another_jurisdiction_may_not_assign_and_is_told_of_no_such_lead()
     {
-        Refused(RefusalKind.Forbidden, new AssignLead("shunqing-office").Decide(Raised(), "L1", Analyst with { Jurisdiction = "5101" }, Offices, Now));
+        Refused(RefusalKind.NotFound, new AssignLead("shunqing-office").Decide(Raised(), "L1", Analyst with { Jurisdiction = "5101" }, Offices, Now));
     }
 
     [Fact]
-    public void An_officer_of_the_county_verifies_and_one_of_another_county_is_refused()
+    public void An_officer_of_the_county_verifies_and_one_of_another_county_is_told_of_no_such_lead()
     {
         Assert.Equal(LeadStatus.UnderVerification, UnderVerification().Status);
-        Refused(RefusalKind.Forbidden, StartVerification.Decide(Assigned(), "L1", Langzhong, Now));
-        Refused(RefusalKind.Forbidden, StartVerification.Decide(Assigned(), "L1", Shunqing with { Jurisdiction = null, Office = null }, Now));
+        Refused(RefusalKind.NotFound, StartVerification.Decide(Assigned(), "L1", Langzhong, Now));
+        Refused(RefusalKind.NotFound, StartVerification.Decide(Assigned(), "L1", Shunqing with { Jurisdiction = null, Office = null }, Now));
         Refused(RefusalKind.Forbidden, StartVerification.Decide(Assigned(), "L1", Analyst, Now));
     }
 

@@ -32,6 +32,8 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     private static string? ErrorCode(JsonElement body) =>
         body.TryGetProperty("errors", out var errors) ? errors[0].GetProperty("extensions").GetProperty("code").GetString() : null;
 
+    private static string? ErrorMessage(JsonElement body) => body.TryGetProperty("errors", out var errors) ? errors[0].GetProperty("message").GetString() : null;
+
     private static async Task<JsonElement> RunAsync(HttpClient analyst, string rule) =>
         Data(await PostAsync(analyst, "mutation($rule: String!) { runRule(rule: $rule, asOf: \"2026-11-30\") { id rule raised updated closed unchanged asOf trigger parameters } }",
             new { rule }), "runRule");
@@ -166,7 +168,7 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     }
 
     [Fact]
-    public async Task An_officer_of_another_county_sees_none_of_its_leads_and_is_refused_working_one()
+    public async Task An_officer_of_another_county_sees_none_of_its_leads_and_working_one_is_told_there_is_no_such_lead()
     {
         await platform.MergeAsync("test-14", Candidate(41));
         var analyst = await platform.ClientForAsync(Roles.Analyst);
@@ -175,7 +177,11 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
         var other = await OfficerAsync("officer-langzhong", "511381", "langzhong-office");
         Assert.Equal(0, Data(await PostAsync(other, "{ leads(rule: \"test-14\") { totalCount } }"), "leads").GetProperty("totalCount").GetInt32());
         Assert.Equal(JsonValueKind.Null, Data(await PostAsync(other, "query($id: String!) { lead(id: $id) { id } }", new { id }), "lead").ValueKind);
-        Assert.Equal("FORBIDDEN", ErrorCode(await PostAsync(other, "mutation($id: String!) { startVerification(id: $id) { status } }", new { id })));
+        // Answered as an id that names no lead: the refusal tells nothing of the lead or its county.
+        var refused = await PostAsync(other, "mutation($id: String!) { startVerification(id: $id) { status } }", new { id });
+        var unknown = await PostAsync(other, "mutation($id: String!) { startVerification(id: $id) { status } }", new { id = "no-such-lead" });
+        Assert.Equal(("NOT_FOUND", "NOT_FOUND"), (ErrorCode(refused), ErrorCode(unknown)));
+        Assert.Equal(ErrorMessage(unknown)!.Replace("no-such-lead", id, StringComparison.Ordinal), ErrorMessage(refused));
 
         // An officer's client without an office or jurisdiction reaches no lead at all.
         var noOffice = await platform.ClientForAsync(Roles.Officer);
