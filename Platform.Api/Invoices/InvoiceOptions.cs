@@ -11,7 +11,14 @@ public sealed class InvoiceOptions
     /// <summary>Lookups of one invoice per calendar day, across all callers and hosts; the next answers <c>limit-reached</c>.</summary>
     public int LookupsPerInvoicePerDay { get; init; } = 5;
 
-    /// <summary>Requests to the lookup endpoints per client (its bearer token, else its address) per minute; more are answered 429.</summary>
+    /// <summary>
+    /// Of those, the most one caller (a client, or a person) may take; its next answers <c>limit-reached</c> while the
+    /// invoice may still answer others. Below <see cref="LookupsPerInvoicePerDay"/>, so that no caller alone can spend an
+    /// invoice's lookups for everyone (a batch of wrong lookups would otherwise block its invoices for the day).
+    /// </summary>
+    public int LookupsPerInvoicePerCallerPerDay { get; init; } = 4;
+
+    /// <summary>Lookups per caller (its token's subject) per minute, over REST and GraphQL (<see cref="InvoiceLookupLimit"/>); more are answered 429.</summary>
     public int RequestsPerClientPerMinute { get; init; } = 600;
 
     /// <summary>The most invoices one batch may carry.</summary>
@@ -60,6 +67,8 @@ public sealed class InvoiceOptions
     public string? Problem() =>
         LookupBatchesAtOnce < 1 ? $"{Section}:LookupBatchesAtOnce is {LookupBatchesAtOnce}; set it to 1 or more (2 on two cores)."
         : LookupBatchesAtOnce > MaxConnections ? $"{Section}:LookupBatchesAtOnce is {LookupBatchesAtOnce}, more than {Section}:MaxConnections ({MaxConnections}); set it at most that."
+        : LookupsPerInvoicePerCallerPerDay < 1 || LookupsPerInvoicePerCallerPerDay > LookupsPerInvoicePerDay
+            ? $"{Section}:LookupsPerInvoicePerCallerPerDay is {LookupsPerInvoicePerCallerPerDay}; set it from 1 to {Section}:LookupsPerInvoicePerDay ({LookupsPerInvoicePerDay}), below it so that one caller cannot spend an invoice's lookups for everyone."
         : MaxQueuedLookups < 1 ? $"{Section}:MaxQueuedLookups is {MaxQueuedLookups}; set it to 1 or more (5000 by default)."
         : MaxBatchInvoices < 1 ? $"{Section}:MaxBatchInvoices is {MaxBatchInvoices}; set it to 1 or more."
         : AuditBatchSize < 1 ? $"{Section}:AuditBatchSize is {AuditBatchSize}; set it to 1 or more."

@@ -51,7 +51,8 @@ public sealed class InvoiceVerifier
 
     /// <summary>
     /// The answers to <paramref name="lookups"/>, in their order. An invoice asked several times is counted once per
-    /// lookup, the first ones admitted while the day's count allows, as if they came one after another.
+    /// lookup, the first ones admitted while the day's counts (the invoice's and its caller's) allow, as if they came one
+    /// after another.
     /// </summary>
     private async Task<IReadOnlyList<InvoiceVerification>> VerifyAsync(IReadOnlyList<Lookup> lookups, CancellationToken ct)
     {
@@ -63,28 +64,25 @@ public sealed class InvoiceVerifier
         var local = TimeZoneInfo.ConvertTime(now, zone);
         var midnight = local.Date.AddDays(1);
         var resetsAt = new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
-        var asked = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (query, _) in lookups)
-        {
-            asked[query.Key] = asked.GetValueOrDefault(query.Key) + 1;
-        }
+        var lines = lookups.Select(l => (l.Query.Key, l.Actor.Actor)).ToList();
+        var asked = lines.CountBy(line => line).ToDictionary();
 
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                LookupCounter.Count(asked, DateOnly.FromDateTime(local.DateTime), options.LookupsPerInvoicePerDay),
-                IngestRecords.InvoiceLookup(asked.Keys),
+                LookupCounter.Count(asked, DateOnly.FromDateTime(local.DateTime), options.LookupsPerInvoicePerDay, options.LookupsPerInvoicePerCallerPerDay),
+                IngestRecords.InvoiceLookup(asked.Keys.Select(k => k.Key).Distinct(StringComparer.Ordinal)),
             },
         };
         // Prepared once per pooled connection: planning the look-up over its views cost more than running it.
         await batch.PrepareAsync(ct);
-        Dictionary<string, int> admitted;
+        bool[] admitted;
         Dictionary<string, IssuedInvoice> held;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            admitted = LookupCounter.Admitted(asked, await LookupCounter.ReadAsync(reader, ct), options.LookupsPerInvoicePerDay);
+            admitted = LookupCounter.Admitted(lines, await LookupCounter.ReadAsync(reader, ct), options.LookupsPerInvoicePerDay);
             await reader.NextResultAsync(ct);
             held = await IngestRecords.ReadInvoicesAsync(reader, ct);
         }
@@ -92,8 +90,7 @@ public sealed class InvoiceVerifier
         for (var i = 0; i < lookups.Count; i++)
         {
             var (query, actor) = lookups[i];
-            var isAdmitted = admitted[query.Key]-- > 0;
-            answers[i] = InvoiceVerification.Decide(query, held.GetValueOrDefault(query.Key), isAdmitted, resetsAt);
+            answers[i] = InvoiceVerification.Decide(query, held.GetValueOrDefault(query.Key), admitted[i], resetsAt);
             await audit.EnqueueAsync(now, actor, query.Key, answers[i].Result, ct);
         }
         return answers;

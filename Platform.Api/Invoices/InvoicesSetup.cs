@@ -18,7 +18,7 @@ public static class InvoicesSetup
         services.AddHostedService<LookupCountPruning>();
         services.AddSingleton<IQueryFields, InvoiceQueryFields>();
         services.AddSingleton<InvoiceLookupLimit>();
-        services.ConfigureMarten(store => store.Storage.ExtendedSchemaObjects.Add(LookupCounter.Table()));
+        services.ConfigureMarten(store => store.Storage.ExtendedSchemaObjects.AddRange(LookupCounter.Tables()));
         return services;
     }
 

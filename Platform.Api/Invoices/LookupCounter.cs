@@ -9,77 +9,136 @@ namespace Platform.Api.Invoices;
 
 /// <summary>
 /// The daily count of lookups per invoice (<c>invoice_lookup_day</c>: invoice key, calendar day, lookups), shared by every
-/// host on the database. Lookups are counted by one upsert over their invoices' keys (<see cref="Count"/>: a single
-/// lookup is a batch of one), in the same round trip as the look-up: lookups of different invoices touch different rows
-/// and never wait on each other; lookups of one invoice wait only for that row's statement, never for a table lock or a
-/// read before the write. The batch commits asynchronously (<c>synchronous_commit off</c> on the lookups' connections,
-/// <see cref="LookupDatabase"/>): a crash of PostgreSQL can forget the counts of its last few hundred milliseconds, which
-/// at worst grants an invoice an extra lookup or two that day, and saves a WAL flush per lookup.
+/// host on the database, and beside it each caller's share (<c>invoice_lookup_caller_day</c>: the same per caller, its
+/// token's subject), capped below the invoice's limit so that one caller cannot spend an invoice's lookups for everyone
+/// (<see cref="InvoiceOptions.LookupsPerInvoicePerCallerPerDay"/>). Lookups are counted by one statement over their
+/// invoices' keys and callers (<see cref="Count"/>: a single lookup is a batch of one), in the same round trip as the
+/// look-up: lookups of different invoices touch different rows and never wait on each other; lookups of one invoice wait
+/// only for its rows' statement, never for a table lock or a read before the write. The batch commits asynchronously
+/// (<c>synchronous_commit off</c> on the lookups' connections, <see cref="LookupDatabase"/>): a crash of PostgreSQL can
+/// forget the counts of its last few hundred milliseconds, which at worst grants an invoice an extra lookup or two that
+/// day, and saves a WAL flush per lookup.
 /// </summary>
 public static class LookupCounter
 {
     public const string Name = StoreSchema.Name + ".invoice_lookup_day";
+    public const string ByCaller = StoreSchema.Name + ".invoice_lookup_caller_day";
 
-    public static ISchemaObject Table()
+    public static IEnumerable<ISchemaObject> Tables()
     {
         var table = new Table(new PostgresqlObjectName(StoreSchema.Name, "invoice_lookup_day", SchemaUtils.IdentifierUsage.General));
         table.AddColumn("invoice_key", "text").AsPrimaryKey();
         table.AddColumn("day", "date").AsPrimaryKey();
         table.AddColumn("lookups", "integer").NotNull();
-        return table;
+        yield return table;
+
+        var byCaller = new Table(new PostgresqlObjectName(StoreSchema.Name, "invoice_lookup_caller_day", SchemaUtils.IdentifierUsage.General));
+        byCaller.AddColumn("invoice_key", "text").AsPrimaryKey();
+        byCaller.AddColumn("day", "date").AsPrimaryKey();
+        byCaller.AddColumn("caller", "text").AsPrimaryKey();
+        byCaller.AddColumn("lookups", "integer").NotNull();
+        yield return byCaller;
     }
 
     /// <summary>
-    /// Counts <paramref name="asked"/> (each invoice's key, distinct, with how many lookups of it are asked) on the day: an
-    /// invoice's row adds all it is asked while its count is below <paramref name="limit"/>, and is left alone once it is
-    /// not. It returns the key and the count after for each invoice it added to; <see cref="Admitted"/> says how many of
-    /// each invoice's lookups that admits. The count may so pass the limit by what the last admitted batch asked beyond
-    /// it (the limit decides by the count before, never after). One statement, and one upsert per row, whatever the
-    /// number of lines (an upsert cannot touch a row twice in a statement, hence distinct keys); rows are taken in key
-    /// order, so two batches never wait on each other in a cycle.
+    /// Counts <paramref name="asked"/> (each invoice's key and caller, distinct, with how many lookups that caller asks of
+    /// it) on the day, in one statement. First each caller's row adds all its caller asks while its count is below
+    /// <paramref name="callerLimit"/>, and the lookups that fit below the cap from the count before are that caller's
+    /// admitted ones; then the invoice's row adds what its callers' rows admitted while its count is below
+    /// <paramref name="limit"/>, so a lookup refused by its caller's cap never spends the other callers' allowance. It
+    /// returns, per key and caller asked, what the caller's cap admitted and the invoice's count after (null where the
+    /// invoice's row was left alone or given nothing); <see cref="Admitted"/> walks the lines with them. A count may pass
+    /// its limit by what the last admitted batch asked beyond it (the limits decide by the count before, never after). An
+    /// upsert cannot touch a row twice in a statement, hence distinct keys; rows are taken in key order, so two batches
+    /// never wait on each other in a cycle.
     /// </summary>
-    public static NpgsqlBatchCommand Count(IReadOnlyDictionary<string, int> asked, DateOnly day, int limit) => new($"""
-        insert into {Name} as d (invoice_key, day, lookups)
-        select k.invoice_key, $3, k.lookups from unnest($1::text[], $2::integer[]) as k(invoice_key, lookups) order by k.invoice_key
-        on conflict (invoice_key, day) do update set lookups = d.lookups + excluded.lookups where d.lookups < $4
-        returning d.invoice_key, d.lookups
+    public static NpgsqlBatchCommand Count(IReadOnlyDictionary<(string Key, string Caller), int> asked, DateOnly day, int limit, int callerLimit) => new($"""
+        with asked as (
+          select * from unnest($1::text[], $2::text[], $3::integer[]) as a(invoice_key, caller, lookups)
+        ), by_caller as (
+          insert into {ByCaller} as c (invoice_key, day, caller, lookups)
+          select invoice_key, $4, caller, lookups from asked order by invoice_key, caller
+          on conflict (invoice_key, day, caller) do update set lookups = c.lookups + excluded.lookups where c.lookups < $6
+          returning c.invoice_key, c.caller, c.lookups
+        ), admitted as (
+          select a.invoice_key, a.caller, coalesce(least(greatest($6 - (b.lookups - a.lookups), 0), a.lookups), 0) as lookups
+            from asked a left join by_caller b on b.invoice_key = a.invoice_key and b.caller = a.caller
+        ), by_invoice as (
+          insert into {Name} as d (invoice_key, day, lookups)
+          select invoice_key, $4, sum(lookups)::integer from admitted where lookups > 0 group by invoice_key order by invoice_key
+          on conflict (invoice_key, day) do update set lookups = d.lookups + excluded.lookups where d.lookups < $5
+          returning d.invoice_key, d.lookups
+        )
+        select a.invoice_key, a.caller, a.lookups, i.lookups from admitted a left join by_invoice i on i.invoice_key = a.invoice_key
         """)
     {
         Parameters =
         {
-            new NpgsqlParameter { Value = asked.Keys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = asked.Keys.Select(k => k.Key).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = asked.Keys.Select(k => k.Caller).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
             new NpgsqlParameter { Value = asked.Values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer },
             new NpgsqlParameter { Value = day, NpgsqlDbType = NpgsqlDbType.Date },
             new NpgsqlParameter { Value = limit, NpgsqlDbType = NpgsqlDbType.Integer },
+            new NpgsqlParameter { Value = callerLimit, NpgsqlDbType = NpgsqlDbType.Integer },
         },
     };
 
-    /// <summary>The counts after <see cref="Count"/> by key (an invoice left alone, at its limit, is absent); the reader stands at its result.</summary>
-    public static async Task<Dictionary<string, int>> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
+    /// <summary>What <see cref="Count"/> returned: per key and caller, the lookups its cap admitted; per key, the invoice's count after (absent where left alone).</summary>
+    public sealed record Counted(Dictionary<(string Key, string Caller), int> ByCaller, Dictionary<string, int> InvoiceAfter);
+
+    /// <summary>Reads <see cref="Count"/>'s result; the reader stands at it.</summary>
+    public static async Task<Counted> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
-        var counted = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counted = new Counted([], new Dictionary<string, int>(StringComparer.Ordinal));
         while (await reader.ReadAsync(ct))
         {
-            counted[reader.GetString(0)] = reader.GetInt32(1);
+            var key = reader.GetString(0);
+            counted.ByCaller[(key, reader.GetString(1))] = reader.GetInt32(2);
+            if (!reader.IsDBNull(3))
+            {
+                counted.InvoiceAfter[key] = reader.GetInt32(3);
+            }
         }
         return counted;
     }
 
     /// <summary>
-    /// How many of each invoice's asked lookups the day's count admitted, given what <see cref="Count"/> returned: the count
-    /// before was the count after less what was asked, and the lookups admitted are those that fit below the limit from
-    /// there (the first ones, in the order they were asked); none where the row was left alone.
+    /// Which lines are admitted, in their order (<paramref name="lines"/>: each line's key and caller): a line is admitted
+    /// while both its caller's admitted lookups of the invoice and the invoice's admitted lookups last. The invoice admits,
+    /// of what its callers' caps admitted, those that fit below <paramref name="limit"/> from its count before (its count
+    /// after less what was added), the first ones in line order; none where its row was left alone.
     /// </summary>
-    public static Dictionary<string, int> Admitted(IReadOnlyDictionary<string, int> asked, IReadOnlyDictionary<string, int> counted, int limit) =>
-        asked.ToDictionary(a => a.Key, a => counted.TryGetValue(a.Key, out var after) ? Math.Clamp(limit - (after - a.Value), 0, a.Value) : 0,
-            StringComparer.Ordinal);
+    public static bool[] Admitted(IReadOnlyList<(string Key, string Caller)> lines, Counted counted, int limit)
+    {
+        var byCaller = new Dictionary<(string Key, string Caller), int>(counted.ByCaller);
+        var added = byCaller.GroupBy(c => c.Key.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
+        var byInvoice = added.ToDictionary(a => a.Key,
+            a => counted.InvoiceAfter.TryGetValue(a.Key, out var after) ? Math.Clamp(limit - (after - a.Value), 0, a.Value) : 0, StringComparer.Ordinal);
+        var admitted = new bool[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (byCaller.GetValueOrDefault(line) > 0 && byInvoice.GetValueOrDefault(line.Key) > 0)
+            {
+                byCaller[line]--;
+                byInvoice[line.Key]--;
+                admitted[i] = true;
+            }
+        }
+        return admitted;
+    }
 
     /// <summary>Deletes the counts of days before <paramref name="today"/>'s eve; returns how many.</summary>
     public static async Task<int> PruneAsync(NpgsqlDataSource database, DateOnly today, CancellationToken ct)
     {
-        await using var command = database.CreateCommand($"delete from {Name} where day < $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = today.AddDays(-1), NpgsqlDbType = NpgsqlDbType.Date });
-        return await command.ExecuteNonQueryAsync(ct);
+        var deleted = 0;
+        foreach (var table in new[] { Name, ByCaller })
+        {
+            await using var command = database.CreateCommand($"delete from {table} where day < $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = today.AddDays(-1), NpgsqlDbType = NpgsqlDbType.Date });
+            deleted += await command.ExecuteNonQueryAsync(ct);
+        }
+        return deleted;
     }
 }
 

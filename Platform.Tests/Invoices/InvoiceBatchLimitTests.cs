@@ -22,7 +22,7 @@ public sealed class InvoiceBatchLimitTests(PlatformFactory platform) : IClassFix
     private static string Result(JsonElement line) => line.GetProperty("result").GetString()!;
 
     [Fact]
-    public async Task An_invoice_seven_times_in_a_batch_is_counted_once_per_line_in_line_order_and_the_limit_holds_for_a_later_lookup()
+    public async Task An_invoice_seven_times_in_a_batch_is_counted_once_per_line_in_line_order_up_to_the_callers_share_and_the_limit_holds_for_later_callers()
     {
         var repeated = IssuedInvoices.Legacy(7411);
         var other = IssuedInvoices.Legacy(7412);
@@ -38,19 +38,37 @@ public sealed class InvoiceBatchLimitTests(PlatformFactory platform) : IClassFix
 
         var lines = await BatchAsync(agency, batch);
         var later = await (await platform.ClientForAsync(Roles.Analyst)).VerifyAsync(IssuedInvoices.Lookup(repeated));
+        var latest = await (await platform.ClientForAsync(Roles.Agency, "market-regulator")).VerifyAsync(IssuedInvoices.Lookup(repeated));
 
         Assert.Equal(Enumerable.Range(1, batch.Length), lines.Select(l => l.GetProperty("line").GetInt32()));
         Assert.Equal(
-            ["consistent", "consistent", "inconsistent", "consistent", "malformed", "consistent", "not-found", "consistent", "limit-reached", "limit-reached", "consistent"],
+            // The agency's share of the invoice's five is four (LookupsPerInvoicePerCallerPerDay).
+            ["consistent", "consistent", "inconsistent", "consistent", "malformed", "consistent", "not-found", "limit-reached", "limit-reached", "limit-reached", "consistent"],
             lines.Select(Result));
         Assert.Equal([repeated[1], other[1], repeated[1], repeated[1], "x", repeated[1], "07419999", repeated[1], repeated[1], repeated[1], other[1]],
             lines.Select(l => l.GetProperty("number").GetString()));
         Assert.True(lines[8].TryGetProperty("resetsAt", out var resetsAt) && resetsAt.ValueKind == JsonValueKind.String);
-        Assert.Equal("limit-reached", later.GetProperty("result").GetString());
-        Assert.Equal(["consistent", "inconsistent", "consistent", "consistent", "consistent", "limit-reached", "limit-reached", "limit-reached"],
-            (await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(repeated[0], repeated[1]), 8))
+        Assert.Equal(("consistent", "limit-reached"), (later.GetProperty("result").GetString(), latest.GetProperty("result").GetString()));
+        Assert.Equal(["consistent", "inconsistent", "consistent", "consistent", "limit-reached", "limit-reached", "limit-reached", "consistent", "limit-reached"],
+            (await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(repeated[0], repeated[1]), 9))
                 .Select(e => e.Operation[LookupAudit.Operation("").Length..]));
         Assert.Equal(2, (await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(other[0], other[1]), 2)).Count);
+    }
+
+    [Fact]
+    public async Task One_callers_wrong_lookups_spend_its_own_share_of_an_invoice_not_the_others()
+    {
+        var row = IssuedInvoices.Legacy(7431);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var spender = await platform.ClientForAsync(Roles.Agency, "medical-insurance");
+
+        var wrong = await BatchAsync(spender, Enumerable.Repeat(IssuedInvoices.Lookup(row, amount: "0.01"), 5));
+        var honest = await (await platform.ClientForAsync(Roles.Agency, "natural-resources")).VerifyAsync(IssuedInvoices.Lookup(row));
+        var spenderAgain = await spender.VerifyAsync(IssuedInvoices.Lookup(row));
+
+        Assert.Equal([.. Enumerable.Repeat("inconsistent", 4), "limit-reached"], wrong.Select(Result));
+        Assert.Equal("consistent", honest.GetProperty("result").GetString());
+        Assert.Equal("limit-reached", spenderAgain.GetProperty("result").GetString());
     }
 
     [Fact]

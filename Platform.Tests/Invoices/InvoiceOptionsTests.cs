@@ -26,6 +26,15 @@ public sealed class InvoiceOptionsTests
         Assert.StartsWith(says, options.Problem(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    public void A_callers_share_of_an_invoices_daily_lookups_outside_one_to_the_invoices_limit_is_named(int share)
+    {
+        Assert.StartsWith($"Invoices:LookupsPerInvoicePerCallerPerDay is {share}; set it from 1 to Invoices:LookupsPerInvoicePerDay (5)",
+            new InvoiceOptions { LookupsPerInvoicePerCallerPerDay = share }.Problem(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_queue_of_single_lookups_with_no_room_is_named()
     {

@@ -2,18 +2,24 @@ using Platform.Api.Invoices;
 
 namespace Platform.Tests.Invoices;
 
-/// <summary>What the counter's one upsert admits of each invoice's lookups, from the count it returns (no database).</summary>
+/// <summary>Which lines the counter's one statement admits, from what it returns (no database).</summary>
 public sealed class LookupCounterTests
 {
     [Fact]
-    public void Lookups_are_admitted_while_the_count_before_them_is_below_the_limit_and_none_where_the_row_was_left_alone()
+    public void A_line_is_admitted_while_its_callers_share_and_the_invoices_count_both_last_in_line_order()
     {
-        var asked = new Dictionary<string, int> { ["new"] = 7, ["fresh"] = 2, ["three-before"] = 4, ["four-before"] = 1, ["at-limit"] = 3 };
-        // What the upsert returned: the count after for each row it added to; the row at its limit was left alone.
-        var counted = new Dictionary<string, int> { ["new"] = 7, ["fresh"] = 2, ["three-before"] = 7, ["four-before"] = 5 };
+        (string, string)[] lines =
+        [
+            ("new", "a"), ("new", "b"), ("new", "a"), ("new", "a"), ("new", "b"), // a's cap admitted 2 of its 3; the invoice all 4 admitted
+            ("three-before", "a"), ("three-before", "b"), ("three-before", "a"), // 3 before: the invoice admits 2 of the 3 its callers' caps let through
+            ("at-limit", "a"), // the invoice's row was left alone
+        ];
+        var counted = new LookupCounter.Counted(
+            new() { [("new", "a")] = 2, [("new", "b")] = 2, [("three-before", "a")] = 2, [("three-before", "b")] = 1, [("at-limit", "a")] = 1 },
+            new(StringComparer.Ordinal) { ["new"] = 4, ["three-before"] = 6 });
 
-        var admitted = LookupCounter.Admitted(asked, counted, limit: 5);
+        var admitted = LookupCounter.Admitted(lines, counted, limit: 5);
 
-        Assert.Equal(new Dictionary<string, int> { ["new"] = 5, ["fresh"] = 2, ["three-before"] = 2, ["four-before"] = 1, ["at-limit"] = 0 }, admitted);
+        Assert.Equal([true, true, true, false, true, true, true, false, false], admitted);
     }
 }
