@@ -223,6 +223,35 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     }
 
     [Fact]
+    public async Task A_page_asked_for_its_count_and_cursors_only_returns_no_lead_and_is_not_audited_as_a_read_of_them()
+    {
+        await platform.MergeAsync("test-18", Candidate(71));
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var audit = platform.Services.GetRequiredService<AuditTrail>();
+        async Task<int> ReadsOfTheLead() => (await audit.QueryAsync(null, Candidate(71).Subject, null, null, 50, default)).Count(e => e.Operation == ReadLeads.AuditPage);
+
+        Assert.Equal(1, Data(await PostAsync(analyst, "{ leads(rule: \"test-18\") { totalCount pageInfo { hasNextPage endCursor } } }"), "leads")
+            .GetProperty("totalCount").GetInt32());
+        var afterCount = await ReadsOfTheLead();
+        Data(await PostAsync(analyst, "{ leads(rule: \"test-18\") { ...page } } fragment page on LeadPage { nodes { id } }"), "leads");
+
+        Assert.Equal((0, 1), (afterCount, await ReadsOfTheLead()));
+    }
+
+    [Fact]
+    public async Task Each_page_of_leads_weighs_in_the_complexity_bound_whatever_is_selected_of_it()
+    {
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        string Pages(int count) => "{ " + string.Concat(Enumerable.Range(0, count).Select(i => $"p{i}: leads(first: 1) {{ totalCount }} ")) + "}";
+
+        var ten = await PostAsync(analyst, Pages(10));
+        var fifty = await PostAsync(analyst, Pages(50));
+
+        Assert.Null(ErrorCode(ten));
+        Assert.Contains("complex", ErrorMessage(fifty), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_page_of_a_hundred_leads_with_evidence_and_history_costs_as_many_statements_as_a_page_of_ten()
     {
         await platform.MergeAsync("test-17", [.. Enumerable.Range(100, 120).Select(n => Candidate(n))]);
