@@ -11,11 +11,13 @@ namespace Platform.Api.Invoices;
 /// argument is an error with code <c>INVALID</c> whose message names each argument to fix (<c>issueDate: Give ...</c>); a
 /// lookup refused because too many wait already, an error with code <c>LOOKUP_QUEUE_FULL</c> saying to try again in a second;
 /// each field takes a permit of the caller's rate limit (<see cref="InvoiceLookupLimit"/>, <c>RATE_LIMITED</c> when over).
+/// The field is nullable, so that a refused field is null beside its error and the request's other lookups, counted and
+/// audited already, keep their answers (a non-null field's error would make the whole <c>data</c> null).
 /// </summary>
 public sealed class InvoiceQueryFields : IQueryFields
 {
     public void AddTo(ObjectGraphType query) =>
-        query.Field<NonNullGraphType<InvoiceVerificationGraphType>, InvoiceVerification>("verifyInvoice")
+        query.Field<InvoiceVerificationGraphType, InvoiceVerification>("verifyInvoice")
             .Description("Verify one invoice (发票查验): consistent (with details), inconsistent (the fields that differ), not-found, or " +
                          "limit-reached after Invoices:LookupsPerInvoicePerDay lookups of the invoice that day. Every lookup is audited.")
             .RequireAccess(Operation.VerifyInvoices)

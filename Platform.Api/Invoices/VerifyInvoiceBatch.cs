@@ -122,7 +122,12 @@ public static class VerifyInvoiceBatch
         CsvDataReader? reader = null;
         try
         {
-            reader = CsvDataReader.Create(new StringReader(text.TrimStart('\uFEFF')), new CsvDataReaderOptions { HasHeaders = true, Delimiter = ',' });
+            text = text.TrimStart('\uFEFF');
+            // Excel's "Unicode text" separates cells by tabs; its CSV by commas.
+            var lineEnd = text.AsSpan().IndexOfAny('\r', '\n');
+            var header = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
+            var delimiter = header.Contains('\t') && !header.Contains(',') ? '\t' : ',';
+            reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter });
             var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (var i = 0; i < reader.FieldCount; i++)
             {

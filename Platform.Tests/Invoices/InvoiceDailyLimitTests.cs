@@ -85,6 +85,23 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
         Assert.Equal(HttpStatusCode.TooManyRequests, await LookupStatusAsync(client));
     }
 
+    [Fact]
+    public async Task A_rate_limited_verify_invoice_field_is_null_beside_its_error_and_the_requests_answered_lookups_are_kept()
+    {
+        var client = await platform.ClientForAsync(Roles.Agency, "tax-bureau");
+        var fields = InvoiceLimitsPlatform.RequestsPerMinute + 1;
+        var query = "{ " + string.Concat(Enumerable.Range(0, fields).Select(i =>
+            $"v{i}: verifyInvoice(code: \"4100191130\", number: \"{7500000 + i:D8}\", issueDate: \"2024-05-15\", amountExcludingTax: \"1.00\") {{ result }} ")) + "}";
+
+        using var response = await client.PostAsJsonAsync("/graphql", new { query });
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var data = body.RootElement.GetProperty("data");
+
+        Assert.All(Enumerable.Range(0, fields - 1), i => Assert.Equal("not-found", data.GetProperty($"v{i}").GetProperty("result").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, data.GetProperty($"v{fields - 1}").ValueKind);
+        Assert.Equal(InvoiceLookupLimit.RateLimitedCode, body.RootElement.GetProperty("errors")[0].GetProperty("extensions").GetProperty("code").GetString());
+    }
+
     /// <summary>The error codes of a GraphQL request of <paramref name="fields"/> aliased malformed <c>verifyInvoice</c> fields, in field order.</summary>
     private static async Task<List<string>> GraphQLErrorCodesAsync(HttpClient client, int fields)
     {

@@ -109,12 +109,15 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
             JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("body")[0].GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_csv_batch_saved_as_unicode_text_with_excels_blank_trailing_rows_is_read_line_for_line()
+    [Theory]
+    [InlineData(7211, ",")] // Excel's CSV saved as UTF-16
+    [InlineData(7212, "\t")] // Excel's "Unicode text": UTF-16, cells separated by tabs
+    public async Task A_batch_saved_as_unicode_text_with_excels_blank_trailing_rows_is_read_line_for_line(int serial, string separator)
     {
-        var sent = IssuedInvoices.Legacy(7211);
+        var sent = IssuedInvoices.Legacy(serial);
         await IssuedInvoices.SendAsync(platform, [sent]);
-        var csv = "code,number,issueDate,amountExcludingTax\r\n" + $"{sent[0]},{sent[1]},{sent[2]},{sent[5]}\r\n" + ",,,\r\n , ,,\r\n\r\n";
+        var csv = string.Join(separator, "code", "number", "issueDate", "amountExcludingTax") + "\r\n" + string.Join(separator, sent[0], sent[1], sent[2], sent[5]) +
+                  "\r\n" + string.Join(separator, "", "", "", "") + "\r\n" + string.Join(separator, " ", " ", "", "") + "\r\n\r\n";
         var agency = await platform.ClientForAsync(Roles.Agency, "finance");
         var utf16 = new ByteArrayContent([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(csv)]);
         utf16.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
