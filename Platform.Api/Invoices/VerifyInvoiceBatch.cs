@@ -119,7 +119,6 @@ public static class VerifyInvoiceBatch
     /// </summary>
     private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadCsv(string text)
     {
-        CsvDataReader? reader = null;
         try
         {
             text = text.TrimStart('\uFEFF');
@@ -127,7 +126,7 @@ public static class VerifyInvoiceBatch
             var lineEnd = text.AsSpan().IndexOfAny('\r', '\n');
             var header = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
             var delimiter = header.Contains('\t') && !header.Contains(',') ? '\t' : ',';
-            reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter });
+            using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter });
             var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             for (var i = 0; i < reader.FieldCount; i++)
             {
@@ -167,10 +166,6 @@ public static class VerifyInvoiceBatch
         catch (CsvFormatException e)
         {
             return ([], ("body", $"Record {e.RowNumber + 1} of the file (the header is 1) is not CSV: a quoted cell must be closed and followed by a comma or the line's end (write a quote inside quotes as two)."));
-        }
-        finally
-        {
-            reader?.Dispose();
         }
     }
 
