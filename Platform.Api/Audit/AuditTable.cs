@@ -104,7 +104,9 @@ public static class AuditTable
               v_prev text;
             begin
               perform pg_advisory_xact_lock(1096107092, 0);
-              select seq, digest into v_seq, v_prev from {{Name}} order by seq desc limit 1;
+              -- Planned at each call (a dynamic statement) rather than once a session: a plan cached while the trail was nearly
+              -- empty read the whole trail for its head at every later call until an analyze (ops/bench invoices, 2026-12-02).
+              execute 'select seq, digest from {{Name}} order by seq desc limit 1' into v_seq, v_prev;
               v_seq := coalesce(v_seq, 0) + 1;
               v_prev := coalesce(v_prev, repeat('0', 64));
               insert into {{Name}} (seq, at, actor, role, agency, address, operation, subjects, row_count, purpose, prev_digest, digest)
@@ -164,7 +166,9 @@ public static class AuditTable
                   using errcode = '22023';
               end if;
               perform pg_advisory_xact_lock(1096107092, 0);
-              select seq, digest into v_seq, v_prev from {{Name}} order by seq desc limit 1;
+              -- Planned at each call (a dynamic statement) rather than once a session: a plan cached while the trail was nearly
+              -- empty read the whole trail for its head at every later call until an analyze (ops/bench invoices, 2026-12-02).
+              execute 'select seq, digest from {{Name}} order by seq desc limit 1' into v_seq, v_prev;
               v_first := coalesce(v_seq, 0) + 1;
               v_prev := coalesce(v_prev, repeat('0', 64));
               select array_agg({{StoreSchema.Name}}.audit_canonical(v_first + e.i - 1, e.at, e.actor, e.role, e.agency, e.address, e.operation,
