@@ -62,7 +62,7 @@ public sealed class InvoiceLookupLimit : IDisposable
         }
     }
 
-    private string Said() => $"At most {options.RequestsPerClientPerMinute} invoice lookups a minute per client";
+    private string Said() => $"At most {options.RequestsPerClientPerMinute} invoice lookups a minute per caller (each signed-in client or person, however many tokens it holds)";
 
     private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
 
