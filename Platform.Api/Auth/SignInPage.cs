@@ -67,7 +67,7 @@ public static class SignInPage
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return Page(context, antiforgery, tokens.Value, StatusCodes.Status400BadRequest, "The form expired; sign in again.");
+            return Page(context, antiforgery, tokens.Value, StatusCodes.Status400BadRequest, "表单已过期，请重新登录。The form expired; sign in again.");
         }
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var (check, user) = await people.CheckAsync(form["username"].ToString(), form["password"].ToString(), context.RequestAborted);
@@ -75,7 +75,8 @@ public static class SignInPage
         {
             // One answer for an unknown name, a wrong password and a locked account: none says which names exist.
             return Page(context, antiforgery, tokens.Value, StatusCodes.Status401Unauthorized,
-                "Wrong username or password, or too many wrong passwords: the account is locked for a while.");
+                "用户名或密码错误，或密码错误次数过多、账户暂被锁定；请稍后再试或联系管理员。" +
+                "Wrong username or password, or too many wrong passwords: the account is locked for a while; try later or ask an administrator.");
         }
         return Results.SignIn(PersonClaims.For(user!, request.GetScopes()), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
@@ -86,8 +87,22 @@ public static class SignInPage
         var antiforgeryToken = antiforgery.GetAndStoreTokens(context);
         var html = new StringBuilder("""
             <!doctype html>
-            <html lang="zh-CN"><head><meta charset="utf-8"><title>Sign in · 涉税信息共享平台</title></head>
-            <body><h1>涉税信息共享平台</h1><p>Sign in (登录)</p>
+            <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>登录 Sign in · 涉税信息共享平台</title>
+            <style>
+              body { margin: 0; background: #f3f5f8; color: #1d2733; font: 15px/1.5 "Noto Sans CJK SC", "Microsoft YaHei", system-ui, sans-serif; }
+              header { background: #0b5cad; color: #fff; padding: .75rem 1.5rem; }
+              h1 { font-size: 1.25rem; margin: 0; }
+              main { max-width: 24rem; margin: 4rem auto; background: #fff; border: 1px solid #d5dbe2; border-radius: 6px; padding: 1.25rem 1.5rem; }
+              h2 { font-size: 1.1rem; margin: 0 0 1rem; }
+              label { display: block; margin-bottom: .75rem; }
+              label span { display: block; color: #5b6674; font-size: .9rem; }
+              input { font: inherit; width: 100%; box-sizing: border-box; padding: .35rem .45rem; border: 1px solid #d5dbe2; border-radius: 4px; }
+              button { font: inherit; padding: .4rem 1.2rem; border: 1px solid #0b5cad; border-radius: 4px; background: #0b5cad; color: #fff; cursor: pointer; }
+              [role=alert] { color: #b3261e; border-left: 3px solid #b3261e; padding-left: .6rem; }
+              :focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
+            </style></head>
+            <body><header><h1>涉税信息共享平台</h1></header><main><h2>登录 Sign in</h2>
             """);
         if (error is not null)
         {
@@ -103,9 +118,9 @@ public static class SignInPage
         }
         html.Append(CultureInfo.InvariantCulture, $"<input type=\"hidden\" name=\"{antiforgeryToken.FormFieldName}\" value=\"{WebUtility.HtmlEncode(antiforgeryToken.RequestToken)}\">");
         html.Append("""
-            <label>Username <input name="username" autocomplete="username" required></label>
-            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-            <button type="submit">Sign in</button></form></body></html>
+            <label><span>用户名 Username</span><input name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus></label>
+            <label><span>密码 Password</span><input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">登录 Sign in</button></form></main></body></html>
             """);
         // The form posts here and the answer redirects to the client: both must be allowed form targets.
         var targets = string.Join(' ', WebFront.RedirectUris(tokens).Select(u => u.GetLeftPart(UriPartial.Authority)).Distinct());

@@ -69,7 +69,9 @@ public sealed class SignInTests(PlatformFactory platform) : IClassFixture<Platfo
         await PersonAsync("wrong.signin", Roles.Analyst);
         using var refused = await SubmitAsync("wrong.signin", "not-the-password");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Contains("Wrong username or password", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("Wrong username or password", page, StringComparison.Ordinal);
+        Assert.Contains("用户名或密码错误", page, StringComparison.Ordinal); // the page speaks the clerks' language first
         Assert.Equal(1, (await platform.Services.GetRequiredService<People>().FindAsync("wrong.signin", default))!.FailedAttempts);
 
         for (var attempt = 2; attempt <= 5; attempt++)
