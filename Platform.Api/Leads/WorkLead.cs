@@ -86,6 +86,12 @@ public sealed class WorkLead : IMutationFields
             await session.SaveChangesAsync(context.CancellationToken);
             lead = decision.Events.Aggregate(lead, (state, e) => state.With(e));
         }
+        else
+        {
+            // Nothing to change (assigning the office it has), but the lead is returned all the same: a read of it.
+            await services.GetRequiredService<AuditTrail>().RecordAsync(services.GetRequiredService<IHttpContextAccessor>().HttpContext!,
+                ReadLeads.AuditOne, [lead.Subject], 1, null, context.CancellationToken);
+        }
         return LeadCaller.AsSeenBy(lead, context.User!, services);
     }
 }

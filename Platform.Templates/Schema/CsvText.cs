@@ -12,11 +12,12 @@ public static class CsvText
 
     /// <summary>
     /// One cell, quoted when needed. A cell that Excel would run as a formula (starting =, +, -, @ and not a plain
-    /// number) is prefixed with an apostrophe, so a value an agency sent cannot execute on a clerk's machine.
+    /// number, or a tab or carriage return, which spreadsheet programs skip before a formula: OWASP's list) is prefixed
+    /// with an apostrophe, so a value an agency or a claimant wrote cannot execute on a clerk's machine.
     /// </summary>
     public static string Cell(string cell)
     {
-        if (cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(cell, CultureInfo.InvariantCulture, out _))
+        if (cell.Length > 0 && (cell[0] is '\t' or '\r' || cell[0] is '=' or '+' or '-' or '@' && !decimal.TryParse(cell, CultureInfo.InvariantCulture, out _)))
         {
             cell = "'" + cell;
         }

@@ -223,6 +223,26 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     }
 
     [Fact]
+    public async Task Assigning_a_lead_to_the_office_it_has_changes_nothing_and_is_audited_as_a_read_of_the_lead_it_returns()
+    {
+        await platform.MergeAsync("test-19", Candidate(81));
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var id = Data(await PostAsync(analyst, "{ leads(rule: \"test-19\") { nodes { id } } }"), "leads").GetProperty("nodes")[0].GetProperty("id").GetString();
+        const string Assign = "mutation($id: String!) { assignLead(id: $id, office: \"langzhong-office\") { subject office evidence { records { recordKey } } history { event } } }";
+        var audit = platform.Services.GetRequiredService<AuditTrail>();
+        async Task<List<string>> OperationsOnTheLead() =>
+            [.. (await audit.QueryAsync(null, Candidate(81).Subject, null, null, 50, default)).OrderBy(e => e.Seq).Select(e => e.Operation)];
+
+        var first = Data(await PostAsync(analyst, Assign, new { id }), "assignLead");
+        var before = await OperationsOnTheLead();
+        var again = Data(await PostAsync(analyst, Assign, new { id }), "assignLead");
+
+        Assert.Equal(Candidate(81).Subject, again.GetProperty("subject").GetString());
+        Assert.Equal([.. before, ReadLeads.AuditOne], await OperationsOnTheLead());
+        Assert.Equal(first.GetProperty("history").GetArrayLength(), again.GetProperty("history").GetArrayLength()); // no event appended
+    }
+
+    [Fact]
     public async Task A_page_asked_for_its_count_and_cursors_only_returns_no_lead_and_is_not_audited_as_a_read_of_them()
     {
         await platform.MergeAsync("test-18", Candidate(71));

@@ -110,6 +110,8 @@ public sealed class StandardTemplatesTests
     {
         Assert.Equal("'=SUM(A1)", CsvText.Cell("=SUM(A1)"));
         Assert.Equal("'@cmd", CsvText.Cell("@cmd"));
+        Assert.Equal("'\t=1+1", CsvText.Cell("\t=1+1"));
+        Assert.Equal("\"'\r=1+1\"", CsvText.Cell("\r=1+1"));
         Assert.Equal("-12.5", CsvText.Cell("-12.5"));
         Assert.Equal("\"a,\"\"b\"\"\"", CsvText.Cell("a,\"b\""));
     }
