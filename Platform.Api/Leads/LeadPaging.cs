@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
+using Platform.Api.GraphQL;
 using Platform.Api.Paging;
 using Platform.Comparisons;
 using Platform.Comparisons.Leads;
@@ -53,19 +54,13 @@ public static class LeadPaging
         }
         var page = await services.GetRequiredService<LeadReader>().PageAsync(filter, LeadReader.Reach.Of(LeadCaller.ActorOf(context.User!)), first, after,
             context.CancellationToken);
-        if (SelectsLeads(context))
+        // A page asked for its count and cursors only returns no taxpayer's lead, so it is not audited as a read of them.
+        if (context.Selects("nodes"))
         {
             await audit(page.Nodes);
         }
         return page with { Nodes = [.. page.Nodes.Select(l => LeadCaller.AsSeenBy(l, context.User!, services))] };
     }
-
-    /// <summary>
-    /// Whether the page's leads are returned (its <c>nodes</c> are selected, under any alias or fragment): a page asked for
-    /// its count and cursors only returns no taxpayer's lead, so it is not audited as a read of the page's leads.
-    /// </summary>
-    private static bool SelectsLeads(IResolveFieldContext context) =>
-        context.SubFields is not { } selected || selected.Values.Any(f => f.Field.Name.StringValue == "nodes");
 
     private static bool IsCursor(string after) => after.Length == CursorLength && after.All(char.IsAsciiHexDigitLower);
 }

@@ -55,18 +55,28 @@ public static class TaxpayerFile
             : new TaxpayerFileAsk(count, null, "after", PageBounds.RefuseCursor(after, TaxpayerFileCursor.Expected));
     }
 
+    /// <summary>The longest subject key asked for: a credit code or an identity number is 18 characters.</summary>
+    public const int MaxSubjectChars = 64;
+
+    /// <summary>Why <paramref name="subject"/> is refused before anything is read, or null.</summary>
+    public static string? RefuseSubject(string subject) => subject.Length is 0 or > MaxSubjectChars
+        ? $"Give the taxpayer's subject key, such as an 18-character unified social credit code: 1 to {MaxSubjectChars} characters, not {subject.Length}."
+        : null;
+
     /// <summary>
-    /// Reads a page of the file for this caller and audits the read (the records returned); null when the taxpayer is
-    /// outside the caller's jurisdiction. Throws (and returns nothing) when the audit cannot be written.
+    /// Reads a page of the file for this caller and audits the read (the records returned: none when the caller asked for
+    /// the count alone, <paramref name="returnsRecords"/> false); null when the taxpayer is outside the caller's
+    /// jurisdiction. Throws (and returns nothing) when the audit cannot be written.
     /// </summary>
     public static async Task<TaxpayerRecordPage?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http,
-        string subject, string? purpose, TaxpayerFileAsk ask, CancellationToken ct)
+        string subject, string? purpose, TaxpayerFileAsk ask, bool returnsRecords, CancellationToken ct)
     {
         if (await LoadAsync(services, user, subject, ask.First, ask.After, ask.Held, ct) is not { } file)
         {
             return null;
         }
-        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Records.Count, purpose, ct);
+        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject],
+            returnsRecords ? file.Records.Count : 0, purpose, ct);
         var endCursor = file.Last is { } last ? services.GetRequiredService<TaxpayerFileCursor>().Of(subject, last, file.Held) : null;
         return new TaxpayerRecordPage(file.Records, file.Held, new PageInfo(file.More, endCursor));
     }
@@ -103,12 +113,16 @@ public static class TaxpayerFile
                 {
                     return Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [problem] });
                 }
+                if (RefuseSubject(subject) is { } refused)
+                {
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["subject"] = [refused] });
+                }
                 var ask = Ask(http.RequestServices, subject, first, after);
                 if (ask.Refusal is { } refusal)
                 {
                     return Results.ValidationProblem(new Dictionary<string, string[]> { [ask.RefusedArgument!] = [refusal] });
                 }
-                return await ReadAsync(http.RequestServices, http.User, http, subject, purpose, ask, ct) is { } page
+                return await ReadAsync(http.RequestServices, http.User, http, subject, purpose, ask, returnsRecords: true, ct) is { } page
                     ? Results.Ok(page)
                     : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Taxpayer not found", detail: OutsideJurisdiction(subject));
             })

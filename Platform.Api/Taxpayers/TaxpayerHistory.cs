@@ -41,19 +41,23 @@ public sealed class TaxpayerHistoryQueryFields : IQueryFields
                          "reach a page at a time; the records and each page of leads are audited. Officers see the supplier only where policy " +
                          "names it; a taxpayer outside the caller's jurisdiction is a NOT_FOUND error.")
             .ReadsTaxpayer("history", (context, subject, purpose) =>
-                ReadAsync(context.RequestServices!, context.User!, TaxpayerField.HttpOf(context), subject, purpose, context.CancellationToken));
+                ReadAsync(context.RequestServices!, context.User!, TaxpayerField.HttpOf(context), subject, purpose, context.Selects("sources"),
+                    context.CancellationToken));
 
-    /// <summary>The history as this caller may see it, audited; null outside the caller's jurisdiction (not audited, like every refused read).</summary>
+    /// <summary>
+    /// The history as this caller may see it, audited with the records it returns (none when <c>sources</c> is not
+    /// selected, <paramref name="returnsRecords"/> false); null outside the caller's jurisdiction (not audited, like every refused read).
+    /// </summary>
     public static async Task<TaxpayerHistory?> ReadAsync(IServiceProvider services, ClaimsPrincipal user, HttpContext? http, string subject,
-        string? purpose, CancellationToken ct)
+        string? purpose, bool returnsRecords, CancellationToken ct)
     {
         var max = services.GetRequiredService<TaxpayerOptions>().MaxHistoryRecords;
         if (await TaxpayerFile.LoadAsync(services, user, subject, max, after: null, held: null, ct) is not { } file)
         {
             return null;
         }
-        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject], file.Records.Count,
-            purpose, ct);
+        await services.GetRequiredService<AuditTrail>().RecordAsync(AuditActor.From(user, http), AuditOperation, [subject],
+            returnsRecords ? file.Records.Count : 0, purpose, ct);
         var sources = file.Records.GroupBy(r => (r.Agency, r.TemplateId))
             .OrderBy(g => g.Key.TemplateId, StringComparer.Ordinal).ThenBy(g => g.Key.Agency, StringComparer.Ordinal)
             .Select(g => new TaxpayerSource(g.Key.Agency, g.Key.TemplateId, [.. g]));

@@ -96,6 +96,45 @@ public sealed class TaxpayerFileTests(PlatformFactory platform) : IClassFixture<
         Assert.Equal(subjects.Order(), audit.Select(a => Assert.Single(a.Subjects)).Order());
     }
 
+    [Fact]
+    public async Task Each_taxpayer_read_weighs_in_the_complexity_bound_and_a_count_alone_is_audited_as_returning_no_record()
+    {
+        var uscc = Files.Uscc(4701);
+        var regulator = await platform.ClientForAsync(Roles.Agency, "market-regulator");
+        Assert.Equal(SubmissionStatus.Accepted, (await regulator.SubmitAsync(Files.Utf8(Files.Csv([Files.Registration(4701, "2024-05")])), period: "2024-05")).Status);
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        async Task<JsonElement> Ask(string query) =>
+            JsonDocument.Parse(await (await analyst.PostAsJsonAsync("/graphql", new { query })).Content.ReadAsStringAsync()).RootElement;
+        string Reads(int count) => "{ " + string.Concat(Enumerable.Range(0, count).Select(i => $"t{i}: taxpayer(subject: \"{uscc}\") {{ recordsLeftOut }} ")) + "}";
+
+        Assert.False((await Ask(Reads(5))).TryGetProperty("errors", out var five), five.ToString());
+        var twenty = await Ask(Reads(20));
+        Assert.Contains("complex", twenty.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.OrdinalIgnoreCase);
+
+        Assert.Equal(1, (await Ask($"{{ taxpayerRecords(subject: \"{uscc}\") {{ totalCount }} }}")).GetProperty("data").GetProperty("taxpayerRecords")
+            .GetProperty("totalCount").GetInt32());
+        await Ask($"{{ taxpayerRecords(subject: \"{uscc}\") {{ nodes {{ state }} }} }}");
+        var entries = (await Audited(uscc)).OrderBy(e => e.Seq).ToList();
+        // Five history reads asking for no record, the count alone, then the page with its record; the refused request read nothing.
+        Assert.Equal([.. Enumerable.Repeat((TaxpayerHistoryQueryFields.AuditOperation, 0L), 5), (TaxpayerFile.AuditOperation, 0L), (TaxpayerFile.AuditOperation, 1L)],
+            entries.Select(e => (e.Operation, e.RowCount ?? -1)));
+    }
+
+    [Fact]
+    public async Task A_subject_longer_than_any_key_is_refused_before_anything_is_read()
+    {
+        var subject = new string('9', TaxpayerFile.MaxSubjectChars + 1);
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        using var rest = await analyst.GetAsync($"/api/taxpayers/{subject}/records");
+        Assert.Equal(HttpStatusCode.BadRequest, rest.StatusCode);
+        Assert.Contains("\"subject\"", await rest.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var graphql = await analyst.PostAsJsonAsync("/graphql", new { query = $"{{ taxpayer(subject: \"{subject}\") {{ subject }} }}" });
+        var error = JsonDocument.Parse(await graphql.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0];
+        Assert.Equal("INVALID", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains($"1 to {TaxpayerFile.MaxSubjectChars} characters", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await Audited(subject));
+    }
+
     private Task<List<AuditEntry>> Audited(string subject) =>
         platform.Services.GetRequiredService<AuditTrail>().QueryAsync(null, subject, null, null, 100, CancellationToken.None);
 }
