@@ -18,8 +18,18 @@ public sealed class InvoiceOptions
     /// </summary>
     public int LookupsPerInvoicePerCallerPerDay { get; init; } = 4;
 
-    /// <summary>Lookups per caller (its token's subject) per minute, over REST and GraphQL (<see cref="InvoiceLookupLimit"/>); more are answered 429.</summary>
-    public int RequestsPerClientPerMinute { get; init; } = 600;
+    /// <summary>
+    /// Lookups per caller (its token's subject) per minute on a host, over REST and GraphQL, a batch's invoices each
+    /// (<see cref="InvoiceLookupLimit"/>); more are answered 429. At least <see cref="MaxBatchInvoices"/>, so a whole batch fits.
+    /// </summary>
+    public int LookupsPerCallerPerMinute { get; init; } = 2_000;
+
+    /// <summary>
+    /// Lookups per caller per calendar day (<see cref="TimeZone"/>) on a host, the same way: bounds what one caller can add
+    /// to the append-only audit trail in a day (50,000 entries, about 20 MB) and how far it can walk the invoices. At
+    /// least <see cref="MaxBatchInvoices"/>.
+    /// </summary>
+    public int LookupsPerCallerPerDay { get; init; } = 50_000;
 
     /// <summary>The most invoices one batch may carry.</summary>
     public int MaxBatchInvoices { get; init; } = 1_000;
@@ -71,6 +81,10 @@ public sealed class InvoiceOptions
             ? $"{Section}:LookupsPerInvoicePerCallerPerDay is {LookupsPerInvoicePerCallerPerDay}; set it from 1 to {Section}:LookupsPerInvoicePerDay ({LookupsPerInvoicePerDay}), below it so that one caller cannot spend an invoice's lookups for everyone."
         : MaxQueuedLookups < 1 ? $"{Section}:MaxQueuedLookups is {MaxQueuedLookups}; set it to 1 or more (5000 by default)."
         : MaxBatchInvoices < 1 ? $"{Section}:MaxBatchInvoices is {MaxBatchInvoices}; set it to 1 or more."
+        : LookupsPerCallerPerMinute < MaxBatchInvoices
+            ? $"{Section}:LookupsPerCallerPerMinute ({LookupsPerCallerPerMinute}) is below {Section}:MaxBatchInvoices ({MaxBatchInvoices}); a whole batch must fit in a minute's allowance."
+        : LookupsPerCallerPerDay < MaxBatchInvoices
+            ? $"{Section}:LookupsPerCallerPerDay ({LookupsPerCallerPerDay}) is below {Section}:MaxBatchInvoices ({MaxBatchInvoices}); a whole batch must fit in a day's allowance."
         : AuditBatchSize < 1 ? $"{Section}:AuditBatchSize is {AuditBatchSize}; set it to 1 or more."
         : AuditQueueCapacity < AuditBatchSize ? $"{Section}:AuditQueueCapacity ({AuditQueueCapacity}) is below {Section}:AuditBatchSize ({AuditBatchSize}); a whole batch must fit in the queue."
         : null;

@@ -31,7 +31,6 @@ public static class VerifyInvoiceBatch
     public static void MapVerifyInvoiceBatch(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/invoices/verify-batch", VerifyAsync)
             .RequireAccess(Operation.VerifyInvoices)
-            .AddEndpointFilter(InvoiceLookupLimit.FilterAsync)
             .WithTags("Invoices")
             .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6) or " +
                          "a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +
@@ -66,6 +65,11 @@ public static class VerifyInvoiceBatch
             {
                 ["invoices"] = [$"The batch has {inputs.Count} invoices; send at most {options.MaxBatchInvoices} at once."],
             });
+        }
+        // Each line is a lookup against the caller's allowances (InvoiceLookupLimit), taken once the lines are counted.
+        if (InvoiceLookupLimit.Refuse(http, inputs.Count) is { } overLimit)
+        {
+            return overLimit;
         }
         var today = verifier.Today();
         var parsed = inputs.Select(input => (Input: input, Query: InvoiceQuery.Parse(input, today, out var problems), Problems: problems)).ToList();

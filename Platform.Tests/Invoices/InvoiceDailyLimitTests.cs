@@ -14,7 +14,11 @@ public sealed class InvoiceLimitsPlatform : ClockedPlatformFactory
 {
     public const int RequestsPerMinute = 12;
 
-    public InvoiceLimitsPlatform() => WithSetting("Invoices:RequestsPerClientPerMinute", RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>A batch's most lines here: below the minute's allowance, which a whole batch must fit in.</summary>
+    public const int MaxBatch = 10;
+
+    public InvoiceLimitsPlatform() => WithSetting("Invoices:LookupsPerCallerPerMinute", RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WithSetting("Invoices:MaxBatchInvoices", MaxBatch.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
 
 public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : IClassFixture<InvoiceLimitsPlatform>
@@ -74,6 +78,26 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
     }
 
     [Fact]
+    public async Task A_batch_takes_a_permit_per_invoice_and_one_over_the_allowance_is_refused_whole_with_nothing_counted()
+    {
+        var officer = await platform.ClientForAsync(Roles.Officer); // a caller of its own
+        object[] Batch(int from, int count) => [.. Enumerable.Range(from, count).Select(i => IssuedInvoices.Lookup(IssuedInvoices.Legacy(7600 + i)))];
+
+        using var whole = await officer.PostAsJsonAsync("/api/invoices/verify-batch", Batch(0, InvoiceLimitsPlatform.MaxBatch));
+        using var over = await officer.PostAsJsonAsync("/api/invoices/verify-batch", Batch(InvoiceLimitsPlatform.MaxBatch, 3));
+        var overBody = await over.Content.ReadAsStringAsync();
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.TooManyRequests), (whole.StatusCode, over.StatusCode));
+        Assert.Contains("a batch counts each of its invoices", overBody, StringComparison.Ordinal);
+        Assert.NotNull(over.Headers.RetryAfter);
+        var refusedKey = IngestRecords.InvoiceKey(IssuedInvoices.Legacy(7600 + InvoiceLimitsPlatform.MaxBatch)[0], IssuedInvoices.Legacy(7600 + InvoiceLimitsPlatform.MaxBatch)[1]);
+        Assert.Empty(await platform.Services.GetRequiredService<Platform.Api.Audit.AuditTrail>().QueryAsync(null, refusedKey, null, null, 10, default));
+        // What is left of the minute's allowance (12 less the batch's 10) is still there: the refused batch took none of it.
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests],
+            [await LookupStatusAsync(officer), await LookupStatusAsync(officer), await LookupStatusAsync(officer)]);
+    }
+
+    [Fact]
     public async Task Each_verify_invoice_field_of_a_graphql_request_takes_a_permit_of_the_callers_limit()
     {
         var client = await platform.ClientForAsync(Roles.Agency, "housing-registry");
@@ -116,7 +140,7 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
     }
 
     /// <summary>The status of a malformed lookup (400 when let through); a 429 must say when to come back.</summary>
-    private static async Task<HttpStatusCode> LookupStatusAsync(HttpClient client)
+    internal static async Task<HttpStatusCode> LookupStatusAsync(HttpClient client)
     {
         using var response = await client.PostAsJsonAsync("/api/invoices/verify", new { number = "x" });
         if (response.StatusCode == HttpStatusCode.TooManyRequests)

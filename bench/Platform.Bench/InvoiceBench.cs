@@ -37,7 +37,8 @@ public static class InvoiceBench
         var connectionString = Options.Database();
         Console.WriteLine($"load before: {Options.Load()}");
         // One client drives every request here; the per-client limit guards a real endpoint, not this measurement.
-        Environment.SetEnvironmentVariable("PLATFORM_SERVER_Invoices__RequestsPerClientPerMinute", "1000000000");
+        Environment.SetEnvironmentVariable("PLATFORM_SERVER_Invoices__LookupsPerCallerPerMinute", "1000000000");
+        Environment.SetEnvironmentVariable("PLATFORM_SERVER_Invoices__LookupsPerCallerPerDay", "1000000000");
         await using var server = await PlatformServer.StartAsync(connectionString);
 
         var watch = Stopwatch.StartNew();
