@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Platform.Ingest.Records;
 using Platform.Templates.Checks;
@@ -38,38 +40,70 @@ public sealed record InvoiceInput(string? Code, string? Number, string? IssueDat
 
 /// <summary>
 /// A checked lookup, parsed once at the edge: a legacy invoice's code (10 or 12 digits) and number (8 digits), or a
-/// fully digital invoice's 20-digit number without a code; the issue date (yyyy-MM-dd, not after today); and the amount
-/// excluding tax (two decimals at most) or the last six digits of the check code, or both.
+/// fully digital invoice's 20-digit number without a code; the issue date (not after today); and the amount excluding
+/// tax (two decimals at most) or the last six digits of the check code, or both. What a clerk's keyboard or Excel does to
+/// these is undone where it is unambiguous (clerk review, 2026-12-02): full-width characters (NFKC), spaces and dashes
+/// inside a code or number, the leading zeros Excel drops from a 12-digit code, an 8-digit number and a check code,
+/// dates as yyyy/M/d, yyyy-M-d, yyyyMMdd or yyyy年M月d日, thousands separators and a currency sign in the amount, and a
+/// whole check code (its last six digits are taken). Anything else is refused with what was received and what to send.
 /// </summary>
-public sealed record InvoiceQuery(string? Code, string Number, DateOnly IssueDate, decimal? AmountExcludingTax, string? CheckCodeLast6)
+public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly IssueDate, decimal? AmountExcludingTax, string? CheckCodeLast6)
 {
     /// <summary>The invoice's record key in the bureau's data set, also what the daily limit and the audit name.</summary>
     public string Key => IngestRecords.InvoiceKey(Code, Number);
+
+    private static readonly string[] DateForms = ["yyyy-M-d", "yyyy/M/d", "yyyy.M.d", "yyyyMMdd", "yyyy年M月d日"];
 
     /// <summary>The query, or null with what to fix by field name.</summary>
     public static InvoiceQuery? Parse(InvoiceInput input, DateOnly today, out Dictionary<string, string[]> problems)
     {
         problems = [];
-        var code = Given(input.Code);
-        var number = Given(input.Number);
+        var code = Digits(Given(input.Code));
+        var number = Digits(Given(input.Number));
+        if (code is { Length: 11 } && AllDigits(code))
+        {
+            code = "0" + code; // a 12-digit code starting with 0, as Excel shows it
+        }
+        if (code is not null && number is { Length: < 8 } && AllDigits(number))
+        {
+            number = number.PadLeft(8, '0'); // a legacy number whose leading zeros Excel dropped
+        }
         if (code is not null && !InvoiceNumbers.IsInvoiceCode(code))
         {
-            problems["code"] = ["Give the invoice code as 10 or 12 digits, or leave it out for a fully digital invoice (20-digit number)."];
+            problems["code"] = [$"Give the invoice code as 10 or 12 digits (received {Received(code)}), or leave it out for a fully digital invoice (20-digit number)."];
         }
         if (number is null)
         {
             problems["number"] = ["Give the invoice number: 8 digits with a code, or the 20 digits of a fully digital invoice."];
         }
-        else if (code is null ? number.Length != 20 || !InvoiceNumbers.IsInvoiceNumber(number) : number.Length != 8 || !InvoiceNumbers.IsInvoiceNumber(number))
+        else if (Scientific(number))
+        {
+            problems["number"] = [$"{number} is a number as Excel shows a long one, with its last digits lost: format the column as Text and type the 20 digits again."];
+        }
+        else if (!AllDigits(number) || number.Length is not (8 or 20))
         {
             problems["number"] = [code is null
-                ? "A fully digital invoice's number is 20 digits; a legacy invoice's number is 8 digits and needs its code."
-                : "A legacy invoice's number is 8 digits."];
+                ? $"A fully digital invoice's number is 20 digits (received {Received(number)}); a legacy invoice's number is 8 digits and needs its code."
+                : $"A legacy invoice's number is 8 digits (received {Received(number)})."];
+        }
+        else if (code is null && number.Length == 8)
+        {
+            problems["code"] = ["An 8-digit number is a legacy invoice's: give its code too (10 or 12 digits, printed beside the number)."];
+        }
+        else if (code is not null && number.Length == 20 && !problems.ContainsKey("code"))
+        {
+            problems["code"] = ["A 20-digit number is a fully digital invoice's, which has no code: leave the code empty."];
         }
         DateOnly issued = default;
-        if (Given(input.IssueDate) is not { } date || !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out issued))
+        if (Given(input.IssueDate) is not { } date)
         {
             problems["issueDate"] = ["Give the issue date as yyyy-MM-dd."];
+        }
+        else if (!DateOnly.TryParseExact(date, DateForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out issued))
+        {
+            problems["issueDate"] = [ShapedLikeDate().IsMatch(date)
+                ? $"{date} is not a day of the calendar; give the date printed on the invoice as yyyy-MM-dd."
+                : $"Give the issue date as yyyy-MM-dd (received {Received(date)})."];
         }
         else if (issued > today)
         {
@@ -78,20 +112,25 @@ public sealed record InvoiceQuery(string? Code, string Number, DateOnly IssueDat
         decimal? amount = null;
         if (Given(input.AmountExcludingTax) is { } amountText)
         {
-            if (!decimal.TryParse(amountText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var parsed) ||
-                decimal.Round(parsed, 2) != parsed)
+            var figure = amountText.TrimStart('¥').TrimEnd('元').Trim();
+            if (!decimal.TryParse(figure, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
+                    CultureInfo.InvariantCulture, out var parsed) || decimal.Round(parsed, 2) != parsed)
             {
-                problems["amountExcludingTax"] = ["Give the amount excluding tax as a number with at most two decimals, such as 1234.50."];
+                problems["amountExcludingTax"] = [$"Give the amount excluding tax as a number with at most two decimals, such as 1234.50 (received {Received(amountText)})."];
             }
             else
             {
                 amount = parsed;
             }
         }
-        var check = Given(input.CheckCodeLast6);
-        if (check is not null && (check.Length != 6 || !check.All(char.IsAsciiDigit)))
+        var check = Digits(Given(input.CheckCodeLast6));
+        if (check is not null && AllDigits(check))
         {
-            problems["checkCodeLast6"] = ["Give the last six digits of the check code."];
+            check = check.Length > 6 ? check[^6..] : check.PadLeft(6, '0'); // a whole check code, or one whose leading zeros Excel dropped
+        }
+        if (check is not null && (check.Length != 6 || !AllDigits(check)))
+        {
+            problems["checkCodeLast6"] = [$"Give the last six digits of the check code (received {Received(check)})."];
         }
         if (Given(input.AmountExcludingTax) is null && check is null)
         {
@@ -101,5 +140,18 @@ public sealed record InvoiceQuery(string? Code, string Number, DateOnly IssueDat
         return problems.Count > 0 ? null : new InvoiceQuery(code, number!, issued, amount, check);
     }
 
-    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    /// <summary>The text, trimmed and with full-width characters as their plain forms (NFKC); null when empty.</summary>
+    private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Normalize(NormalizationForm.FormKC).Trim();
+
+    /// <summary>A code or number without the spaces and dashes a clerk types to group its digits.</summary>
+    private static string? Digits(string? text) => text?.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+
+    private static bool AllDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
+
+    private static bool Scientific(string text) => text.Contains('E', StringComparison.OrdinalIgnoreCase) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    [GeneratedRegex(@"^(\d{4}([-/.])\d{1,2}\2\d{1,2}|\d{8}|\d{4}年\d{1,2}月\d{1,2}日)$")]
+    private static partial Regex ShapedLikeDate();
+
+    private static string Received(string text) => text.Length > 40 ? $"'{text[..40]}…'" : $"'{text}' ({text.Length} characters)";
 }
