@@ -13,6 +13,17 @@ public sealed record InvoiceInput(string? Code, string? Number, string? IssueDat
     /// <summary>The field names, as the request, the batch header and the problem details spell them.</summary>
     public static readonly string[] Fields = ["code", "number", "issueDate", "amountExcludingTax", "checkCodeLast6"];
 
+    /// <summary>The headings of the national verification platform's form (查验) that a clerk's sheet carries, by field.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Headings = new Dictionary<string, string>
+    {
+        ["发票代码"] = "code", ["发票号码"] = "number", ["开票日期"] = "issueDate", ["不含税金额"] = "amountExcludingTax", ["金额"] = "amountExcludingTax",
+        ["校验码后六位"] = "checkCodeLast6", ["校验码后6位"] = "checkCodeLast6", ["校验码"] = "checkCodeLast6",
+    };
+
+    /// <summary>The field a batch's column heading names (a field name in any case, or a heading of <see cref="Headings"/>), else null.</summary>
+    public static string? FieldOf(string heading) =>
+        Fields.FirstOrDefault(f => string.Equals(f, heading, StringComparison.OrdinalIgnoreCase)) ?? Headings.GetValueOrDefault(heading);
+
     /// <summary>From a JSON object (names in any case); a number is taken as its text, anything else as text that will not parse.</summary>
     public static InvoiceInput From(JsonElement json)
     {

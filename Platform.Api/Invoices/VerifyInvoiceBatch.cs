@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Platform.Api.Access;
+using Platform.Ingest.Reading;
 using Platform.Api.Audit;
 using Platform.Templates.Schema;
 using Sylvan.Data.Csv;
@@ -118,8 +119,10 @@ public static class VerifyInvoiceBatch
     private static string? Money(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The lookups of a CSV batch, or what to fix: a header of lookup field names, each once, then a line per invoice
-    /// (lines with every cell blank, such as the trailing rows Excel writes, are left out).
+    /// The lookups of a CSV batch, or what to fix: a header naming the lookup fields, each once, by their names or the
+    /// Chinese headings of the national platform's form (<see cref="InvoiceInput.FieldOf"/>), then a line per invoice
+    /// (lines with every cell blank, such as the trailing rows Excel writes, are left out). Other columns, such as a
+    /// reimbursement list's own, are not read.
     /// </summary>
     private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadCsv(string text)
     {
@@ -132,21 +135,28 @@ public static class VerifyInvoiceBatch
             var delimiter = header.Contains('\t') && !header.Contains(',') ? '\t' : ',';
             using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter });
             var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            var unread = new List<string>();
             for (var i = 0; i < reader.FieldCount; i++)
             {
-                var name = reader.GetName(i).Trim();
-                if (!InvoiceInput.Fields.Contains(name, StringComparer.OrdinalIgnoreCase))
+                var heading = reader.GetName(i).Trim();
+                if (InvoiceInput.FieldOf(heading) is not { } name)
                 {
-                    return ([], ("header", $"Column '{name}' is not a lookup field; the header names {string.Join(", ", InvoiceInput.Fields)} (code and one of the last two may be left out)."));
+                    if (heading.Length > 0)
+                    {
+                        unread.Add(heading);
+                    }
+                    continue;
                 }
                 if (!columns.TryAdd(name, i))
                 {
-                    return ([], ("header", $"Column '{name}' is named twice in the header; name each lookup field once."));
+                    return ([], ("header", $"Column '{heading}' names {name} a second time in the header; name each lookup field once."));
                 }
             }
             if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
             {
-                return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)}."));
+                return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
+                                       $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
+                                       (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{h}'"))}." : ".")));
             }
             var inputs = new List<InvoiceInput>();
             while (reader.Read())
@@ -202,15 +212,34 @@ public static class VerifyInvoiceBatch
             }
             buffer.Write(chunk, 0, read);
         }
-        // Excel's "Unicode text" is UTF-16 with its byte-order mark; everything else is read as UTF-8.
+        // Excel's "Unicode text" is UTF-16 with its byte-order mark; its CSV is UTF-8 or, saved as plain "CSV" on a
+        // Chinese system, GB18030: text that is not valid UTF-8 is read as GB18030, as uploads are.
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
-        return bytes switch
+        switch (bytes)
         {
-            [0xFF, 0xFE, ..] => Encoding.Unicode.GetString(bytes[2..]),
-            [0xFE, 0xFF, ..] => Encoding.BigEndianUnicode.GetString(bytes[2..]),
-            _ => Encoding.UTF8.GetString(bytes),
-        };
+            case [0xFF, 0xFE, ..]:
+                return Encoding.Unicode.GetString(bytes[2..]);
+            case [0xFE, 0xFF, ..]:
+                return Encoding.BigEndianUnicode.GetString(bytes[2..]);
+        }
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            try
+            {
+                return RowReaders.Gb18030.GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                return Encoding.UTF8.GetString(bytes); // neither: its header or cells will not read, and say so
+            }
+        }
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static IResult TooLarge(InvoiceOptions options) => Results.ValidationProblem(new Dictionary<string, string[]>
     {

@@ -47,6 +47,25 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync(null, "41|07201", null, null, 100, default));
     }
 
+    /// <summary>A clerk's reimbursement sheet saved by Chinese Excel as plain CSV: GB18030, Chinese headings, columns of its own (clerk review).</summary>
+    [Fact]
+    public async Task A_sheet_with_chinese_headings_and_columns_of_its_own_saved_as_gb18030_is_read()
+    {
+        var row = IssuedInvoices.Legacy(7204);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var csv = "报销人,发票代码,发票号码,开票日期,不含税金额,备注,\r\n" +
+                  $"张三,{row[0]},{row[1]},{row[2]},{row[5]},差旅,\r\n";
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        using var content = new ByteArrayContent(Platform.Ingest.Reading.RowReaders.Gb18030.GetBytes(csv));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        using var response = await agency.PostAsync("/api/invoices/verify-batch", content);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("consistent", Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray()).GetProperty("result").GetString());
+    }
+
     [Fact]
     public async Task A_csv_batch_is_answered_as_csv_for_excel_with_formulas_neutralised()
     {
@@ -78,8 +97,8 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
     }
 
     [Theory]
-    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header", "Column 'issue_date' is not a lookup field")]
-    [InlineData("text/csv", "number,issueDate,number\r\n00000001,2024-05-15,00000002\r\n", "header", "Column 'number' is named twice")]
+    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header", "The header must name at least number and issueDate")]
+    [InlineData("text/csv", "number,issueDate,number\r\n00000001,2024-05-15,00000002\r\n", "header", "Column 'number' names number a second time")]
     [InlineData("text/csv", "", "body", "The batch is empty")]
     [InlineData("text/csv", "code,number,issueDate\r\n\"4100191130,00000001,2024-05-15\r\n", "body", "Record 2 of the file (the header is 1) is not CSV")]
     [InlineData("text/csv", "code,number,issueDate\r\n4100191130,\"000\"00001,2024-05-15\r\n", "body", "Record 2 of the file (the header is 1) is not CSV")]
