@@ -4,6 +4,7 @@ using System.Text.Json;
 using Platform.Api.Access;
 using Platform.Ingest.Reading;
 using Platform.Api.Audit;
+using Platform.Api.Hosting;
 using Platform.Templates.Schema;
 using Sylvan.Data.Csv;
 
@@ -35,9 +36,9 @@ public static class VerifyInvoiceBatch
             .WithTags("Invoices")
             .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6) or " +
                          "a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +
-                         "format=csv or Accept: text/csv, CSV for Excel (formulas neutralised); a malformed line is 'malformed' with its problems")
+                         "format=csv or Accept: text/csv, CSV for Excel (formulas neutralised), or with format=xlsx a workbook of text cells (leading zeros kept); a malformed line is 'malformed' with its problems")
             .Accepts<List<InvoiceRequest>>("application/json", "text/csv")
-            .Produces<List<InvoiceBatchLine>>(StatusCodes.Status200OK, "application/json", "text/csv")
+            .Produces<List<InvoiceBatchLine>>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
@@ -45,6 +46,21 @@ public static class VerifyInvoiceBatch
         CancellationToken ct)
     {
         var request = http.Request;
+        // Asked before anything is read, looked up or counted: an answer the caller cannot use spends nothing.
+        var answerAs = format?.ToLowerInvariant() switch
+        {
+            null or "" => request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true) ? "csv"
+                : request.Headers.Accept.Any(a => a?.Contains(Spreadsheets.MediaType, StringComparison.OrdinalIgnoreCase) == true) ? "xlsx" : "json",
+            "json" or "csv" or "xlsx" => format.ToLowerInvariant(),
+            _ => null,
+        };
+        if (answerAs is null)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["format"] = [$"Ask for format=json, csv or xlsx (a workbook whose cells are all text, so Excel keeps codes' and numbers' leading zeros), not '{(format!.Length > 20 ? format[..20] + "…" : format)}'."],
+            });
+        }
         if (request.ContentLength > options.MaxBatchBytes)
         {
             return TooLarge(options);
@@ -88,11 +104,12 @@ public static class VerifyInvoiceBatch
             var answer = answers[answered++];
             lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt));
         }
-        var wantsCsv = string.Equals(format, "csv", StringComparison.OrdinalIgnoreCase) ||
-                       request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        return wantsCsv
-            ? Results.File(CsvText.Utf8WithBom(string.Concat(CsvLines(lines).Select(CsvText.Line))), "text/csv; charset=utf-8", "invoice-verification.csv")
-            : Results.Ok(lines);
+        return answerAs switch
+        {
+            "csv" => Results.File(CsvText.Utf8WithBom(string.Concat(CsvLines(lines).Select(CsvText.Line))), "text/csv; charset=utf-8", "invoice-verification.csv"),
+            "xlsx" => Spreadsheets.Xlsx("查验结果 answers", [.. CsvLines(lines).Select(l => (IReadOnlyList<string?>)[.. l])], "invoice-verification.xlsx"),
+            _ => Results.Ok(lines),
+        };
     }
 
     /// <summary>The answer as a table for Excel: a header, then a line per invoice.</summary>

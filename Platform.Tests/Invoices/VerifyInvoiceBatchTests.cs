@@ -47,6 +47,26 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Empty(await platform.Services.GetRequiredService<AuditTrail>().QueryAsync(null, "41|07201", null, null, 100, default));
     }
 
+    [Fact]
+    public async Task A_batch_is_answered_as_a_workbook_of_text_cells_and_an_unknown_format_is_refused_before_anything_is_counted()
+    {
+        var row = IssuedInvoices.Legacy(7205, code: "041001911300");
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        object[] batch = [IssuedInvoices.Lookup(row)];
+
+        using var refused = await agency.PostAsJsonAsync("/api/invoices/verify-batch?format=xls", batch);
+        using var workbook = await agency.PostAsJsonAsync("/api/invoices/verify-batch?format=xlsx", batch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("format=json, csv or xlsx", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, workbook.StatusCode);
+        var cells = await Files.XlsxCellsAsync(await workbook.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["line", "code", "number", "result"], cells[0].Take(4));
+        Assert.Equal(["1", "041001911300", "00007205", "consistent"], cells[1].Take(4)); // leading zeros kept: text cells
+        Assert.Single(await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(row[0], row[1]), 1)); // the refused request counted nothing
+    }
+
     /// <summary>A clerk's reimbursement sheet saved by Chinese Excel as plain CSV: GB18030, Chinese headings, columns of its own (clerk review).</summary>
     [Fact]
     public async Task A_sheet_with_chinese_headings_and_columns_of_its_own_saved_as_gb18030_is_read()
