@@ -59,11 +59,25 @@ public sealed class FileValidation
                 columnOfField[field] = column;
             }
         }
+        // No heading names a field: the first row is most likely data (a file sent without its header), so its cells are
+        // not quoted back; a receipt holds no cell values (attacker review: credit codes and invoice numbers in a reason).
+        var headerless = unmatched.Count == labels.Count && labels.Count > 1;
         foreach (var column in unmatched)
         {
             var label = labels[column].Trim();
             var shown = TemplateError.Cut(label);
             var sameSpot = column < template.FieldCount && columnOfField[column] < 0 ? template.Fields[column].Field : null;
+            if (headerless)
+            {
+                errors.Add(new TemplateError(sameSpot is null ? ErrorCodes.ExtraLabel : ErrorCodes.IncorrectLabel, null, sameSpot?.Name, null,
+                    sameSpot is null
+                        ? $"第{column + 1}列表头不在模板中；第一行像是数据而不是表头：请在文件第一行加上模板的表头。"
+                        : $"第{column + 1}列表头应为“{sameSpot.Title}”（{sameSpot.Name}）；第一行像是数据而不是表头：请在文件第一行加上模板的表头。",
+                    sameSpot is null
+                        ? $"Column {column + 1}'s heading is not in the template; the first row looks like data, not a header: put the template's header first."
+                        : $"Column {column + 1} should be headed '{sameSpot.Name}' ({sameSpot.TitleEn}); the first row looks like data, not a header: put the template's header first."));
+                continue;
+            }
             errors.Add(sameSpot is not null
                 ? new TemplateError(ErrorCodes.IncorrectLabel, null, sameSpot.Name, shown,
                     $"第{column + 1}列表头“{shown}”不正确，应为“{sameSpot.Title}”（{sameSpot.Name}）。",

@@ -219,5 +219,12 @@ public sealed class ValidatorTests
         Assert.Equal(ErrorCodes.IncorrectLabel, incorrect.Code);
         Assert.Equal("period", incorrect.Field);
         Assert.Contains("perod", incorrect.MessageEn, StringComparison.Ordinal);
+
+        // A file without its header: the first row's cells are data, never quoted back (a receipt holds no cell values).
+        string[] data = [.. Header.Select((_, i) => $"91410100MA{i:D8}")];
+        var headerless = compiled.Begin(data).HeaderErrors;
+        Assert.NotEmpty(headerless);
+        Assert.All(headerless, e => Assert.DoesNotContain("91410100MA", e.MessageEn + e.Message + e.Value, StringComparison.Ordinal));
+        Assert.Contains("looks like data, not a header", headerless[0].MessageEn, StringComparison.Ordinal);
     }
 }
