@@ -81,44 +81,50 @@ public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly 
         }
         if (code is not null && !InvoiceNumbers.IsInvoiceCode(code))
         {
-            problems["code"] = [$"Give the invoice code as 10 or 12 digits (received {Received(code)}), or leave it out for a fully digital invoice (20-digit number)."];
+            problems["code"] = Say($"发票代码应为 10 位或 12 位数字（收到 {Received(code)}）；全电发票（20 位号码）不填代码。",
+                $"Give the invoice code as 10 or 12 digits (received {Received(code)}), or leave it out for a fully digital invoice (20-digit number).");
         }
         if (number is null)
         {
-            problems["number"] = ["Give the invoice number: 8 digits with a code, or the 20 digits of a fully digital invoice."];
+            problems["number"] = Say("请填写发票号码：有代码的发票为 8 位，全电发票为 20 位。",
+                "Give the invoice number: 8 digits with a code, or the 20 digits of a fully digital invoice.");
         }
         else if (Scientific(number))
         {
-            problems["number"] = [$"{number} is a number as Excel shows a long one, with its last digits lost: format the column as Text and type the 20 digits again."];
+            problems["number"] = Say($"{number} 是 Excel 显示长数字的科学计数法，后几位已丢失：请把该列设为“文本”格式后重新输入 20 位号码。",
+                $"{number} is a number as Excel shows a long one, with its last digits lost: format the column as Text and type the 20 digits again.");
         }
         else if (!AllDigits(number) || number.Length is not (8 or 20))
         {
-            problems["number"] = [code is null
-                ? $"A fully digital invoice's number is 20 digits (received {Received(number)}); a legacy invoice's number is 8 digits and needs its code."
-                : $"A legacy invoice's number is 8 digits (received {Received(number)})."];
+            problems["number"] = code is null
+                ? Say($"全电发票号码为 20 位数字（收到 {Received(number)}）；8 位号码的发票须同时填写发票代码。",
+                    $"A fully digital invoice's number is 20 digits (received {Received(number)}); a legacy invoice's number is 8 digits and needs its code.")
+                : Say($"发票号码应为 8 位数字（收到 {Received(number)}）。", $"A legacy invoice's number is 8 digits (received {Received(number)}).");
         }
         else if (code is null && number.Length == 8)
         {
-            problems["code"] = ["An 8-digit number is a legacy invoice's: give its code too (10 or 12 digits, printed beside the number)."];
+            problems["code"] = Say("8 位号码的发票须同时填写发票代码（10 位或 12 位，印在号码旁）。",
+                "An 8-digit number is a legacy invoice's: give its code too (10 or 12 digits, printed beside the number).");
         }
         else if (code is not null && number.Length == 20 && !problems.ContainsKey("code"))
         {
-            problems["code"] = ["A 20-digit number is a fully digital invoice's, which has no code: leave the code empty."];
+            problems["code"] = Say("20 位号码是全电发票，没有发票代码：请不填代码。", "A 20-digit number is a fully digital invoice's, which has no code: leave the code empty.");
         }
         DateOnly issued = default;
         if (Given(input.IssueDate) is not { } date)
         {
-            problems["issueDate"] = ["Give the issue date as yyyy-MM-dd."];
+            problems["issueDate"] = Say("请填写开票日期，格式 yyyy-MM-dd。", "Give the issue date as yyyy-MM-dd.");
         }
         else if (!DateOnly.TryParseExact(date, DateForms, CultureInfo.InvariantCulture, DateTimeStyles.None, out issued))
         {
-            problems["issueDate"] = [ShapedLikeDate().IsMatch(date)
-                ? $"{date} is not a day of the calendar; give the date printed on the invoice as yyyy-MM-dd."
-                : $"Give the issue date as yyyy-MM-dd (received {Received(date)})."];
+            problems["issueDate"] = ShapedLikeDate().IsMatch(date)
+                ? Say($"{date} 不是日历上的日期：请按发票上的开票日期填写（yyyy-MM-dd）。", $"{date} is not a day of the calendar; give the date printed on the invoice as yyyy-MM-dd.")
+                : Say($"开票日期格式应为 yyyy-MM-dd（收到 {Received(date)}）。", $"Give the issue date as yyyy-MM-dd (received {Received(date)}).");
         }
         else if (issued > today)
         {
-            problems["issueDate"] = [$"The issue date {date} is after today ({today:yyyy-MM-dd}); give the date printed on the invoice."];
+            problems["issueDate"] = Say($"开票日期 {date} 晚于今天（{today:yyyy-MM-dd}）：请按发票上的日期填写。",
+                $"The issue date {date} is after today ({today:yyyy-MM-dd}); give the date printed on the invoice.");
         }
         decimal? amount = null;
         if (Given(input.AmountExcludingTax) is { } amountText)
@@ -127,7 +133,8 @@ public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly 
             if (!decimal.TryParse(figure, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands,
                     CultureInfo.InvariantCulture, out var parsed) || decimal.Round(parsed, 2) != parsed)
             {
-                problems["amountExcludingTax"] = [$"Give the amount excluding tax as a number with at most two decimals, such as 1234.50 (received {Received(amountText)})."];
+                problems["amountExcludingTax"] = Say($"不含税金额应为最多两位小数的数字，如 1234.50（收到 {Received(amountText)}）。",
+                    $"Give the amount excluding tax as a number with at most two decimals, such as 1234.50 (received {Received(amountText)}).");
             }
             else
             {
@@ -141,15 +148,18 @@ public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly 
         }
         if (check is not null && (check.Length != 6 || !AllDigits(check)))
         {
-            problems["checkCodeLast6"] = [$"Give the last six digits of the check code (received {Received(check)})."];
+            problems["checkCodeLast6"] = Say($"请填写校验码后六位数字（收到 {Received(check)}）。", $"Give the last six digits of the check code (received {Received(check)}).");
         }
         if (Given(input.AmountExcludingTax) is null && check is null)
         {
-            problems["amountExcludingTax"] =
-                ["Give the amount excluding tax (special VAT invoices) or checkCodeLast6, the last six digits of the check code (ordinary invoices)."];
+            problems["amountExcludingTax"] = Say("请填写不含税金额（增值税专用发票）或校验码后六位（普通发票）。",
+                "Give the amount excluding tax (special VAT invoices) or checkCodeLast6, the last six digits of the check code (ordinary invoices).");
         }
         return problems.Count > 0 ? null : new InvoiceQuery(code, number!, issued, amount, check);
     }
+
+    /// <summary>A problem in the clerks' language first, then in English, as the platform's other messages are.</summary>
+    private static string[] Say(string zh, string en) => [zh, en];
 
     /// <summary>The text, trimmed and with full-width characters as their plain forms (NFKC); null when empty.</summary>
     private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Normalize(NormalizationForm.FormKC).Trim();
@@ -164,5 +174,5 @@ public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly 
     [GeneratedRegex(@"^(\d{4}([-/.])\d{1,2}\2\d{1,2}|\d{8}|\d{4}年\d{1,2}月\d{1,2}日)$")]
     private static partial Regex ShapedLikeDate();
 
-    private static string Received(string text) => text.Length > 40 ? $"'{text[..40]}…'" : $"'{text}' ({text.Length} characters)";
+    private static string Received(string text) => text.Length > 40 ? $"'{text[..40]}…'" : $"'{text}', {text.Length} characters";
 }

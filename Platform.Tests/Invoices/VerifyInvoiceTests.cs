@@ -182,7 +182,8 @@ public sealed class VerifyInvoiceTests(PlatformFactory platform) : IClassFixture
             verification.GetProperty("invoice").GetProperty("total").GetDecimal()));
         var error = JsonDocument.Parse(await malformed.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0];
         Assert.Equal("INVALID", error.GetProperty("extensions").GetProperty("code").GetString());
-        Assert.StartsWith("issueDate: Give the issue date as yyyy-MM-dd (received '13/01/2024'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("issueDate: 开票日期格式应为 yyyy-MM-dd", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Give the issue date as yyyy-MM-dd (received '13/01/2024'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(["demo-officer"], (await AuditedAsync(IngestRecords.InvoiceKey(row[0], row[1]), 1)).Select(e => e.Actor));
     }
 
