@@ -10,6 +10,9 @@ namespace Platform.Api.Invoices;
 /// <summary>A lookup's fields as sent (JSON properties, CSV cells or GraphQL arguments), before they are checked.</summary>
 public sealed record InvoiceInput(string? Code, string? Number, string? IssueDate, string? AmountExcludingTax, string? CheckCodeLast6)
 {
+    /// <summary>The row of a CSV batch the lookup came from, as Excel numbers it (the header is 1); null otherwise.</summary>
+    public int? Row { get; init; }
+
     /// <summary>The field names, as the request, the batch header and the problem details spell them.</summary>
     public static readonly string[] Fields = ["code", "number", "issueDate", "amountExcludingTax", "checkCodeLast6"];
 

@@ -16,7 +16,7 @@ namespace Platform.Api.Invoices;
 /// counted nor audited.
 /// </summary>
 public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, string Result, InvoiceDetails? Invoice = null,
-    IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null)
+    IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null, int? Row = null)
 {
     public const string Malformed = "malformed";
 }
@@ -98,11 +98,11 @@ public static class VerifyInvoiceBatch
             var line = lines.Count + 1;
             if (query is null)
             {
-                lines.Add(new InvoiceBatchLine(line, input.Code, input.Number, InvoiceBatchLine.Malformed, Problems: problems));
+                lines.Add(new InvoiceBatchLine(line, input.Code, input.Number, InvoiceBatchLine.Malformed, Problems: problems, Row: input.Row));
                 continue;
             }
             var answer = answers[answered++];
-            lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt));
+            lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row));
         }
         return answerAs switch
         {
@@ -116,7 +116,7 @@ public static class VerifyInvoiceBatch
     public static IEnumerable<IEnumerable<string?>> CsvLines(IEnumerable<InvoiceBatchLine> lines)
     {
         yield return ["line", "code", "number", "result", "mismatched", "voided", "redLetter", "kind", "issueDate", "sellerId", "sellerName",
-            "buyerId", "buyerName", "amountExcludingTax", "tax", "total", "resetsAt", "problems"];
+            "buyerId", "buyerName", "amountExcludingTax", "tax", "total", "resetsAt", "problems", "row"];
         foreach (var line in lines)
         {
             var invoice = line.Invoice;
@@ -129,6 +129,7 @@ public static class VerifyInvoiceBatch
                 invoice?.BuyerId, invoice?.BuyerName, Money(invoice?.AmountExcludingTax), Money(invoice?.Tax), Money(invoice?.Total),
                 line.ResetsAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
                 line.Problems is { } problems ? string.Join(" ", problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")) : null,
+                line.Row?.ToString(CultureInfo.InvariantCulture),
             ];
         }
     }
@@ -176,13 +177,15 @@ public static class VerifyInvoiceBatch
                                        (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{h}'"))}." : ".")));
             }
             var inputs = new List<InvoiceInput>();
+            var row = 1; // the header; each record is a row as Excel numbers them, blank ones too
             while (reader.Read())
             {
+                row++;
                 if (Enumerable.Range(0, reader.RowFieldCount).All(i => string.IsNullOrWhiteSpace(reader.GetString(i))))
                 {
                     continue;
                 }
-                inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < reader.RowFieldCount ? reader.GetString(i) : null));
+                inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < reader.RowFieldCount ? reader.GetString(i) : null) with { Row = row });
             }
             return (inputs, null);
         }

@@ -74,6 +74,7 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         var row = IssuedInvoices.Legacy(7204);
         await IssuedInvoices.SendAsync(platform, [row]);
         var csv = "报销人,发票代码,发票号码,开票日期,不含税金额,备注,\r\n" +
+                  ",,,,,,\r\n" + // a blank row: the invoice is on the sheet's row 3
                   $"张三,{row[0]},{row[1]},{row[2]},{row[5]},差旅,\r\n";
         var agency = await platform.ClientForAsync(Roles.Agency, "finance");
         using var content = new ByteArrayContent(Platform.Ingest.Reading.RowReaders.Gb18030.GetBytes(csv));
@@ -83,7 +84,8 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("consistent", Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray()).GetProperty("result").GetString());
+        var line = Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray());
+        Assert.Equal(("consistent", 1, 3), (line.GetProperty("result").GetString(), line.GetProperty("line").GetInt32(), line.GetProperty("row").GetInt32()));
     }
 
     [Fact]
