@@ -60,6 +60,9 @@ public sealed class InvoiceVerificationGraphType : ObjectGraphType<InvoiceVerifi
             .Resolve(c => c.Source.Mismatched);
         Field<DateTimeOffsetGraphType>("resetsAt").Description("When the invoice's daily count starts again, when limit-reached")
             .Resolve(c => c.Source.ResetsAt);
+        Field<StringGraphType>("spent")
+            .Description("When limit-reached, which allowance is spent: caller-share (yours of the invoice's lookups; others may still ask) or invoice-day (the invoice's, across callers)")
+            .Resolve(c => c.Source.Spent);
     }
 }
 

@@ -30,19 +30,23 @@ public sealed record InvoiceDetails(
 /// <summary>
 /// The answer to one lookup: <c>consistent</c> with the invoice's details; <c>inconsistent</c> with the names of the
 /// fields that differ (never the stored values); <c>not-found</c>; or <c>limit-reached</c> with when the invoice's daily
-/// count starts again.
+/// count starts again and which allowance was spent (<c>caller-share</c>: the caller's share of the invoice's lookups,
+/// others may still ask; <c>invoice-day</c>: the invoice's lookups across callers).
 /// </summary>
 public sealed record InvoiceVerification(string Result, InvoiceDetails? Invoice = null, IReadOnlyList<string>? Mismatched = null,
-    DateTimeOffset? ResetsAt = null)
+    DateTimeOffset? ResetsAt = null, string? Spent = null)
 {
     public const string Consistent = "consistent", Inconsistent = "inconsistent", NotFound = "not-found", LimitReached = "limit-reached";
 
-    /// <summary>The answer to <paramref name="query"/> given what is held (null: nothing) and whether the day's count admitted it.</summary>
-    public static InvoiceVerification Decide(InvoiceQuery query, IssuedInvoice? held, bool admitted, DateTimeOffset resetsAt)
+    /// <summary>
+    /// The answer to <paramref name="query"/> given what is held (null: nothing) and, when the day's count refused it,
+    /// which allowance was spent (<see cref="LookupCounter.Admitted"/>; null: admitted).
+    /// </summary>
+    public static InvoiceVerification Decide(InvoiceQuery query, IssuedInvoice? held, string? spent, DateTimeOffset resetsAt)
     {
-        if (!admitted)
+        if (spent is not null)
         {
-            return new InvoiceVerification(LimitReached, ResetsAt: resetsAt);
+            return new InvoiceVerification(LimitReached, ResetsAt: resetsAt, Spent: spent);
         }
         if (held is null)
         {

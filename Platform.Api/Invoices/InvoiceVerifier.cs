@@ -78,7 +78,7 @@ public sealed class InvoiceVerifier
         };
         // Prepared once per pooled connection: planning the look-up over its views cost more than running it.
         await batch.PrepareAsync(ct);
-        bool[] admitted;
+        string?[] admitted;
         Dictionary<string, IssuedInvoice> held;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {

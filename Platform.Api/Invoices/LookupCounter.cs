@@ -106,27 +106,41 @@ public static class LookupCounter
     /// Which lines are admitted, in their order (<paramref name="lines"/>: each line's key and caller): a line is admitted
     /// while both its caller's admitted lookups of the invoice and the invoice's admitted lookups last. The invoice admits,
     /// of what its callers' caps admitted, those that fit below <paramref name="limit"/> from its count before (its count
-    /// after less what was added), the first ones in line order; none where its row was left alone.
+    /// after less what was added), the first ones in line order; none where its row was left alone. Null for an admitted
+    /// line, else which allowance was spent: <see cref="CallerShare"/> or <see cref="InvoiceDay"/>.
     /// </summary>
-    public static bool[] Admitted(IReadOnlyList<(string Key, string Caller)> lines, Counted counted, int limit)
+    public static string?[] Admitted(IReadOnlyList<(string Key, string Caller)> lines, Counted counted, int limit)
     {
         var byCaller = new Dictionary<(string Key, string Caller), int>(counted.ByCaller);
         var added = byCaller.GroupBy(c => c.Key.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
         var byInvoice = added.ToDictionary(a => a.Key,
             a => counted.InvoiceAfter.TryGetValue(a.Key, out var after) ? Math.Clamp(limit - (after - a.Value), 0, a.Value) : 0, StringComparer.Ordinal);
-        var admitted = new bool[lines.Count];
+        var spent = new string?[lines.Count];
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (byCaller.GetValueOrDefault(line) > 0 && byInvoice.GetValueOrDefault(line.Key) > 0)
+            if (byCaller.GetValueOrDefault(line) <= 0)
+            {
+                spent[i] = CallerShare;
+            }
+            else if (byInvoice.GetValueOrDefault(line.Key) <= 0)
+            {
+                spent[i] = InvoiceDay;
+            }
+            else
             {
                 byCaller[line]--;
                 byInvoice[line.Key]--;
-                admitted[i] = true;
             }
         }
-        return admitted;
+        return spent;
     }
+
+    /// <summary>A lookup refused because its caller has had its share of the invoice's lookups today (others may still ask).</summary>
+    public const string CallerShare = "caller-share";
+
+    /// <summary>A lookup refused because the invoice has had all its lookups today, across callers.</summary>
+    public const string InvoiceDay = "invoice-day";
 
     /// <summary>Deletes the counts of days before <paramref name="today"/>'s eve; returns how many.</summary>
     public static async Task<int> PruneAsync(NpgsqlDataSource database, DateOnly today, CancellationToken ct)

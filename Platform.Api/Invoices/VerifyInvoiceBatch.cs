@@ -16,7 +16,8 @@ namespace Platform.Api.Invoices;
 /// counted nor audited.
 /// </summary>
 public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, string Result, InvoiceDetails? Invoice = null,
-    IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null, int? Row = null)
+    IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null, int? Row = null,
+    string? Spent = null)
 {
     public const string Malformed = "malformed";
 }
@@ -102,7 +103,8 @@ public static class VerifyInvoiceBatch
                 continue;
             }
             var answer = answers[answered++];
-            lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row));
+            lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row,
+                Spent: answer.Spent));
         }
         return answerAs switch
         {
@@ -116,7 +118,7 @@ public static class VerifyInvoiceBatch
     public static IEnumerable<IEnumerable<string?>> CsvLines(IEnumerable<InvoiceBatchLine> lines)
     {
         yield return ["line", "code", "number", "result", "mismatched", "voided", "redLetter", "kind", "issueDate", "sellerId", "sellerName",
-            "buyerId", "buyerName", "amountExcludingTax", "tax", "total", "resetsAt", "problems", "row"];
+            "buyerId", "buyerName", "amountExcludingTax", "tax", "total", "resetsAt", "problems", "row", "spent"];
         foreach (var line in lines)
         {
             var invoice = line.Invoice;
@@ -129,7 +131,7 @@ public static class VerifyInvoiceBatch
                 invoice?.BuyerId, invoice?.BuyerName, Money(invoice?.AmountExcludingTax), Money(invoice?.Tax), Money(invoice?.Total),
                 line.ResetsAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
                 line.Problems is { } problems ? string.Join(" ", problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")) : null,
-                line.Row?.ToString(CultureInfo.InvariantCulture),
+                line.Row?.ToString(CultureInfo.InvariantCulture), line.Spent,
             ];
         }
     }

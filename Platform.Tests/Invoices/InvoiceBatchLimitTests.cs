@@ -49,6 +49,8 @@ public sealed class InvoiceBatchLimitTests(PlatformFactory platform) : IClassFix
             lines.Select(l => l.GetProperty("number").GetString()));
         Assert.True(lines[8].TryGetProperty("resetsAt", out var resetsAt) && resetsAt.ValueKind == JsonValueKind.String);
         Assert.Equal(("consistent", "limit-reached"), (later.GetProperty("result").GetString(), latest.GetProperty("result").GetString()));
+        // The agency spent its share (others could still ask); the last caller found the invoice's day spent.
+        Assert.Equal((LookupCounter.CallerShare, LookupCounter.InvoiceDay), (lines[7].GetProperty("spent").GetString(), latest.GetProperty("spent").GetString()));
         Assert.Equal(["consistent", "inconsistent", "consistent", "consistent", "limit-reached", "limit-reached", "limit-reached", "consistent", "limit-reached"],
             (await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(repeated[0], repeated[1]), 9))
                 .Select(e => e.Operation[LookupAudit.Operation("").Length..]));

@@ -45,7 +45,7 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
         var otherInvoice = await callers[0].VerifyAsync(IssuedInvoices.Lookup(IssuedInvoices.Legacy(7102)));
 
         Assert.Equal(Enumerable.Repeat("consistent", 5), answers);
-        Assert.Equal("limit-reached", sixth.GetProperty("result").GetString());
+        Assert.Equal(("limit-reached", LookupCounter.InvoiceDay), (sixth.GetProperty("result").GetString(), sixth.GetProperty("spent").GetString()));
         Assert.Equal(new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)), sixth.GetProperty("resetsAt").GetDateTimeOffset());
         Assert.Equal("not-found", otherInvoice.GetProperty("result").GetString());
 

@@ -20,6 +20,8 @@ public sealed class LookupCounterTests
 
         var admitted = LookupCounter.Admitted(lines, counted, limit: 5);
 
-        Assert.Equal([true, true, true, false, true, true, true, false, false], admitted);
+        const string Yes = "admitted";
+        Assert.Equal([Yes, Yes, Yes, LookupCounter.CallerShare, Yes, Yes, Yes, LookupCounter.InvoiceDay, LookupCounter.InvoiceDay],
+            admitted.Select(spent => spent ?? Yes));
     }
 }
