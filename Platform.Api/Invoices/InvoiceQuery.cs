@@ -97,7 +97,7 @@ public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly 
             problems["number"] = Say($"{number} 是 Excel 显示长数字的科学计数法，后几位已丢失：请把该列设为“文本”格式后重新输入 20 位号码。",
                 $"{number} is a number as Excel shows a long one, with its last digits lost: format the column as Text and type the 20 digits again.");
         }
-        else if (!AllDigits(number) || number.Length is not (8 or 20))
+        else if (!InvoiceNumbers.IsInvoiceNumber(number))
         {
             problems["number"] = code is null
                 ? Say($"全电发票号码为 20 位数字（收到 {Received(number)}）；8 位号码的发票须同时填写发票代码。",

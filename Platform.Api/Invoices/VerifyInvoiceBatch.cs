@@ -48,11 +48,12 @@ public static class VerifyInvoiceBatch
     {
         var request = http.Request;
         // Asked before anything is read, looked up or counted: an answer the caller cannot use spends nothing.
-        var answerAs = format?.ToLowerInvariant() switch
+        var asked = format?.ToLowerInvariant();
+        var answerAs = asked switch
         {
             null or "" => request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true) ? "csv"
                 : request.Headers.Accept.Any(a => a?.Contains(Spreadsheets.MediaType, StringComparison.OrdinalIgnoreCase) == true) ? "xlsx" : "json",
-            "json" or "csv" or "xlsx" => format.ToLowerInvariant(),
+            "json" or "csv" or "xlsx" => asked,
             _ => null,
         };
         if (answerAs is null)
