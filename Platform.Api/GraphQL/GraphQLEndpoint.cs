@@ -92,6 +92,15 @@ public static class GraphQLEndpoint
             return;
         }
 
+        var (turn, refused) = await http.RequestServices.GetRequiredService<GraphQLCallerLimit>().AcquireAsync(http.User, http.RequestAborted);
+        if (refused is not null)
+        {
+            http.Response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteRequestError(http, serializer, StatusCodes.Status429TooManyRequests, refused.Message, mediaType,
+                GraphQLCallerLimit.RateLimitedCode, new Dictionary<string, object?> { ["retryAfter"] = refused.RetryAfterSeconds });
+            return;
+        }
+        using var _ = turn;
         var executer = http.RequestServices.GetRequiredService<IDocumentExecuter<PlatformSchema>>();
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
@@ -145,10 +154,11 @@ public static class GraphQLEndpoint
     }
 
     private static async Task WriteRequestError(HttpContext http, IGraphQLTextSerializer serializer, int status, string message,
-        string mediaType = Json)
+        string mediaType = Json, string? code = null, Dictionary<string, object?>? extensions = null)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        await serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [new ExecutionError(message)] }, http.RequestAborted);
+        var error = new ExecutionError(message) { Code = code, Extensions = extensions };
+        await serializer.WriteAsync(http.Response.Body, new ExecutionResult { Errors = [error] }, http.RequestAborted);
     }
 }

@@ -35,6 +35,18 @@ public sealed class GraphQLLimits
     public int MaxIntrospectionComplexity { get; set; } = 1_000_000;
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests one caller may send a minute (<see cref="GraphQLCallerLimit"/>).</summary>
+    public int RequestsPerCallerPerMinute { get; set; } = 600;
+
+    /// <summary>Requests of one caller executing at once (<see cref="GraphQLCallerLimit"/>).</summary>
+    public int RequestsPerCallerAtOnce { get; set; } = 4;
+
+    /// <summary>Requests of one caller waiting for one of those turns; one more is refused at once.</summary>
+    public int QueuedRequestsPerCaller { get; set; } = 16;
+
+    /// <summary>A query's top-level fields resolving at once (<see cref="RootFieldGate"/>); the rest wait their turn.</summary>
+    public int RootFieldsAtOnce { get; set; } = 2;
 }
 
 public static class GraphQLSetup
@@ -59,10 +71,13 @@ public static class GraphQLSetup
                 })
                 .AddValidationRule(new IntrospectionComplexity(limits))
                 .UseMiddleware<AccessFieldMiddleware>()
+                .UseMiddleware<RootFieldGate>()
                 .WithTimeout(limits.Timeout)
                 .ConfigureExecution<DocumentCache>();
         });
         services.AddSingleton<DocumentCache>();
+        services.AddSingleton<GraphQLCallerLimit>();
+        services.AddScoped<RootFieldGate.Turns>();
         return services;
     }
 }

@@ -180,6 +180,13 @@ public sealed class AuditTrailTests(PlatformFactory platform) : IClassFixture<Pl
         Assert.Empty((await admin.GetFromJsonAsync<List<AuditEntry>>($"/api/audit?actor=query-test&from={laterInBeijing}"))!);
         Assert.Equal(3, (await admin.GetFromJsonAsync<List<AuditEntry>>($"/api/audit?actor=query-test&to={laterInBeijing}"))!.Count);
 
+        // A bound that is not a time says which and what was sent (it was an empty 400).
+        using var garbled = await admin.GetAsync("/api/audit?from=yesterday");
+        Assert.Equal(HttpStatusCode.BadRequest, garbled.StatusCode);
+        var problem = await garbled.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("from", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("yesterday", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/api/audit")).StatusCode);
         var query = new { query = "{ auditTrail(actor: \"query-test\", subject: \"q2\") { seq operation subjects address } }" };

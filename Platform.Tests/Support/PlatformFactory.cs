@@ -84,6 +84,8 @@ public class PlatformFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Platform:AllowHttp", "true");
         // Test hosts all call from one address and a test class asks for many tokens; CredentialAttemptsTests sets its own.
         builder.UseSetting("Tokens:CredentialAttemptsPerMinute", "100000");
+        // A test class's requests all come from a few demo callers; GraphQLCallerLimitTests sets the limit it tests.
+        builder.UseSetting("GraphQL:RequestsPerCallerPerMinute", "100000");
         // Rules run only when a test runs them: runs in the background would race a test's own (CONFLICT) and close its leads.
         // The tests of the schedule turn it on (WithSetting).
         builder.UseSetting("Comparisons:RunAfterAcceptance", "false");

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using OpenIddict.Abstractions;
+
+namespace Platform.Api.GraphQL;
+
+/// <summary>
+/// What one caller (a signed-in client or person, whichever of its tokens it sends) may ask of GraphQL as a whole:
+/// <see cref="GraphQLLimits.RequestsPerCallerPerMinute"/> requests a minute, and <see cref="GraphQLLimits.RequestsPerCallerAtOnce"/>
+/// executing at once, with up to <see cref="GraphQLLimits.QueuedRequestsPerCaller"/> more waiting their turn (a page's
+/// few queries at once wait rather than fail). Each request is already bounded (complexity, depth, time); this bounds
+/// how many of them one caller holds the server and the database with (attacker review, 2026-12-02: nothing but the
+/// invoice lookups was limited per caller). Over either bound: 429 with Retry-After and the error code
+/// <c>RATE_LIMITED</c>, nothing executed. Per host, as the invoice lookups' limits (System.Threading.RateLimiting,
+/// partitioned by caller; taken after authentication, so the caller is known for what it is).
+/// </summary>
+public sealed class GraphQLCallerLimit : IDisposable
+{
+    public const string RateLimitedCode = "RATE_LIMITED";
+    private readonly GraphQLLimits limits;
+    private readonly PartitionedRateLimiter<string> perMinute;
+    private readonly PartitionedRateLimiter<string> atOnce;
+
+    public GraphQLCallerLimit(GraphQLLimits limits)
+    {
+        this.limits = limits;
+        perMinute = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetFixedWindowLimiter(caller,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerCallerPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        atOnce = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetConcurrencyLimiter(caller,
+            _ => new ConcurrencyLimiterOptions
+            {
+                PermitLimit = limits.RequestsPerCallerAtOnce, QueueLimit = limits.QueuedRequestsPerCaller,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            }));
+    }
+
+    /// <summary>A refusal: what the caller passed and when to come back.</summary>
+    public sealed record Refused(string Message, int RetryAfterSeconds);
+
+    /// <summary>
+    /// Takes the caller's turn: the lease to hold while the request executes, or why not. Waits while the caller's
+    /// requests at once are full and its queue has room.
+    /// </summary>
+    public async ValueTask<(RateLimitLease? Lease, Refused? Refused)> AcquireAsync(ClaimsPrincipal user, CancellationToken ct)
+    {
+        var caller = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
+        using (var minute = perMinute.AttemptAcquire(caller))
+        {
+            if (!minute.IsAcquired)
+            {
+                var wait = minute.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                return (null, new Refused(
+                    $"At most {limits.RequestsPerCallerPerMinute} GraphQL requests a minute per caller (GraphQL:RequestsPerCallerPerMinute); " +
+                    $"retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds, or ask for more in one request.", seconds));
+            }
+        }
+        var lease = await atOnce.AcquireAsync(caller, 1, ct);
+        if (lease.IsAcquired)
+        {
+            return (lease, null);
+        }
+        lease.Dispose();
+        return (null, new Refused(
+            $"At most {limits.RequestsPerCallerAtOnce} GraphQL requests of one caller execute at once and {limits.QueuedRequestsPerCaller} wait " +
+            "(GraphQL:RequestsPerCallerAtOnce, GraphQL:QueuedRequestsPerCaller); send the next when one has been answered.", 1));
+    }
+
+    public void Dispose()
+    {
+        perMinute.Dispose();
+        atOnce.Dispose();
+    }
+}
