@@ -16,12 +16,20 @@ public sealed record InvoiceInput(string? Code, string? Number, string? IssueDat
     /// <summary>The field names, as the request, the batch header and the problem details spell them.</summary>
     public static readonly string[] Fields = ["code", "number", "issueDate", "amountExcludingTax", "checkCodeLast6"];
 
-    /// <summary>The headings of the national verification platform's form (查验) that a clerk's sheet carries, by field.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Headings = new Dictionary<string, string>
+    /// <summary>Each field's heading on the national verification platform's form (查验), as answers name fields to a clerk.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
-        ["发票代码"] = "code", ["发票号码"] = "number", ["开票日期"] = "issueDate", ["不含税金额"] = "amountExcludingTax", ["金额"] = "amountExcludingTax",
-        ["校验码后六位"] = "checkCodeLast6", ["校验码后6位"] = "checkCodeLast6", ["校验码"] = "checkCodeLast6",
+        ["code"] = "发票代码", ["number"] = "发票号码", ["issueDate"] = "开票日期", ["amountExcludingTax"] = "不含税金额", ["checkCodeLast6"] = "校验码后六位",
     };
+
+    /// <summary>The headings a clerk's sheet carries, by field: the form's, and the shorter ones sheets also use.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Headings = new Dictionary<string, string>(Labels.Select(l => KeyValuePair.Create(l.Value, l.Key)))
+    {
+        ["金额"] = "amountExcludingTax", ["校验码后6位"] = "checkCodeLast6", ["校验码"] = "checkCodeLast6",
+    };
+
+    /// <summary>The Chinese heading of a field (<see cref="Labels"/>), else the field's name.</summary>
+    public static string HeadingOf(string field) => Labels.GetValueOrDefault(field, field);
 
     /// <summary>The field a batch's column heading names (a field name in any case, or a heading of <see cref="Headings"/>), else null.</summary>
     public static string? FieldOf(string heading) =>

@@ -115,17 +115,28 @@ public static class VerifyInvoiceBatch
         };
     }
 
-    /// <summary>The answer as a table for Excel: a header, then a line per invoice.</summary>
+    /// <summary>
+    /// The answer's columns for Excel: each heading is the Chinese label a clerk reads, then the JSON answer's name
+    /// (<c>发票代码 code</c>), so a program can still find a column by the name after the space.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Headings =
+    [
+        "序号 line", "发票代码 code", "发票号码 number", "查验结果 result", "结论 verdict", "不符项 mismatched", "已作废 voided",
+        "红字发票 redLetter", "发票类别 kind", "开票日期 issueDate", "销方识别号 sellerId", "销方名称 sellerName", "购方识别号 buyerId",
+        "购方名称 buyerName", "不含税金额 amountExcludingTax", "税额 tax", "价税合计 total", "可再查时间 resetsAt", "问题 problems",
+        "表格行号 row", "用尽的次数 spent",
+    ];
+
+    /// <summary>The answer as a table for Excel: the headings, then a line per invoice.</summary>
     public static IEnumerable<IEnumerable<string?>> CsvLines(IEnumerable<InvoiceBatchLine> lines)
     {
-        yield return ["line", "code", "number", "result", "mismatched", "voided", "redLetter", "kind", "issueDate", "sellerId", "sellerName",
-            "buyerId", "buyerName", "amountExcludingTax", "tax", "total", "resetsAt", "problems", "row", "spent"];
+        yield return Headings;
         foreach (var line in lines)
         {
             var invoice = line.Invoice;
             yield return
             [
-                line.Line.ToString(CultureInfo.InvariantCulture), line.Code, line.Number, line.Result,
+                line.Line.ToString(CultureInfo.InvariantCulture), line.Code, line.Number, line.Result, Verdict(line),
                 line.Mismatched is { } mismatched ? string.Join(" ", mismatched) : null,
                 invoice is null ? null : invoice.Voided ? "true" : "false", invoice is null ? null : invoice.RedLetter ? "true" : "false",
                 invoice?.Kind, invoice?.IssueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), invoice?.SellerId, invoice?.SellerName,
@@ -136,6 +147,27 @@ public static class VerifyInvoiceBatch
             ];
         }
     }
+
+    /// <summary>
+    /// What the line means for the clerk paying it, in Chinese then English. A voided or red-letter invoice is
+    /// <c>consistent</c> (it was issued as asked), so a sheet filtered on the result alone would pay it: the verdict says
+    /// not to (clerk review, 2026-12-02).
+    /// </summary>
+    public static string Verdict(InvoiceBatchLine line) => line.Result switch
+    {
+        InvoiceVerification.Consistent when line.Invoice is { Voided: true } => "发票已作废，不可报销 / voided: do not reimburse",
+        InvoiceVerification.Consistent when line.Invoice is { RedLetter: true } => "红字发票（冲销原票），不可报销 / red-letter (reversing) invoice: do not reimburse",
+        InvoiceVerification.Consistent => "一致 / consistent",
+        InvoiceVerification.Inconsistent =>
+            $"不一致：{string.Join("、", (line.Mismatched ?? []).Select(InvoiceInput.HeadingOf))} / inconsistent: {string.Join(", ", line.Mismatched ?? [])}",
+        InvoiceVerification.NotFound => "查无此票 / not found",
+        InvoiceVerification.LimitReached when line.Spent == LookupCounter.CallerShare =>
+            $"本单位今日查验该票的次数已用完，{When(line.ResetsAt)}后可再查（其他单位仍可查验） / your share of today's lookups of this invoice is spent until {When(line.ResetsAt)}",
+        InvoiceVerification.LimitReached => $"该票今日查验次数已满，{When(line.ResetsAt)}后可再查 / this invoice's lookups for today are spent until {When(line.ResetsAt)}",
+        _ => "格式有误，见“问题”列 / malformed: see problems",
+    };
+
+    private static string When(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "";
 
     private static string? Money(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture);
 

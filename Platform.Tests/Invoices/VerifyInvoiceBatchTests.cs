@@ -62,8 +62,8 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Contains("format=json, csv or xlsx", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, workbook.StatusCode);
         var cells = await Files.XlsxCellsAsync(await workbook.Content.ReadAsByteArrayAsync());
-        Assert.Equal(["line", "code", "number", "result"], cells[0].Take(4));
-        Assert.Equal(["1", "041001911300", "00007205", "consistent"], cells[1].Take(4)); // leading zeros kept: text cells
+        Assert.Equal(["序号 line", "发票代码 code", "发票号码 number", "查验结果 result", "结论 verdict"], cells[0].Take(5));
+        Assert.Equal(["1", "041001911300", "00007205", "consistent", "一致 / consistent"], cells[1].Take(5)); // leading zeros kept: text cells
         Assert.Single(await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(row[0], row[1]), 1)); // the refused request counted nothing
     }
 
@@ -92,11 +92,13 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
     public async Task A_csv_batch_is_answered_as_csv_for_excel_with_formulas_neutralised()
     {
         var red = IssuedInvoices.Legacy(7203, amount: "-50.00", status: "红冲");
-        await IssuedInvoices.SendAsync(platform, [red]);
+        var voided = IssuedInvoices.Legacy(7206, status: "作废");
+        await IssuedInvoices.SendAsync(platform, [red, voided]);
         var csv = "code,number,issueDate,amountExcludingTax\r\n" +
                   $"{red[0]},{red[1]},{red[2]},-50.00\r\n" +
                   "=HYPERLINK(\"http://x\"),00000001,2024-05-15,1.00\r\n" +
-                  $"{red[0]},{red[1]},2024-05-14,-50.00\r\n";
+                  $"{red[0]},{red[1]},2024-05-14,-50.00\r\n" +
+                  $"{voided[0]},{voided[1]},{voided[2]},{voided[5]}\r\n";
         var agency = await platform.ClientForAsync(Roles.Agency, "finance");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/invoices/verify-batch?format=csv")
         {
@@ -110,12 +112,16 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length);
-        Assert.StartsWith("line,code,number,result,mismatched,voided,redLetter", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith($"1,{red[0]},{red[1]},consistent,,false,true,legacy,2024-05-15,{red[3]},", lines[1], StringComparison.Ordinal);
+        Assert.Equal(5, lines.Length);
+        Assert.StartsWith("序号 line,发票代码 code,发票号码 number,查验结果 result,结论 verdict,不符项 mismatched,已作废 voided,红字发票 redLetter",
+            lines[0], StringComparison.Ordinal);
+        // Voided and red-letter invoices are consistent (issued as asked); the verdict says not to pay them.
+        Assert.StartsWith($"1,{red[0]},{red[1]},consistent,红字发票（冲销原票），不可报销 / red-letter (reversing) invoice: do not reimburse,,false,true,legacy,2024-05-15,{red[3]},",
+            lines[1], StringComparison.Ordinal);
         Assert.Contains(",-50.00,130.00,80.00,", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("2,\"'=HYPERLINK(\"\"http://x\"\")\",00000001,malformed,", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith($"3,{red[0]},{red[1]},inconsistent,issueDate,", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("2,\"'=HYPERLINK(\"\"http://x\"\")\",00000001,malformed,格式有误，见“问题”列 / malformed: see problems,", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith($"3,{red[0]},{red[1]},inconsistent,不一致：开票日期 / inconsistent: issueDate,issueDate,", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith($"4,{voided[0]},{voided[1]},consistent,发票已作废，不可报销 / voided: do not reimburse,,true,false,", lines[4], StringComparison.Ordinal);
     }
 
     [Theory]

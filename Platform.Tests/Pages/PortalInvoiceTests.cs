@@ -123,6 +123,10 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("开票日期");
         await Assertions.Expect(rows.Nth(3)).ToContainTextAsync("code:");
         await Assertions.Expect(rows.Nth(4)).ToContainTextAsync("红字发票");
+        // Consistent, but not to be paid: said in the result itself, not only as a mark beside it.
+        await Assertions.Expect(rows.Nth(4).Locator(".result")).ToHaveAttributeAsync("data-pay", "false");
+        await Assertions.Expect(rows.Nth(4).Locator(".result")).ToContainTextAsync("不可报销");
+        await Assertions.Expect(rows.Nth(0).Locator(".result")).ToHaveAttributeAsync("data-pay", "true");
         await Assertions.Expect(page.Locator("#batch-status")).ToContainTextAsync("已查验 5 张");
         await tab.ScreenshotAsync("portal-invoice-batch");
         await tab.ScreenshotAsync("portal-invoices-section", page.Locator("#invoices"));
@@ -133,7 +137,7 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         var bytes = await File.ReadAllBytesAsync(saved);
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("line,code,number,result,", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("序号 line,发票代码 code,发票号码 number,查验结果 result,结论 verdict,", lines[0], StringComparison.Ordinal);
         Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], lines[1..].Select(l => l.Split(',')[3]));
         Assert.Empty(tab.Offsite);
     }

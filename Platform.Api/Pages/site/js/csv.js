@@ -1,11 +1,11 @@
 // Tables saved as CSV for Excel, written the way the server writes its own (Platform.Templates/Schema/CsvText.cs): UTF-8
 // with a BOM, CRLF lines, a cell quoted when it holds a comma, quote or line break, and a cell Excel would run as a
-// formula (starting =, +, - or @, and not a plain number) prefixed with an apostrophe.
+// formula (starting =, +, - or @, and not a plain number), or that starts with a tab or carriage return, prefixed with an apostrophe.
 const plainNumber = /^\s*[+-]?(?:\d[\d,]*)?(?:\.\d*)?\s*$/;
 
 export function csvCell(value) {
   let cell = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@]/.test(cell) && !(plainNumber.test(cell) && /\d/.test(cell))) cell = "'" + cell;
+  if (/^[\t\r]/.test(cell) || (/^[=+\-@]/.test(cell) && !(plainNumber.test(cell) && /\d/.test(cell)))) cell = "'" + cell;
   return /[",\r\n]/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
 }
 

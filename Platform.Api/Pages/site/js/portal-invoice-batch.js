@@ -4,7 +4,7 @@
 import { ApiError, request, save } from './api.js';
 import { onLanguageChange, t } from './i18n.js';
 import { el, say, table } from './dom.js';
-import { invoiceFields, resultText } from './portal-invoices.js';
+import { invoiceFields, payable, resultText } from './portal-invoices.js';
 
 const $ = id => document.getElementById(id);
 const answersName = 'invoice-verification.csv';
@@ -39,10 +39,11 @@ export function parseCsv(text) {
   return rows;
 }
 
-/** The API's CSV answer as objects keyed by its header (line, code, number, result, mismatched, ...). */
+/** The API's CSV answer as objects keyed by the name each heading ends with (序号 line → line, 查验结果 result → result, ...). */
 function answersOf(text) {
   const [header, ...rows] = parseCsv(text);
-  return rows.map(cells => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? ''])));
+  const names = header.map(heading => heading.slice(heading.lastIndexOf(' ') + 1));
+  return rows.map(cells => Object.fromEntries(names.map((name, i) => [name, cells[i] ?? ''])));
 }
 
 /** What a line's answer says beyond its result: the invoice's date, seller, amount and marks, or its problems by field (the API's words). */
@@ -54,11 +55,19 @@ function detail(line) {
     .filter(Boolean).join(' · ');
 }
 
+/** A line of the CSV answer as a single lookup's answer (its cells are text). */
+function answerOf(line) {
+  return {
+    result: line.result, mismatched: line.mismatched ? line.mismatched.split(' ') : [], resetsAt: line.resetsAt, spent: line.spent,
+    voided: line.voided === 'true', redLetter: line.redLetter === 'true',
+  };
+}
+
 function answersTable(lines) {
   return table(null, [t('invoices.line'), t('invoices.code'), t('invoices.number'), t('invoices.result'), t('invoices.detail')],
     lines.map(line => [line.line, line.code, line.number,
-      el('span', { class: 'result', dataset: { result: line.result } }, line.result === 'malformed' ? t('invoices.result.malformed')
-        : resultText({ result: line.result, mismatched: line.mismatched ? line.mismatched.split(' ') : [], resetsAt: line.resetsAt })),
+      el('span', { class: 'result', dataset: { result: line.result, pay: String(payable(answerOf(line))) } },
+        line.result === 'malformed' ? t('invoices.result.malformed') : resultText(answerOf(line))),
       detail(line)]),
     { class: 'batch-answers', id: 'batch-table' });
 }

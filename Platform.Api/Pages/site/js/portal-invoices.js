@@ -51,21 +51,32 @@ export function invoiceFacts(invoice) {
     el('dl', { class: 'facts' }, facts.flatMap(([key, value]) => [el('dt', {}, t(key)), el('dd', {}, value)])));
 }
 
-/** One line saying what the answer is: its result in words, with the fields that differ or when the limit resets. */
+/**
+ * One line saying what the answer is: its result in words, with the fields that differ or when the limit resets. A voided
+ * or red-letter invoice is consistent (issued as asked) but not to be paid, and says so (answer.voided, answer.redLetter).
+ */
 export function resultText(answer) {
   switch (answer.result) {
+    case 'consistent':
+      return t(answer.voided ? 'invoices.consistentVoided' : answer.redLetter ? 'invoices.consistentRedLetter' : 'invoices.result.consistent');
     case 'inconsistent':
       return t('invoices.inconsistent', { fields: (answer.mismatched ?? []).map(fieldName).join('、') });
     case 'limit-reached':
-      return t('invoices.limitReached', { at: when(answer.resetsAt) });
+      return t(answer.spent === 'caller-share' ? 'invoices.limitReachedCaller' : 'invoices.limitReached', { at: when(answer.resetsAt) });
     default:
       return t(`invoices.result.${answer.result}`);
   }
 }
 
+/** Whether the answer lets the clerk pay the invoice: consistent, and neither voided nor red-letter. */
+export function payable(answer) {
+  return answer.result === 'consistent' && !answer.voided && !answer.redLetter;
+}
+
 function answerView(answer) {
+  const shown = { ...answer, voided: answer.invoice?.voided, redLetter: answer.invoice?.redLetter };
   return el('div', { class: 'invoice-answer', dataset: { result: answer.result } },
-    el('p', { class: 'result', dataset: { kind: answer.result === 'consistent' ? 'ok' : 'error' } }, resultText(answer)),
+    el('p', { class: 'result', dataset: { kind: payable(shown) ? 'ok' : 'error' } }, resultText(shown)),
     answer.result === 'consistent' && answer.invoice ? invoiceFacts(answer.invoice) : null);
 }
 
