@@ -39,7 +39,21 @@ public static class PlatformHosting
     public static WebApplication UseProblemDetailsForErrors(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = http.Response.StatusCode };
+            if (http.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+            {
+                // Routing refused the body's type before any endpoint ran; say what was sent and where the accepted types are.
+                var sent = http.Request.ContentType?.Split(';')[0].Trim();
+                problem.Detail = sent is "application/vnd.ms-excel"
+                    ? "An .xls workbook (Excel 97-2003) is not read: save it as .xlsx (Excel workbook) or CSV and send it again."
+                    : $"This endpoint does not read a body of type '{(sent is { Length: > 0 } ? sent[..Math.Min(sent.Length, 100)] : "(none)")}'; " +
+                      "the types each endpoint reads are in the API documentation (/swagger).";
+            }
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        });
         return app;
     }
 

@@ -6,6 +6,9 @@ using Platform.Ingest.Reading;
 using Platform.Api.Audit;
 using Platform.Api.Hosting;
 using Platform.Templates.Schema;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Platform.Ingest.Processing;
 using Sylvan.Data.Csv;
 
 namespace Platform.Api.Invoices;
@@ -23,8 +26,8 @@ public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, st
 }
 
 /// <summary>
-/// <c>POST /api/invoices/verify-batch</c>: an agency's reimbursement batch, as CSV (a header of the lookup's field names)
-/// or JSON (an array of lookups), up to <see cref="InvoiceOptions.MaxBatchInvoices"/> invoices; one answer per invoice in
+/// <c>POST /api/invoices/verify-batch</c>: an agency's reimbursement batch, as CSV or an .xlsx workbook (a header of the
+/// lookup's field names or the form's Chinese headings; either as the body or a form's file field) or JSON (an array of lookups), up to <see cref="InvoiceOptions.MaxBatchInvoices"/> invoices; one answer per invoice in
 /// order, as JSON or, with <c>format=csv</c> or <c>Accept: text/csv</c>, as CSV for Excel (formulas neutralised). The
 /// daily limit and the audit apply to each invoice as to a single lookup; the well-formed lines are answered together,
 /// in one round trip (<see cref="InvoiceVerifier"/>).
@@ -35,10 +38,11 @@ public static class VerifyInvoiceBatch
         app.MapPost("/api/invoices/verify-batch", VerifyAsync)
             .RequireAccess(Operation.VerifyInvoices)
             .WithTags("Invoices")
-            .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6) or " +
-                         "a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +
+            .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6, or the " +
+                         "national form's Chinese headings), an .xlsx workbook (its first sheet, headed the same), either as a form's file " +
+                         "field, or a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +
                          "format=csv or Accept: text/csv, CSV for Excel (formulas neutralised), or with format=xlsx a workbook of text cells (leading zeros kept); a malformed line is 'malformed' with its problems")
-            .Accepts<List<InvoiceRequest>>("application/json", "text/csv")
+            .Accepts<List<InvoiceRequest>>("application/json", "text/csv", RowReaders.Xlsx, "multipart/form-data")
             .Produces<List<InvoiceBatchLine>>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -67,13 +71,29 @@ public static class VerifyInvoiceBatch
         {
             return TooLarge(options);
         }
-        var text = await ReadBoundedAsync(request.Body, options.MaxBatchBytes, ct);
-        if (text is null)
+        byte[]? body;
+        string mediaType;
+        try
+        {
+            (body, mediaType) = await ReadBoundedAsync(request, options.MaxBatchBytes, ct);
+        }
+        catch (InvalidDataException) // a multipart form past its bound, or not a multipart form
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["body"] = [$"The form cannot be read as a file of at most {options.MaxBatchBytes:N0} bytes; send the sheet as the body (text/csv, .xlsx or JSON) or as one file field."],
+            });
+        }
+        if (body is null)
         {
             return TooLarge(options);
         }
-        var isCsv = request.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
-        var (inputs, problem) = isCsv ? ReadCsv(text) : ReadJson(text);
+        var (inputs, problem) = mediaType switch
+        {
+            RowReaders.Xlsx => ReadXlsx(body, http.RequestServices.GetRequiredService<IngestOptions>()),
+            RowReaders.Csv => ReadCsv(Decode(body)),
+            _ => ReadJson(Decode(body)),
+        };
         if (problem is { } refusal)
         {
             return Results.ValidationProblem(new Dictionary<string, string[]> { [refusal.Field] = [refusal.Message] });
@@ -172,11 +192,50 @@ public static class VerifyInvoiceBatch
     private static string? Money(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The lookups of a CSV batch, or what to fix: a header naming the lookup fields, each once, by their names or the
-    /// Chinese headings of the national platform's form (<see cref="InvoiceInput.FieldOf"/>), then a line per invoice
-    /// (lines with every cell blank, such as the trailing rows Excel writes, are left out). Other columns, such as a
-    /// reimbursement list's own, are not read.
+    /// The lookups of a sheet (CSV or the first sheet of a workbook), or what to fix: a header naming the lookup fields,
+    /// each once, by their names or the Chinese headings of the national platform's form (<see cref="InvoiceInput.FieldOf"/>),
+    /// then a row per invoice (rows with every cell blank, such as the trailing rows Excel writes, are left out). Other
+    /// columns, such as a reimbursement list's own, are not read.
     /// </summary>
+    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) Inputs(IReadOnlyList<string> header,
+        IEnumerable<(int Row, IReadOnlyList<string> Cells)> rows)
+    {
+        var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var unread = new List<string>();
+        for (var i = 0; i < header.Count; i++)
+        {
+            var heading = header[i].Trim();
+            if (InvoiceInput.FieldOf(heading) is not { } name)
+            {
+                if (heading.Length > 0)
+                {
+                    unread.Add(heading);
+                }
+                continue;
+            }
+            if (!columns.TryAdd(name, i))
+            {
+                return ([], ("header", $"Column '{heading}' names {name} a second time in the header; name each lookup field once."));
+            }
+        }
+        if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
+        {
+            return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
+                                   $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
+                                   (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{h}'"))}." : ".")));
+        }
+        var inputs = new List<InvoiceInput>();
+        foreach (var (row, cells) in rows)
+        {
+            if (cells.All(string.IsNullOrWhiteSpace))
+            {
+                continue;
+            }
+            inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < cells.Count ? cells[i] : null) with { Row = row });
+        }
+        return (inputs, null);
+    }
+
     private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadCsv(string text)
     {
         try
@@ -184,45 +243,20 @@ public static class VerifyInvoiceBatch
             text = text.TrimStart('\uFEFF');
             // Excel's "Unicode text" separates cells by tabs; its CSV by commas.
             var lineEnd = text.AsSpan().IndexOfAny('\r', '\n');
-            var header = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
-            var delimiter = header.Contains('\t') && !header.Contains(',') ? '\t' : ',';
+            var firstLine = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
+            var delimiter = firstLine.Contains('\t') && !firstLine.Contains(',') ? '\t' : ',';
             using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter });
-            var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            var unread = new List<string>();
-            for (var i = 0; i < reader.FieldCount; i++)
+            var header = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            return Inputs(header, Records());
+
+            IEnumerable<(int Row, IReadOnlyList<string> Cells)> Records()
             {
-                var heading = reader.GetName(i).Trim();
-                if (InvoiceInput.FieldOf(heading) is not { } name)
+                var row = 1; // the header; each record is a row as Excel numbers them, blank ones too
+                while (reader.Read())
                 {
-                    if (heading.Length > 0)
-                    {
-                        unread.Add(heading);
-                    }
-                    continue;
-                }
-                if (!columns.TryAdd(name, i))
-                {
-                    return ([], ("header", $"Column '{heading}' names {name} a second time in the header; name each lookup field once."));
+                    yield return (++row, [.. Enumerable.Range(0, reader.RowFieldCount).Select(reader.GetString)]);
                 }
             }
-            if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
-            {
-                return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
-                                       $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
-                                       (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{h}'"))}." : ".")));
-            }
-            var inputs = new List<InvoiceInput>();
-            var row = 1; // the header; each record is a row as Excel numbers them, blank ones too
-            while (reader.Read())
-            {
-                row++;
-                if (Enumerable.Range(0, reader.RowFieldCount).All(i => string.IsNullOrWhiteSpace(reader.GetString(i))))
-                {
-                    continue;
-                }
-                inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < reader.RowFieldCount ? reader.GetString(i) : null) with { Row = row });
-            }
-            return (inputs, null);
         }
         catch (CsvMissingHeadersException)
         {
@@ -254,8 +288,66 @@ public static class VerifyInvoiceBatch
         }
     }
 
-    private static async Task<string?> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken ct)
+    /// <summary>
+    /// The first sheet of a workbook (.xlsx), read by ingest's reader with its bounds (cells, columns, the workbook's
+    /// parts), from a file of its own that is deleted once read: a clerk's reimbursement sheet sent as it is.
+    /// </summary>
+    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadXlsx(byte[] body, IngestOptions options)
     {
+        var path = Path.Combine(Path.GetTempPath(), $"invoice-batch-{Guid.NewGuid():N}.xlsx");
+        try
+        {
+            File.WriteAllBytes(path, body);
+            using var reader = RowReaders.Open(path, RowReaders.Xlsx, isUtf8: true, options);
+            return Inputs(reader.Header, Records());
+
+            IEnumerable<(int Row, IReadOnlyList<string> Cells)> Records()
+            {
+                var row = 1;
+                while (reader.Read())
+                {
+                    yield return (++row, [.. Enumerable.Range(0, reader.Row.Count).Select(i => reader.Row[i].ToString())]);
+                }
+            }
+        }
+        catch (FileProblemException problem)
+        {
+            return ([], ("body", $"{problem.Message} {problem.MessageZh}"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// The body, up to <paramref name="maxBytes"/> (null past it), and what it is: JSON, CSV or a workbook, as declared or,
+    /// for a workbook, by its first bytes (a zip). A multipart form's first file is the body, as a browser or <c>curl -F</c>
+    /// sends a sheet.
+    /// </summary>
+    private static async Task<(byte[]? Body, string MediaType)> ReadBoundedAsync(HttpRequest request, int maxBytes, CancellationToken ct)
+    {
+        var declared = request.ContentType;
+        var body = request.Body;
+        var fileName = "";
+        if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(declared, out var form) &&
+            HeaderUtilities.RemoveQuotes(form.Boundary).Value is { Length: > 0 } boundary)
+        {
+            var reader = new MultipartReader(boundary, body) { BodyLengthLimit = maxBytes };
+            MultipartSection? section;
+            ContentDispositionHeaderValue? file = null;
+            while ((section = await reader.ReadNextSectionAsync(ct)) is not null &&
+                   !(ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out file) && file.IsFileDisposition()))
+            {
+            }
+            if (section is null || file is null)
+            {
+                return ([], RowReaders.Csv); // read as an empty batch, which says what to send
+            }
+            fileName = HeaderUtilities.RemoveQuotes(file.FileNameStar.HasValue ? file.FileNameStar : file.FileName).Value ?? "";
+            declared = section.ContentType ?? (fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? RowReaders.Csv : null);
+            body = section.Body;
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
@@ -263,19 +355,28 @@ public static class VerifyInvoiceBatch
         {
             if (buffer.Length + read > maxBytes)
             {
-                return null;
+                return (null, "");
             }
             buffer.Write(chunk, 0, read);
         }
-        // Excel's "Unicode text" is UTF-16 with its byte-order mark; its CSV is UTF-8 or, saved as plain "CSV" on a
-        // Chinese system, GB18030: text that is not valid UTF-8 is read as GB18030, as uploads are.
-        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var bytes = buffer.ToArray();
+        var type = declared?.Split(';')[0].Trim().ToLowerInvariant();
+        return (bytes, RowReaders.Sniff(declared, fileName, bytes) == RowReaders.Xlsx ? RowReaders.Xlsx
+            : type is RowReaders.Csv || fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? RowReaders.Csv : "application/json");
+    }
+
+    /// <summary>
+    /// A text body as text. Excel's "Unicode text" is UTF-16 with its byte-order mark; its CSV is UTF-8 or, saved as
+    /// plain "CSV" on a Chinese system, GB18030: text that is not valid UTF-8 is read as GB18030, as uploads are.
+    /// </summary>
+    private static string Decode(byte[] bytes)
+    {
         switch (bytes)
         {
             case [0xFF, 0xFE, ..]:
-                return Encoding.Unicode.GetString(bytes[2..]);
+                return Encoding.Unicode.GetString(bytes.AsSpan(2));
             case [0xFE, 0xFF, ..]:
-                return Encoding.BigEndianUnicode.GetString(bytes[2..]);
+                return Encoding.BigEndianUnicode.GetString(bytes.AsSpan(2));
         }
         try
         {

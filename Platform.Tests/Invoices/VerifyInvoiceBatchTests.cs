@@ -88,6 +88,42 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Equal(("consistent", 1, 3), (line.GetProperty("result").GetString(), line.GetProperty("line").GetInt32(), line.GetProperty("row").GetInt32()));
     }
 
+    /// <summary>A clerk's sheet sent as it is: an .xlsx workbook, or a file field of a form (a browser, <c>curl -F</c>).</summary>
+    [Fact]
+    public async Task A_workbook_or_a_form_s_file_is_read_as_a_batch_and_an_xls_workbook_is_told_to_be_saved_as_xlsx()
+    {
+        var row = IssuedInvoices.Legacy(7207);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var workbook = Files.Xlsx(["报销人", "发票代码", "发票号码", "开票日期", "不含税金额"],
+            [["张三", row[0], row[1], row[2], row[5]], ["", "", "", "", ""], ["李四", row[0], "00000001", row[2], "1.00"]]);
+        using var xlsx = new ByteArrayContent(workbook);
+        xlsx.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Platform.Ingest.Reading.RowReaders.Xlsx);
+
+        using var fromWorkbook = await agency.PostAsync("/api/invoices/verify-batch", xlsx);
+
+        Assert.Equal(HttpStatusCode.OK, fromWorkbook.StatusCode);
+        var lines = JsonDocument.Parse(await fromWorkbook.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.Equal([("consistent", 2), ("not-found", 4)], lines.Select(l => (l.GetProperty("result").GetString(), l.GetProperty("row").GetInt32())));
+
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(Files.Utf8($"code,number,issueDate,amountExcludingTax\r\n{row[0]},{row[1]},{row[2]},{row[5]}\r\n"));
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        form.Add(new StringContent("note"), "comment");
+        form.Add(file, "file", "reimbursements.csv");
+        using var fromForm = await agency.PostAsync("/api/invoices/verify-batch", form);
+        Assert.Equal(HttpStatusCode.OK, fromForm.StatusCode);
+        Assert.Equal("consistent", Assert.Single(JsonDocument.Parse(await fromForm.Content.ReadAsStringAsync()).RootElement.EnumerateArray())
+            .GetProperty("result").GetString());
+
+        using var xls = new ByteArrayContent([0xD0, 0xCF, 0x11, 0xE0]);
+        xls.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/vnd.ms-excel");
+        using var refused = await agency.PostAsync("/api/invoices/verify-batch", xls);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Contains("save it as .xlsx", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString(),
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_csv_batch_is_answered_as_csv_for_excel_with_formulas_neutralised()
     {

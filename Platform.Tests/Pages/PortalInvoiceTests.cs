@@ -141,4 +141,28 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], lines[1..].Select(l => l.Split(',')[3]));
         Assert.Empty(tab.Offsite);
     }
+
+    [Fact]
+    public async Task A_clerk_s_own_workbook_with_chinese_headings_is_checked_as_it_is()
+    {
+        var good = IssuedInvoices.Legacy(7613);
+        await IssuedInvoices.SendAsync(platform, [good]);
+        var folder = TestDirectories.New("invoice-batch-xlsx");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "报销单.xlsx");
+        await File.WriteAllBytesAsync(path, Files.Xlsx(["报销人", "发票代码", "发票号码", "开票日期", "不含税金额"],
+            [["张三", good[0], good[1], good[2], good[5]], ["李四", good[0], good[1], good[2], "999.00"]]));
+        await using var tab = await ClerkAsync("portal-invoice-batch-xlsx");
+        var page = tab.Page;
+
+        await page.Locator("#batch-file").SetInputFilesAsync(path);
+        await page.Locator("#batch-check").ClickAsync();
+
+        var rows = page.Locator("#batch-table tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        var results = await page.Locator("#batch-table tbody tr .result").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.result)");
+        Assert.Equal(["consistent", "inconsistent"], results);
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("不含税金额");
+        Assert.Empty(tab.Offsite);
+    }
 }

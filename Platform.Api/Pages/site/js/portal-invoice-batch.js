@@ -1,4 +1,4 @@
-// The batch invoice check: a CSV file of lookups sent once to POST /api/invoices/verify-batch?format=csv. The API's CSV
+// The batch invoice check: a workbook (.xlsx) or CSV file of lookups sent once to POST /api/invoices/verify-batch?format=csv. The API's CSV
 // (formulas already neutralised by the platform) is both the table shown, one line per invoice in the file's order,
 // and the file downloaded: asking twice would count every invoice twice against its daily limit.
 import { ApiError, request, save } from './api.js';
@@ -8,6 +8,7 @@ import { invoiceFields, payable, resultText } from './portal-invoices.js';
 
 const $ = id => document.getElementById(id);
 const answersName = 'invoice-verification.csv';
+const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** An example batch made in the page: a legacy invoice by its amount, one by its check code, a fully digital one. */
 const example = [
@@ -103,7 +104,7 @@ export function setupInvoiceBatch() {
     try {
       const response = await request('/api/invoices/verify-batch?format=csv', {
         method: 'POST',
-        headers: { 'Content-Type': 'text/csv', Accept: 'text/csv' },
+        headers: { 'Content-Type': /\.xlsx$/i.test(file.name) ? xlsxType : 'text/csv', Accept: 'text/csv' },
         body: file,
       });
       shown = await response.blob();
