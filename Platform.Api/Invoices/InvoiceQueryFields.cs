@@ -63,6 +63,9 @@ public sealed class InvoiceVerificationGraphType : ObjectGraphType<InvoiceVerifi
         Field<StringGraphType>("spent")
             .Description("When limit-reached, which allowance is spent: caller-share (yours of the invoice's lookups; others may still ask) or invoice-day (the invoice's, across callers)")
             .Resolve(c => c.Source.Spent);
+        Field<NonNullGraphType<IntGraphType>>("remaining")
+            .Description("Lookups of this invoice you may still make today after this one (the lesser of your share and the invoice's day); 0 when limit-reached")
+            .Resolve(c => c.Source.Remaining);
     }
 }
 

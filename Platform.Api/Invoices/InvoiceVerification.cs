@@ -31,11 +31,17 @@ public sealed record InvoiceDetails(
 /// The answer to one lookup: <c>consistent</c> with the invoice's details; <c>inconsistent</c> with the names of the
 /// fields that differ (never the stored values); <c>not-found</c>; or <c>limit-reached</c> with when the invoice's daily
 /// count starts again and which allowance was spent (<c>caller-share</c>: the caller's share of the invoice's lookups,
-/// others may still ask; <c>invoice-day</c>: the invoice's lookups across callers).
+/// others may still ask; <c>invoice-day</c>: the invoice's lookups across callers); each with the lookups left today.
 /// </summary>
 public sealed record InvoiceVerification(string Result, InvoiceDetails? Invoice = null, IReadOnlyList<string>? Mismatched = null,
     DateTimeOffset? ResetsAt = null, string? Spent = null)
 {
+    /// <summary>
+    /// Lookups of this invoice the caller may still make today after this one (the lesser of its share and the invoice's
+    /// day), so a clerk knows before a limit is reached; 0 when limit-reached.
+    /// </summary>
+    public int Remaining { get; init; }
+
     public const string Consistent = "consistent", Inconsistent = "inconsistent", NotFound = "not-found", LimitReached = "limit-reached";
 
     /// <summary>

@@ -78,11 +78,12 @@ public sealed class InvoiceVerifier
         };
         // Prepared once per pooled connection: planning the look-up over its views cost more than running it.
         await batch.PrepareAsync(ct);
-        string?[] admitted;
+        LookupCounter.Admission[] admitted;
         Dictionary<string, IssuedInvoice> held;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            admitted = LookupCounter.Admitted(lines, await LookupCounter.ReadAsync(reader, ct), options.LookupsPerInvoicePerDay);
+            admitted = LookupCounter.Admitted(lines, await LookupCounter.ReadAsync(reader, ct), options.LookupsPerInvoicePerDay,
+                options.LookupsPerInvoicePerCallerPerDay);
             await reader.NextResultAsync(ct);
             held = await IngestRecords.ReadInvoicesAsync(reader, ct);
         }
@@ -90,7 +91,10 @@ public sealed class InvoiceVerifier
         for (var i = 0; i < lookups.Count; i++)
         {
             var (query, actor) = lookups[i];
-            answers[i] = InvoiceVerification.Decide(query, held.GetValueOrDefault(query.Key), admitted[i], resetsAt);
+            answers[i] = InvoiceVerification.Decide(query, held.GetValueOrDefault(query.Key), admitted[i].Spent, resetsAt) with
+            {
+                Remaining = admitted[i].Remaining,
+            };
             await audit.EnqueueAsync(now, actor, query.Key, answers[i].Result, ct);
         }
         return answers;

@@ -61,7 +61,8 @@ public static class LookupCounter
           on conflict (invoice_key, day, caller) do update set lookups = c.lookups + excluded.lookups where c.lookups < $6
           returning c.invoice_key, c.caller, c.lookups
         ), admitted as (
-          select a.invoice_key, a.caller, coalesce(least(greatest($6 - (b.lookups - a.lookups), 0), a.lookups), 0) as lookups
+          select a.invoice_key, a.caller, coalesce(least(greatest($6 - (b.lookups - a.lookups), 0), a.lookups), 0) as lookups,
+                 b.lookups as caller_after
             from asked a left join by_caller b on b.invoice_key = a.invoice_key and b.caller = a.caller
         ), by_invoice as (
           insert into {Name} as d (invoice_key, day, lookups)
@@ -69,7 +70,7 @@ public static class LookupCounter
           on conflict (invoice_key, day) do update set lookups = d.lookups + excluded.lookups where d.lookups < $5
           returning d.invoice_key, d.lookups
         )
-        select a.invoice_key, a.caller, a.lookups, i.lookups from admitted a left join by_invoice i on i.invoice_key = a.invoice_key
+        select a.invoice_key, a.caller, a.lookups, i.lookups, a.caller_after from admitted a left join by_invoice i on i.invoice_key = a.invoice_key
         """)
     {
         Parameters =
@@ -83,57 +84,82 @@ public static class LookupCounter
         },
     };
 
-    /// <summary>What <see cref="Count"/> returned: per key and caller, the lookups its cap admitted; per key, the invoice's count after (absent where left alone).</summary>
-    public sealed record Counted(Dictionary<(string Key, string Caller), int> ByCaller, Dictionary<string, int> InvoiceAfter);
+    /// <summary>
+    /// What <see cref="Count"/> returned: per key and caller, the lookups its cap admitted; per key, the invoice's count
+    /// after (absent where left alone); per key and caller, the caller's count after (absent where left alone: at its cap).
+    /// </summary>
+    public sealed record Counted(Dictionary<(string Key, string Caller), int> ByCaller, Dictionary<string, int> InvoiceAfter,
+        Dictionary<(string Key, string Caller), int>? CallerAfter = null);
 
     /// <summary>Reads <see cref="Count"/>'s result; the reader stands at it.</summary>
     public static async Task<Counted> ReadAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
-        var counted = new Counted([], new Dictionary<string, int>(StringComparer.Ordinal));
+        var counted = new Counted([], new Dictionary<string, int>(StringComparer.Ordinal), []);
         while (await reader.ReadAsync(ct))
         {
             var key = reader.GetString(0);
-            counted.ByCaller[(key, reader.GetString(1))] = reader.GetInt32(2);
+            var caller = reader.GetString(1);
+            counted.ByCaller[(key, caller)] = reader.GetInt32(2);
             if (!reader.IsDBNull(3))
             {
                 counted.InvoiceAfter[key] = reader.GetInt32(3);
+            }
+            if (!reader.IsDBNull(4))
+            {
+                counted.CallerAfter![(key, caller)] = reader.GetInt32(4);
             }
         }
         return counted;
     }
 
+    /// <summary>What the count said of one line: null <see cref="Spent"/> when admitted, else which allowance was spent;
+    /// <see cref="Remaining"/>, the lookups of the invoice its caller may still make today after it.</summary>
+    public readonly record struct Admission(string? Spent, int Remaining);
+
     /// <summary>
     /// Which lines are admitted, in their order (<paramref name="lines"/>: each line's key and caller): a line is admitted
     /// while both its caller's admitted lookups of the invoice and the invoice's admitted lookups last. The invoice admits,
     /// of what its callers' caps admitted, those that fit below <paramref name="limit"/> from its count before (its count
-    /// after less what was added), the first ones in line order; none where its row was left alone. Null for an admitted
-    /// line, else which allowance was spent: <see cref="CallerShare"/> or <see cref="InvoiceDay"/>.
+    /// after less what was added), the first ones in line order; none where its row was left alone. A line's
+    /// <see cref="Admission.Remaining"/> is the lesser of what is left below <paramref name="limit"/> and below
+    /// <paramref name="callerLimit"/> once the lines up to it are counted (its caller's row counts every line asked).
     /// </summary>
-    public static string?[] Admitted(IReadOnlyList<(string Key, string Caller)> lines, Counted counted, int limit)
+    public static Admission[] Admitted(IReadOnlyList<(string Key, string Caller)> lines, Counted counted, int limit, int callerLimit)
     {
         var byCaller = new Dictionary<(string Key, string Caller), int>(counted.ByCaller);
         var added = byCaller.GroupBy(c => c.Key.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Value), StringComparer.Ordinal);
         var byInvoice = added.ToDictionary(a => a.Key,
             a => counted.InvoiceAfter.TryGetValue(a.Key, out var after) ? Math.Clamp(limit - (after - a.Value), 0, a.Value) : 0, StringComparer.Ordinal);
-        var spent = new string?[lines.Count];
+        // The counts as each line leaves them: the invoice's from its count before, the caller's from its own.
+        var invoiceCount = added.ToDictionary(a => a.Key,
+            a => counted.InvoiceAfter.TryGetValue(a.Key, out var after) ? after - a.Value : limit, StringComparer.Ordinal);
+        var callerCount = lines.CountBy(line => line).ToDictionary(a => a.Key,
+            a => counted.CallerAfter?.TryGetValue(a.Key, out var after) == true ? after - a.Value : callerLimit);
+        var admissions = new Admission[lines.Count];
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
+            string? spent = null;
             if (byCaller.GetValueOrDefault(line) <= 0)
             {
-                spent[i] = CallerShare;
+                spent = CallerShare;
             }
             else if (byInvoice.GetValueOrDefault(line.Key) <= 0)
             {
-                spent[i] = InvoiceDay;
+                spent = InvoiceDay;
             }
             else
             {
                 byCaller[line]--;
                 byInvoice[line.Key]--;
+                invoiceCount[line.Key]++;
             }
+            callerCount[line]++;
+            admissions[i] = new Admission(spent, spent is null
+                ? Math.Max(0, Math.Min(limit - invoiceCount.GetValueOrDefault(line.Key, limit), callerLimit - callerCount[line]))
+                : 0);
         }
-        return spent;
+        return admissions;
     }
 
     /// <summary>A lookup refused because its caller has had its share of the invoice's lookups today (others may still ask).</summary>

@@ -20,7 +20,7 @@ namespace Platform.Api.Invoices;
 /// </summary>
 public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, string Result, InvoiceDetails? Invoice = null,
     IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null, int? Row = null,
-    string? Spent = null)
+    string? Spent = null, int? Remaining = null)
 {
     public const string Malformed = "malformed";
 }
@@ -125,7 +125,7 @@ public static class VerifyInvoiceBatch
             }
             var answer = answers[answered++];
             lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row,
-                Spent: answer.Spent));
+                Spent: answer.Spent, Remaining: answer.Remaining));
         }
         return answerAs switch
         {
@@ -144,7 +144,7 @@ public static class VerifyInvoiceBatch
         "序号 line", "发票代码 code", "发票号码 number", "查验结果 result", "结论 verdict", "不符项 mismatched", "已作废 voided",
         "红字发票 redLetter", "发票类别 kind", "开票日期 issueDate", "销方识别号 sellerId", "销方名称 sellerName", "购方识别号 buyerId",
         "购方名称 buyerName", "不含税金额 amountExcludingTax", "税额 tax", "价税合计 total", "可再查时间 resetsAt", "问题 problems",
-        "表格行号 row", "用尽的次数 spent",
+        "表格行号 row", "用尽的次数 spent", "今日还可查 remaining",
     ];
 
     /// <summary>The answer as a table for Excel: the headings, then a line per invoice.</summary>
@@ -163,7 +163,7 @@ public static class VerifyInvoiceBatch
                 invoice?.BuyerId, invoice?.BuyerName, Money(invoice?.AmountExcludingTax), Money(invoice?.Tax), Money(invoice?.Total),
                 line.ResetsAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
                 line.Problems is { } problems ? string.Join(" ", problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")) : null,
-                line.Row?.ToString(CultureInfo.InvariantCulture), line.Spent,
+                line.Row?.ToString(CultureInfo.InvariantCulture), line.Spent, line.Remaining?.ToString(CultureInfo.InvariantCulture),
             ];
         }
     }

@@ -37,14 +37,20 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
         var callers = new[] { await platform.ClientForAsync(Roles.Agency, "finance"), await platform.ClientForAsync(Roles.Analyst) };
 
         var answers = new List<string>();
+        var remaining = new List<int>();
         for (var i = 0; i < 5; i++)
         {
-            answers.Add((await callers[i % 2].VerifyAsync(IssuedInvoices.Lookup(row))).GetProperty("result").GetString()!);
+            var answer = await callers[i % 2].VerifyAsync(IssuedInvoices.Lookup(row));
+            answers.Add(answer.GetProperty("result").GetString()!);
+            remaining.Add(answer.GetProperty("remaining").GetInt32());
         }
         var sixth = await callers[0].VerifyAsync(IssuedInvoices.Lookup(row));
         var otherInvoice = await callers[0].VerifyAsync(IssuedInvoices.Lookup(IssuedInvoices.Legacy(7102)));
 
         Assert.Equal(Enumerable.Repeat("consistent", 5), answers);
+        // Left to each caller after its lookup: the lesser of its share (4) and the invoice's day (5), callers alternating.
+        Assert.Equal([3, 3, 2, 1, 0], remaining);
+        Assert.Equal(0, sixth.GetProperty("remaining").GetInt32());
         Assert.Equal(("limit-reached", LookupCounter.InvoiceDay), (sixth.GetProperty("result").GetString(), sixth.GetProperty("spent").GetString()));
         Assert.Equal(new DateTimeOffset(day.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8)), sixth.GetProperty("resetsAt").GetDateTimeOffset());
         Assert.Equal("not-found", otherInvoice.GetProperty("result").GetString());

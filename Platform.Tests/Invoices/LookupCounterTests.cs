@@ -18,10 +18,27 @@ public sealed class LookupCounterTests
             new() { [("new", "a")] = 2, [("new", "b")] = 2, [("three-before", "a")] = 2, [("three-before", "b")] = 1, [("at-limit", "a")] = 1 },
             new(StringComparer.Ordinal) { ["new"] = 4, ["three-before"] = 6 });
 
-        var admitted = LookupCounter.Admitted(lines, counted, limit: 5);
+        var admitted = LookupCounter.Admitted(lines, counted, limit: 5, callerLimit: 4);
 
         const string Yes = "admitted";
         Assert.Equal([Yes, Yes, Yes, LookupCounter.CallerShare, Yes, Yes, Yes, LookupCounter.InvoiceDay, LookupCounter.InvoiceDay],
-            admitted.Select(spent => spent ?? Yes));
+            admitted.Select(a => a.Spent ?? Yes));
+    }
+
+    [Fact]
+    public void Each_admitted_line_says_how_many_lookups_its_caller_has_left_today_the_lesser_of_its_share_and_the_invoice_s_day()
+    {
+        // The invoice was looked up once before today by another caller; a asks twice and b once in this batch.
+        var fresh = LookupCounter.Admitted([("k", "a"), ("k", "a"), ("k", "b")],
+            new LookupCounter.Counted(new() { [("k", "a")] = 2, [("k", "b")] = 1 }, new(StringComparer.Ordinal) { ["k"] = 4 },
+                new() { [("k", "a")] = 2, [("k", "b")] = 1 }),
+            limit: 5, callerLimit: 4);
+        Assert.Equal([new(null, 3), new(null, 2), new LookupCounter.Admission(null, 1)], fresh);
+
+        // The invoice at 4 and a at 3 of its 4 before: a's first is the day's last, its second is over its share.
+        var last = LookupCounter.Admitted([("k", "a"), ("k", "a")],
+            new LookupCounter.Counted(new() { [("k", "a")] = 1 }, new(StringComparer.Ordinal) { ["k"] = 5 }, new() { [("k", "a")] = 5 }),
+            limit: 5, callerLimit: 4);
+        Assert.Equal([new(null, 0), new LookupCounter.Admission(LookupCounter.CallerShare, 0)], last);
     }
 }

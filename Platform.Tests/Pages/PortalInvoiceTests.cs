@@ -53,10 +53,13 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         await Assertions.Expect(answer).ToContainTextAsync("查验一致");
         await Assertions.Expect(answer.Locator("dl")).ToContainTextAsync(good[3]);   // the seller's id
         await Assertions.Expect(answer.Locator("[data-mark]")).ToHaveCountAsync(0);
+        await Assertions.Expect(answer.Locator("#invoice-remaining")).ToContainTextAsync("3 次"); // its share of four, one spent
         await tab.ScreenshotAsync("portal-invoice-consistent");
 
         await CheckByKeyboardAsync(page, voided[0], voided[1], voided[2], voided[5]);
         await Assertions.Expect(answer.Locator("[data-mark='voided']")).ToHaveTextAsync("已作废");
+        await Assertions.Expect(answer.Locator(".result")).ToContainTextAsync("不可报销");
+        await Assertions.Expect(answer.Locator(".result")).ToHaveAttributeAsync("data-kind", "error");
 
         await CheckByKeyboardAsync(page, good[0], good[1], good[2], "999.99");
         await Assertions.Expect(answer).ToHaveAttributeAsync("data-result", "inconsistent");

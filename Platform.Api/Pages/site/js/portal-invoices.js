@@ -77,6 +77,8 @@ function answerView(answer) {
   const shown = { ...answer, voided: answer.invoice?.voided, redLetter: answer.invoice?.redLetter };
   return el('div', { class: 'invoice-answer', dataset: { result: answer.result } },
     el('p', { class: 'result', dataset: { kind: payable(shown) ? 'ok' : 'error' } }, resultText(shown)),
+    answer.result !== 'limit-reached' && Number.isInteger(answer.remaining)
+      ? el('p', { class: 'hint', id: 'invoice-remaining' }, t('invoices.remaining', { n: answer.remaining })) : null,
     answer.result === 'consistent' && answer.invoice ? invoiceFacts(answer.invoice) : null);
 }
 
