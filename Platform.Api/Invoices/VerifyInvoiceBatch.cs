@@ -90,7 +90,7 @@ public static class VerifyInvoiceBatch
         }
         var (inputs, problem) = mediaType switch
         {
-            RowReaders.Xlsx => ReadXlsx(body, http.RequestServices.GetRequiredService<IngestOptions>()),
+            RowReaders.Xlsx => ReadXlsx(body, SheetLimits(options), ct),
             RowReaders.Csv => ReadCsv(Decode(body)),
             _ => ReadJson(Decode(body)),
         };
@@ -289,10 +289,26 @@ public static class VerifyInvoiceBatch
     }
 
     /// <summary>
-    /// The first sheet of a workbook (.xlsx), read by ingest's reader with its bounds (cells, columns, the workbook's
-    /// parts), from a file of its own that is deleted once read: a clerk's reimbursement sheet sent as it is.
+    /// The bounds a batch's workbook is read within: ingest's checks (<c>XlsxInspection</c>) with limits for a sheet of
+    /// at most <see cref="InvoiceOptions.MaxBatchInvoices"/> invoices rather than a million records, so that a small zip
+    /// cannot cost more than such a sheet (attacker review, 2026-12-02: ingest's 2 GB unpacked, Excel's last row).
     /// </summary>
-    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadXlsx(byte[] body, IngestOptions options)
+    private static IngestOptions SheetLimits(InvoiceOptions options) => new()
+    {
+        MaxColumns = 100,
+        MaxXlsxRows = options.MaxBatchInvoices + 10_000,
+        MaxXlsxUnpackedBytes = 64L * options.MaxBatchBytes,
+        MaxXlsxSharedStringsBytes = 8L * options.MaxBatchBytes,
+        MaxXlsxCellChars = 1_000,
+        MaxXlsxParts = 200,
+    };
+
+    /// <summary>
+    /// The first sheet of a workbook (.xlsx), read by ingest's reader within <see cref="SheetLimits"/>, from a file of its
+    /// own that is deleted once read: a clerk's reimbursement sheet sent as it is.
+    /// </summary>
+    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadXlsx(byte[] body, IngestOptions options,
+        CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), $"invoice-batch-{Guid.NewGuid():N}.xlsx");
         try
@@ -306,6 +322,7 @@ public static class VerifyInvoiceBatch
                 var row = 1;
                 while (reader.Read())
                 {
+                    ct.ThrowIfCancellationRequested();
                     yield return (++row, [.. Enumerable.Range(0, reader.Row.Count).Select(i => reader.Row[i].ToString())]);
                 }
             }

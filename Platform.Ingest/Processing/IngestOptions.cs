@@ -35,6 +35,12 @@ public sealed class IngestOptions
     /// <summary>The most parts (zip entries) an .xlsx may have; the zip directory is read whole before anything else.</summary>
     public int MaxXlsxParts { get; set; } = 1000;
 
+    /// <summary>
+    /// The last row an .xlsx sheet may number (Excel's own last row by default): the reader fills in every row of a gap,
+    /// so a sheet whose second row is numbered a million costs a million rows' work (attacker review, 2026-12-02).
+    /// </summary>
+    public int MaxXlsxRows { get; set; } = 1_048_576;
+
     /// <summary>The longest text field of a multipart upload (template, version, period, mode), in bytes.</summary>
     public int MaxFormFieldBytes { get; set; } = 1024;
 

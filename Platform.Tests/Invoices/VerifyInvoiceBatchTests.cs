@@ -124,6 +124,26 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
             StringComparison.Ordinal);
     }
 
+    /// <summary>A small workbook must not cost more than a sheet of a batch's size (attacker review, 2026-12-02).</summary>
+    [Fact]
+    public async Task A_workbook_numbering_rows_far_beyond_a_batch_or_full_of_empty_cells_is_refused_before_it_is_read()
+    {
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var header = "<row r=\"1\">" + Files.XlsxText("number") + Files.XlsxText("issueDate") + "</row>";
+        foreach (var (rows, says) in new[]
+                 {
+                     ("<row r=\"500000\">" + Files.XlsxText("00000001") + "</row>", "beyond the limit of 11,000 rows"),
+                     ("<row r=\"2\">" + string.Concat(Enumerable.Repeat("<c/>", 200_000)) + "</row>", "more than the limit of 100"),
+                 })
+        {
+            using var xlsx = new ByteArrayContent(Files.XlsxOfRows(header + rows));
+            xlsx.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Platform.Ingest.Reading.RowReaders.Xlsx);
+            using var refused = await agency.PostAsync("/api/invoices/verify-batch", xlsx);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(says, await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_csv_batch_is_answered_as_csv_for_excel_with_formulas_neutralised()
     {

@@ -139,6 +139,19 @@ public sealed class ReadersTests(ReadersTests.SmallSharedStrings platform) : ICl
         var farColumn = await client.SubmitAsync(Files.XlsxWithCellAt("ZZZZZZ2"), period: Period(10), mediaType: Spreadsheets.MediaType);
         Assert.Equal(SubmissionStatus.Rejected, farColumn.Status);
         Assert.Contains("column", farColumn.ReasonEn, StringComparison.Ordinal);
+
+        // Empty cells count: many in one row, or one that names a column far to the right (the reader keeps each, and
+        // sizes every row by the furthest column; attacker review).
+        var header = "<row r=\"1\">" + Files.XlsxText("uscc") + "</row>";
+        var manyEmpty = await client.SubmitAsync(Files.XlsxOfRows(header + "<row r=\"2\">" + string.Concat(Enumerable.Repeat("<c/>", 5_000)) + "</row>"),
+            period: "2017-01", mediaType: Spreadsheets.MediaType);
+        var farEmpty = await client.SubmitAsync(Files.XlsxOfRows("<row r=\"1\"><c r=\"XFD1\"/></row><row r=\"100000\"><c r=\"A100000\"/></row>"),
+            period: "2017-02", mediaType: Spreadsheets.MediaType);
+        foreach (var refused in new[] { manyEmpty, farEmpty })
+        {
+            Assert.Equal(SubmissionStatus.Rejected, refused.Status);
+            Assert.Contains("more than the limit of 1,000", refused.ReasonEn, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
