@@ -45,8 +45,8 @@ public sealed class GraphQLLimits
     /// <summary>Requests of one caller waiting for one of those turns; one more is refused at once.</summary>
     public int QueuedRequestsPerCaller { get; set; } = 16;
 
-    /// <summary>A query's top-level fields resolving at once (<see cref="RootFieldGate"/>); the rest wait their turn.</summary>
-    public int RootFieldsAtOnce { get; set; } = 2;
+    /// <summary>A request's field resolvers running at once (<see cref="FieldGate"/>); the rest wait their turn.</summary>
+    public int FieldsAtOnce { get; set; } = 2;
 }
 
 public static class GraphQLSetup
@@ -71,13 +71,13 @@ public static class GraphQLSetup
                 })
                 .AddValidationRule(new IntrospectionComplexity(limits))
                 .UseMiddleware<AccessFieldMiddleware>()
-                .UseMiddleware<RootFieldGate>()
+                .UseMiddleware<FieldGate>()
                 .WithTimeout(limits.Timeout)
                 .ConfigureExecution<DocumentCache>();
         });
         services.AddSingleton<DocumentCache>();
         services.AddSingleton<GraphQLCallerLimit>();
-        services.AddScoped<RootFieldGate.Turns>();
+        services.AddScoped<FieldGate.Turns>();
         return services;
     }
 }

@@ -9,7 +9,7 @@ using Platform.Tests.Support;
 namespace Platform.Tests.GraphQL;
 
 /// <summary>
-/// What one caller may hold of GraphQL (<see cref="GraphQLCallerLimit"/>, <see cref="RootFieldGate"/>), proved with reads
+/// What one caller may hold of GraphQL (<see cref="GraphQLCallerLimit"/>, <see cref="FieldGate"/>), proved with reads
 /// held up by a lock on the records' table, so that requests and fields are in flight for as long as the test needs.
 /// </summary>
 public sealed class GraphQLCallerLimitTests
@@ -19,29 +19,29 @@ public sealed class GraphQLCallerLimitTests
     private static string Reads(int count) =>
         "{ " + string.Concat(Enumerable.Range(0, count).Select(i => $"r{i}: taxpayerRecords(subject: \"{Subject}\") {{ totalCount }} ")) + "}";
 
-    /// <summary>Holds an exclusive lock on <c>ingest_record</c> until disposed: every taxpayer read waits on it meanwhile.</summary>
+    /// <summary>Holds an exclusive lock on a table (<c>ingest_record</c>: every taxpayer read waits on it) until disposed.</summary>
     private sealed class RecordsHeld : IAsyncDisposable
     {
         private NpgsqlConnection connection = null!;
         private NpgsqlTransaction transaction = null!;
 
-        public static async Task<RecordsHeld> LockAsync(PlatformFactory platform)
+        public static async Task<RecordsHeld> LockAsync(PlatformFactory platform, string table = "platform.ingest_record")
         {
             var held = new RecordsHeld { connection = new NpgsqlConnection(platform.ConnectionString) };
             await held.connection.OpenAsync();
             held.transaction = await held.connection.BeginTransactionAsync();
-            await using var command = new NpgsqlCommand("lock table platform.ingest_record in access exclusive mode", held.connection, held.transaction);
+            await using var command = new NpgsqlCommand($"lock table {table} in access exclusive mode", held.connection, held.transaction);
             await command.ExecuteNonQueryAsync();
             return held;
         }
 
         /// <summary>Backends waiting for the lock: the reads in flight.</summary>
-        public static async Task<long> WaitingAsync(PlatformFactory platform)
+        public static async Task<long> WaitingAsync(PlatformFactory platform, string table = "platform.ingest_record")
         {
             await using var connection = new NpgsqlConnection(platform.ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
-                "select count(*) from pg_locks where relation = 'platform.ingest_record'::regclass and not granted", connection);
+                $"select count(*) from pg_locks where relation = '{table}'::regclass and not granted", connection);
             return (long)(await command.ExecuteScalarAsync())!;
         }
 
@@ -73,6 +73,27 @@ public sealed class GraphQLCallerLimitTests
         var body = await Body(response);
         Assert.False(body.TryGetProperty("errors", out _), body.ToString());
         Assert.Equal(5, body.GetProperty("data").EnumerateObject().Count(p => p.Value.GetProperty("totalCount").GetInt32() == 0));
+    }
+
+    [Fact]
+    public async Task Nested_reads_are_held_to_the_same_turns_as_top_level_ones()
+    {
+        await using var platform = new PlatformFactory();
+        await platform.InitializeAsync();
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        var leads = string.Concat(Enumerable.Range(0, 5).Select(i => $"l{i}: leads(first: 1) {{ totalCount }} "));
+        Task<HttpResponseMessage> answer;
+        await using (await RecordsHeld.LockAsync(platform, "platform.lead"))
+        {
+            answer = analyst.PostAsJsonAsync("/graphql", new { query = $"{{ taxpayer(subject: \"{Subject}\", purpose: \"gate-test\") {{ {leads} }} }}" });
+            await Eventually.Until(async () => await RecordsHeld.WaitingAsync(platform, "platform.lead") == 2, "two lead pages waiting on the lock");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Equal(2, await RecordsHeld.WaitingAsync(platform, "platform.lead"));
+        }
+        using var response = await answer;
+        var body = await Body(response);
+        Assert.False(body.TryGetProperty("errors", out _), body.ToString());
+        Assert.Equal(5, body.GetProperty("data").GetProperty("taxpayer").EnumerateObject().Count());
     }
 
     [Fact]
