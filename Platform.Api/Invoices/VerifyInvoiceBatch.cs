@@ -67,7 +67,9 @@ public static class VerifyInvoiceBatch
                 ["format"] = [$"Ask for format=json, csv or xlsx (a workbook whose cells are all text, so Excel keeps codes' and numbers' leading zeros), not '{(format!.Length > 20 ? format[..20] + "…" : format)}'."],
             });
         }
-        if (request.ContentLength > options.MaxBatchBytes)
+        // A form's parts around the sheet take a little more than the sheet; a body sent without a length is cut by the
+        // server at this bound (RequestBodyLimit), as a declared one is refused here.
+        if (!RequestBodyLimit.Admits(http, options.MaxBatchBytes + FormOverheadBytes))
         {
             return TooLarge(options);
         }
@@ -77,11 +79,12 @@ public static class VerifyInvoiceBatch
         {
             (body, mediaType) = await ReadBoundedAsync(request, options.MaxBatchBytes, ct);
         }
-        catch (InvalidDataException) // a multipart form past its bound, or not a multipart form
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException) // a form past its bound, or that does not read
         {
             return Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["body"] = [$"The form cannot be read as a file of at most {options.MaxBatchBytes:N0} bytes; send the sheet as the body (text/csv, .xlsx or JSON) or as one file field."],
+                ["body"] = [$"The batch cannot be read as a sheet of at most {options.MaxBatchBytes:N0} bytes ({(e.Message.Length <= 120 ? e.Message : e.Message[..120] + "…")}); " +
+                            "send the sheet as the body (text/csv, .xlsx or JSON) or as one file field of a form."],
             });
         }
         if (body is null)
@@ -215,14 +218,14 @@ public static class VerifyInvoiceBatch
             }
             if (!columns.TryAdd(name, i))
             {
-                return ([], ("header", $"Column '{heading}' names {name} a second time in the header; name each lookup field once."));
+                return ([], ("header", $"Column '{Shown(heading)}' names {name} a second time in the header; name each lookup field once."));
             }
         }
         if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
         {
             return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
                                    $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
-                                   (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{h}'"))}." : ".")));
+                                   (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{Shown(h)}'"))}." : ".")));
         }
         var inputs = new List<InvoiceInput>();
         foreach (var (row, cells) in rows)
@@ -288,6 +291,12 @@ public static class VerifyInvoiceBatch
         }
     }
 
+    /// <summary>What a form may add around its sheet (boundaries, part headers, a few small fields).</summary>
+    private const int FormOverheadBytes = 64 * 1024;
+
+    /// <summary>A heading or cell quoted back in a problem, cut to what identifies it.</summary>
+    private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
     /// <summary>
     /// The bounds a batch's workbook is read within: ingest's checks (<c>XlsxInspection</c>) with limits for a sheet of
     /// at most <see cref="InvoiceOptions.MaxBatchInvoices"/> invoices rather than a million records, so that a small zip
@@ -347,13 +356,12 @@ public static class VerifyInvoiceBatch
         var declared = request.ContentType;
         var body = request.Body;
         var fileName = "";
-        if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(declared, out var form) &&
-            HeaderUtilities.RemoveQuotes(form.Boundary).Value is { Length: > 0 } boundary)
+        if (request.HasFormContentType && MediaTypeHeaderValue.TryParse(declared, out var form))
         {
-            var reader = new MultipartReader(boundary, body) { BodyLengthLimit = maxBytes };
+            var reader = MultipartForms.Reader(form, body, maxBytes);
             MultipartSection? section;
             ContentDispositionHeaderValue? file = null;
-            while ((section = await reader.ReadNextSectionAsync(ct)) is not null &&
+            while ((section = await MultipartForms.NextSectionAsync(reader, ct)) is not null &&
                    !(ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out file) && file.IsFileDisposition()))
             {
             }
@@ -363,7 +371,7 @@ public static class VerifyInvoiceBatch
             }
             fileName = HeaderUtilities.RemoveQuotes(file.FileNameStar.HasValue ? file.FileNameStar : file.FileName).Value ?? "";
             declared = section.ContentType ?? (fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? RowReaders.Csv : null);
-            body = section.Body;
+            body = MultipartForms.BodyOf(section);
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

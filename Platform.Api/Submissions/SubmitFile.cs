@@ -2,7 +2,6 @@ using Platform.Api.Access;
 using System.Globalization;
 using System.Security.Claims;
 using Marten;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Platform.Api.Auth;
 using Platform.Ingest;
@@ -217,20 +216,13 @@ public static class SubmitFile
             return (await uploads.SaveAsync(request.Body, id, now, ct), fromQuery, name, request.ContentType);
         }
 
-        var boundary = HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
-                       ?? throw new Microsoft.AspNetCore.Http.BadHttpRequestException("The multipart body has no boundary.");
-        var reader = new MultipartReader(boundary, request.Body)
-        {
-            BodyLengthLimit = options.MaxFileBytes,
-            HeadersCountLimit = MultipartReader.DefaultHeadersCountLimit,
-            HeadersLengthLimit = MultipartReader.DefaultHeadersLengthLimit,
-        };
+        var reader = Hosting.MultipartForms.Reader(contentType, request.Body, options.MaxFileBytes);
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         StoredUpload? upload = null;
         string fileName = $"{id}.upload";
         string? fileType = null;
         var parts = 0;
-        while (await NextSectionAsync(reader, ct) is { } section)
+        while (await Hosting.MultipartForms.NextSectionAsync(reader, ct) is { } section)
         {
             if (++parts > options.MaxFormParts)
             {
@@ -245,12 +237,12 @@ public static class SubmitFile
             {
                 fileName = disposition.FileNameStar.Value ?? disposition.FileName.Value ?? fileName;
                 fileType = section.ContentType;
-                upload = await uploads.SaveAsync(section.Body, id, now, ct);
+                upload = await uploads.SaveAsync(Hosting.MultipartForms.BodyOf(section), id, now, ct);
             }
             else if (disposition.IsFormDisposition())
             {
                 var name = disposition.Name.Value ?? "";
-                fields[name] = await FieldAsync(section.Body, name, options.MaxFormFieldBytes, ct);
+                fields[name] = await FieldAsync(Hosting.MultipartForms.BodyOf(section), name, options.MaxFormFieldBytes, ct);
             }
         }
         var values = new Values(fields.GetValueOrDefault("template") ?? fromQuery.Template, fields.GetValueOrDefault("version") ?? fromQuery.Version,
@@ -259,18 +251,6 @@ public static class SubmitFile
     }
 
     /// <summary>The next part of the form; a part whose headers are over the reader's limits is a bad request.</summary>
-    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken ct)
-    {
-        try
-        {
-            return await reader.ReadNextSectionAsync(ct);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new Microsoft.AspNetCore.Http.BadHttpRequestException($"The multipart form cannot be read: {e.Message}");
-        }
-    }
-
     /// <summary>A form field's text, read no further than <paramref name="maxBytes"/>.</summary>
     private static async Task<string> FieldAsync(Stream body, string name, int maxBytes, CancellationToken ct)
     {

@@ -233,6 +233,35 @@ public sealed class SubmitFileTests(PlatformFactory platform) : IClassFixture<Pl
         Assert.Contains(first.Id, await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>A form that does not read is a 400 saying so, never a 500 (attacker review, 2026-12-02).</summary>
+    [Theory]
+    [InlineData("overlong boundary")]
+    [InlineData("no closing boundary")]
+    [InlineData("boundary absent from the body")]
+    public async Task A_form_that_does_not_read_is_a_400_naming_the_form(string broken)
+    {
+        var client = await Regulator();
+        var boundary = broken == "overlong boundary" ? new string('b', 5_000) : "xyz";
+        var body = broken switch
+        {
+            "no closing boundary" => "--xyz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nuscc,name\r\n",
+            "boundary absent from the body" => "no boundary here at all",
+            _ => $"--{boundary}\r\nContent-Disposition: form-data; name=\"template\"\r\n\r\nx\r\n--{boundary}--\r\n",
+        };
+        using var content = new StringContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        using var upload = await client.PostAsync("/api/submissions", content);
+        using var batch = await (await platform.ClientForAsync(Roles.Agency, "finance")).PostAsync("/api/invoices/verify-batch",
+            new StringContent(body) { Headers = { ContentType = content.Headers.ContentType } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
+        Assert.Contains("multipart", await upload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
+        Assert.Contains("cannot be read", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('b', 100), await upload.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_multipart_form_with_the_values_as_fields_is_accepted()
     {
