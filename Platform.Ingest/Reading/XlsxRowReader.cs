@@ -69,7 +69,12 @@ internal sealed class XlsxRowReader : IRowReader
         var cells = new string[count];
         for (var i = 0; i < count; i++)
         {
-            cells[i] = reader.GetValue(i) switch
+            var value = reader.GetValue(i);
+            if (value is double serial && serial >= 1 && serial < 2_958_466 && IsEastAsianDateFormat(reader.GetNumberFormatIndex(i)))
+            {
+                value = DateTime.FromOADate(serial);
+            }
+            cells[i] = value switch
             {
                 null => "",
                 DateTime d when d.TimeOfDay == TimeSpan.Zero => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -89,10 +94,19 @@ internal sealed class XlsxRowReader : IRowReader
     }
 
     /// <summary>
-    /// A number as Excel shows it: to 15 significant digits, never in exponent form while it fits a decimal. The round
-    /// trip form ("R") gave a formula's 1,234.56 as 1234.5600000000002, which a money field then refused.
+    /// Whether a built-in number format is one of the East Asian date formats (27–36, 50–58: in Chinese Excel
+    /// <c>yyyy"年"m"月"d"日"</c>, <c>m"月"d"日"</c> and the like), which ExcelDataReader 3.6 (the version served) leaves as
+    /// numbers, so a date a clerk sees as 2025年12月16日 came through as its serial number, 45998 (clerk review, 2026-12-02).
     /// </summary>
-    private static string ExcelNumber(double n) => Math.Abs(n) < 7.9e27
+    private static bool IsEastAsianDateFormat(int format) => format is >= 27 and <= 36 or >= 50 and <= 58;
+
+    /// <summary>
+    /// A number as Excel shows it: to 15 significant digits, never in exponent form while it fits a decimal. The round
+    /// trip form ("R") gave a formula's 1,234.56 as 1234.5600000000002, which a money field then refused. From 10^15 on,
+    /// Excel no longer holds every digit (a 20-digit invoice number typed into a General cell keeps its first 15), so such
+    /// a number is written in exponent form, as Excel shows it, rather than as digits that look exact but are not.
+    /// </summary>
+    private static string ExcelNumber(double n) => Math.Abs(n) < 1e15
         ? ((decimal)n).ToString(CultureInfo.InvariantCulture) // the conversion keeps 15 significant digits
-        : n.ToString("G15", CultureInfo.InvariantCulture);
+        : n.ToString("0.##############E+0", CultureInfo.InvariantCulture);
 }

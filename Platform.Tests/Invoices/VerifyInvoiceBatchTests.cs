@@ -124,6 +124,31 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
             StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// What Excel does to a sheet's cells (clerk review, 2026-12-02): a date in Chinese Excel's built-in long date format
+    /// is a date, not its serial number; a 20-digit number typed into a General cell has lost its last digits and says so,
+    /// rather than being looked up as a different invoice.
+    /// </summary>
+    [Fact]
+    public async Task A_workbook_s_chinese_dates_are_dates_and_a_20_digit_number_excel_rounded_is_malformed_not_another_invoice()
+    {
+        var row = IssuedInvoices.Legacy(7208);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var serial = (DateOnly.Parse(row[2], System.Globalization.CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue) - new DateTime(1899, 12, 30)).Days;
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var sheet = "<row r=\"1\">" + Files.XlsxText("发票代码") + Files.XlsxText("发票号码") + Files.XlsxText("开票日期") + Files.XlsxText("不含税金额") + "</row>" +
+                    $"<row r=\"2\">{Files.XlsxText(row[0])}{Files.XlsxText(row[1])}<c s=\"2\"><v>{serial}</v></c><c><v>{row[5]}</v></c></row>" +
+                    $"<row r=\"3\"><c/><c><v>25510000000000121001</v></c><c s=\"2\"><v>{serial}</v></c><c><v>{row[5]}</v></c></row>";
+        using var xlsx = new ByteArrayContent(Files.XlsxOfRows(sheet));
+        xlsx.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Platform.Ingest.Reading.RowReaders.Xlsx);
+
+        using var response = await agency.PostAsync("/api/invoices/verify-batch", xlsx);
+
+        var lines = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["consistent", "malformed"], lines.Select(l => l.GetProperty("result").GetString()));
+        Assert.Contains("科学计数法", lines[1].GetProperty("problems").GetProperty("number")[0].GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A small workbook must not cost more than a sheet of a batch's size (attacker review, 2026-12-02).</summary>
     [Fact]
     public async Task A_workbook_numbering_rows_far_beyond_a_batch_or_full_of_empty_cells_is_refused_before_it_is_read()

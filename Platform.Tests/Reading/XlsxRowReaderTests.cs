@@ -36,11 +36,14 @@ public sealed class XlsxRowReaderTests
     [Fact]
     public async Task A_number_is_read_to_the_fifteen_digits_excel_shows_without_binary_noise()
     {
-        // A formula's result as Excel stores it: the sheet shows 1,234.56, 0.3 and 1234567890123460.
-        var workbook = Files.XlsxOfRows(Row(1, Text("amount", "share", "big")) +
-                                        Row(2, "<c><v>1234.5600000000002</v></c><c><v>0.30000000000000004</v></c><c><v>1234567890123456</v></c>"));
+        // A formula's result as Excel stores it: the sheet shows 1,234.56 and 0.3. From 10^15 on Excel holds 15 significant
+        // digits only (a 20-digit invoice number typed as a number keeps its first 15), so such a number reads in exponent
+        // form, as Excel's General format shows it, not as digits that look exact and are not (clerk review).
+        var workbook = Files.XlsxOfRows(Row(1, Text("amount", "share", "big", "invoice")) +
+                                        Row(2, "<c><v>1234.5600000000002</v></c><c><v>0.30000000000000004</v></c><c><v>1234567890123456</v></c>" +
+                                               "<c><v>25510000000000121001</v></c>"));
         var read = await Files.ReadAsync(workbook, RowReaders.Xlsx);
-        Assert.Equal(["1234.56", "0.3", "1234567890123460"], Assert.Single(read.Rows));
+        Assert.Equal(["1234.56", "0.3", "1.23456789012346E+15", "2.55100000000001E+19"], Assert.Single(read.Rows));
     }
 
     [Fact]

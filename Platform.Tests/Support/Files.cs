@@ -55,7 +55,8 @@ public static class Files
     /// <summary>
     /// A workbook of one sheet whose rows are <paramref name="rowsXml"/> (SpreadsheetML <c>&lt;row&gt;</c> elements). Its cell
     /// styles: 0 is General, 1 is Excel's built-in short date (number format 14, what a typed date gets), and 2, 3, … are
-    /// <paramref name="numberFormats"/> in order (format codes such as <c>0.00</c>).
+    /// <paramref name="numberFormats"/> in order (format codes such as <c>0.00</c>), then one more, Chinese Excel's built-in
+    /// long date (number format 31, <c>yyyy"年"m"月"d"日"</c>).
     /// </summary>
     public static byte[] XlsxOfRows(string rowsXml, params string[] numberFormats)
     {
@@ -67,7 +68,7 @@ public static class Files
                 string.Create(CultureInfo.InvariantCulture, $"<numFmt numFmtId=\"{164 + i}\" formatCode=\"{SecurityElement.Escape(code)}\"/>"));
             var formats = numberFormats.Select((_, i) =>
                 string.Create(CultureInfo.InvariantCulture, $"<xf numFmtId=\"{164 + i}\" applyNumberFormat=\"1\"/>"));
-            AddPart(zip, "xl/styles.xml", $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="{numberFormats.Length}">{string.Concat(custom)}</numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="{numberFormats.Length + 2}"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>{string.Concat(formats)}</cellXfs></styleSheet>""");
+            AddPart(zip, "xl/styles.xml", $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="{numberFormats.Length}">{string.Concat(custom)}</numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="{numberFormats.Length + 3}"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>{string.Concat(formats)}<xf numFmtId="31" applyNumberFormat="1"/></cellXfs></styleSheet>""");
             AddPart(zip, "xl/worksheets/sheet1.xml", SheetStart + rowsXml + SheetEnd);
         }
         return memory.ToArray();
