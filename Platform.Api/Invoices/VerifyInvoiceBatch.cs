@@ -20,7 +20,7 @@ namespace Platform.Api.Invoices;
 /// </summary>
 public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, string Result, InvoiceDetails? Invoice = null,
     IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null, int? Row = null,
-    string? Spent = null, int? Remaining = null)
+    string? Spent = null, int? Remaining = null, int? SameAs = null)
 {
     public const string Malformed = "malformed";
 }
@@ -118,6 +118,7 @@ public static class VerifyInvoiceBatch
         var answers = await verifier.VerifyAsync([.. parsed.Select(p => p.Query).OfType<InvoiceQuery>()], AuditActor.From(http), ct);
         var lines = new List<InvoiceBatchLine>(parsed.Count);
         var answered = 0;
+        var firstLineOf = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (input, query, problems) in parsed)
         {
             var line = lines.Count + 1;
@@ -127,8 +128,10 @@ public static class VerifyInvoiceBatch
                 continue;
             }
             var answer = answers[answered++];
+            // The same invoice twice in one reimbursement batch is what a clerk must catch (a claim made twice).
+            int? sameAs = firstLineOf.TryAdd(query.Key, line) ? null : firstLineOf[query.Key];
             lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row,
-                Spent: answer.Spent, Remaining: answer.Remaining));
+                Spent: answer.Spent, Remaining: answer.Remaining, SameAs: sameAs));
         }
         return answerAs switch
         {
@@ -147,19 +150,23 @@ public static class VerifyInvoiceBatch
         "序号 line", "发票代码 code", "发票号码 number", "查验结果 result", "结论 verdict", "不符项 mismatched", "已作废 voided",
         "红字发票 redLetter", "发票类别 kind", "开票日期 issueDate", "销方识别号 sellerId", "销方名称 sellerName", "购方识别号 buyerId",
         "购方名称 buyerName", "不含税金额 amountExcludingTax", "税额 tax", "价税合计 total", "可再查时间 resetsAt", "问题 problems",
-        "表格行号 row", "用尽的次数 spent", "今日还可查 remaining",
+        "表格行号 row", "用尽的次数 spent", "今日还可查 remaining", "同票首行序号 sameAs",
     ];
 
     /// <summary>The answer as a table for Excel: the headings, then a line per invoice.</summary>
-    public static IEnumerable<IEnumerable<string?>> CsvLines(IEnumerable<InvoiceBatchLine> lines)
+    public static IEnumerable<IEnumerable<string?>> CsvLines(IReadOnlyList<InvoiceBatchLine> lines)
     {
         yield return Headings;
+        // A line is named to a clerk by its sheet's row where it has one (CSV, workbook), else by its place in the batch.
+        var shownAs = lines.ToDictionary(l => l.Line, l => l.Row ?? l.Line);
         foreach (var line in lines)
         {
             var invoice = line.Invoice;
+            var same = line.SameAs is { } first ? shownAs[first] : (int?)null;
             yield return
             [
-                line.Line.ToString(CultureInfo.InvariantCulture), line.Code, line.Number, line.Result, Verdict(line),
+                line.Line.ToString(CultureInfo.InvariantCulture), line.Code, line.Number, line.Result,
+                (same is { } row ? $"与第 {row} 行是同一张发票（重复报销？）/ same invoice as row {row} (claimed twice?)；" : "") + Verdict(line),
                 line.Mismatched is { } mismatched ? string.Join(" ", mismatched) : null,
                 invoice is null ? null : invoice.Voided ? "true" : "false", invoice is null ? null : invoice.RedLetter ? "true" : "false",
                 invoice?.Kind, invoice?.IssueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), invoice?.SellerId, invoice?.SellerName,
@@ -167,6 +174,7 @@ public static class VerifyInvoiceBatch
                 line.ResetsAt?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
                 line.Problems is { } problems ? string.Join(" ", problems.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")) : null,
                 line.Row?.ToString(CultureInfo.InvariantCulture), line.Spent, line.Remaining?.ToString(CultureInfo.InvariantCulture),
+                line.SameAs?.ToString(CultureInfo.InvariantCulture),
             ];
         }
     }

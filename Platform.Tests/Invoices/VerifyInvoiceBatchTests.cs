@@ -149,6 +149,28 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Contains("科学计数法", lines[1].GetProperty("problems").GetProperty("number")[0].GetString(), StringComparison.Ordinal);
     }
 
+    /// <summary>The same invoice twice in one reimbursement batch is a claim made twice: each repeat names the first (clerk review).</summary>
+    [Fact]
+    public async Task A_repeated_invoice_in_a_batch_names_the_row_it_repeats()
+    {
+        var row = IssuedInvoices.Legacy(7209);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var csv = "报销人,发票代码,发票号码,开票日期,不含税金额\r\n" +
+                  $"张三,{row[0]},{row[1]},{row[2]},{row[5]}\r\n" +
+                  ",,,,\r\n" +
+                  $"李四,{row[0]},{row[1]},{row[2]},{row[5]}\r\n";
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+
+        using var json = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        using var sheet = await agency.PostAsync("/api/invoices/verify-batch?format=csv", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        var lines = JsonDocument.Parse(await json.Content.ReadAsStringAsync()).RootElement.EnumerateArray().ToList();
+        Assert.False(lines[0].TryGetProperty("sameAs", out var first) && first.ValueKind != JsonValueKind.Null);
+        Assert.Equal(1, lines[1].GetProperty("sameAs").GetInt32());
+        var answer = (await sheet.Content.ReadAsStringAsync()).Split("\r\n");
+        Assert.Contains("与第 2 行是同一张发票（重复报销？）", answer[2], StringComparison.Ordinal); // the sheet's row 2, the batch's line 1
+    }
+
     /// <summary>A small workbook must not cost more than a sheet of a batch's size (attacker review, 2026-12-02).</summary>
     [Fact]
     public async Task A_workbook_numbering_rows_far_beyond_a_batch_or_full_of_empty_cells_is_refused_before_it_is_read()
@@ -201,7 +223,8 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
             lines[1], StringComparison.Ordinal);
         Assert.Contains(",-50.00,130.00,80.00,", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("2,\"'=HYPERLINK(\"\"http://x\"\")\",00000001,malformed,格式有误，见“问题”列 / malformed: see problems,", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith($"3,{red[0]},{red[1]},inconsistent,不一致：开票日期 / inconsistent: issueDate,issueDate,", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith($"3,{red[0]},{red[1]},inconsistent,与第 2 行是同一张发票（重复报销？）/ same invoice as row 2 (claimed twice?)；不一致：开票日期 / inconsistent: issueDate,issueDate,",
+            lines[3], StringComparison.Ordinal);
         Assert.StartsWith($"4,{voided[0]},{voided[1]},consistent,发票已作废，不可报销 / voided: do not reimburse,,true,false,", lines[4], StringComparison.Ordinal);
     }
 

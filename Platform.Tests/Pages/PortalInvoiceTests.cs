@@ -166,6 +166,9 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         var results = await page.Locator("#batch-table tbody tr .result").EvaluateAllAsync<string[]>("cells => cells.map(c => c.dataset.result)");
         Assert.Equal(["consistent", "inconsistent"], results);
         await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("不含税金额");
+        // Rows as the sheet numbers them, and the repeat named: the same invoice claimed twice.
+        await Assertions.Expect(rows.Nth(1).Locator("td").First).ToHaveTextAsync("3");
+        await Assertions.Expect(rows.Nth(1).Locator(".same-as")).ToHaveTextAsync("与第 2 行是同一张发票（重复报销？）");
         Assert.Empty(tab.Offsite);
     }
 }

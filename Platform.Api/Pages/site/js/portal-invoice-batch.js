@@ -48,7 +48,13 @@ function answersOf(text) {
 }
 
 /** What a line's answer says beyond its result: the invoice's date, seller, amount and marks, or its problems by field (the API's words). */
-function detail(line) {
+function detail(line, lines) {
+  const first = line.sameAs ? lines.find(l => l.line === line.sameAs) : null;
+  const same = first ? el('strong', { class: 'same-as', dataset: { kind: 'error' } }, t('invoices.sameAs', { row: first.row || first.line })) : null;
+  return same ? [same, ' ', answerDetail(line)] : answerDetail(line);
+}
+
+function answerDetail(line) {
   if (line.result === 'malformed') return el('span', { class: 'line-problems', dataset: { kind: 'error' } }, line.problems);
   if (line.result !== 'consistent') return '';
   return [line.issueDate, [line.sellerId, line.sellerName].filter(Boolean).join(' '), line.amountExcludingTax && `${t('invoices.amountExcludingTax')} ${line.amountExcludingTax}`,
@@ -66,10 +72,10 @@ function answerOf(line) {
 
 function answersTable(lines) {
   return table(null, [t('invoices.line'), t('invoices.code'), t('invoices.number'), t('invoices.result'), t('invoices.detail')],
-    lines.map(line => [line.line, line.code, line.number,
+    lines.map(line => [line.row || line.line, line.code, line.number,
       el('span', { class: 'result', dataset: { result: line.result, pay: String(payable(answerOf(line))) } },
         line.result === 'malformed' ? t('invoices.result.malformed') : resultText(answerOf(line))),
-      detail(line)]),
+      detail(line, lines)]),
     { class: 'batch-answers', id: 'batch-table' });
 }
 
