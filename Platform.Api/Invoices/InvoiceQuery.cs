@@ -8,7 +8,7 @@ using Platform.Templates.Checks;
 namespace Platform.Api.Invoices;
 
 /// <summary>A lookup's fields as sent (JSON properties, CSV cells or GraphQL arguments), before they are checked.</summary>
-public sealed record InvoiceInput(string? Code, string? Number, string? IssueDate, string? AmountExcludingTax, string? CheckCodeLast6)
+public sealed partial record InvoiceInput(string? Code, string? Number, string? IssueDate, string? AmountExcludingTax, string? CheckCodeLast6)
 {
     /// <summary>The row of a CSV batch the lookup came from, as Excel numbers it (the header is 1); null otherwise.</summary>
     public int? Row { get; init; }
@@ -31,9 +31,18 @@ public sealed record InvoiceInput(string? Code, string? Number, string? IssueDat
     /// <summary>The Chinese heading of a field (<see cref="Labels"/>), else the field's name.</summary>
     public static string HeadingOf(string field) => Labels.GetValueOrDefault(field, field);
 
-    /// <summary>The field a batch's column heading names (a field name in any case, or a heading of <see cref="Headings"/>), else null.</summary>
-    public static string? FieldOf(string heading) =>
-        Fields.FirstOrDefault(f => string.Equals(f, heading, StringComparison.OrdinalIgnoreCase)) ?? Headings.GetValueOrDefault(heading);
+    /// <summary>
+    /// The field a batch's column heading names (a field name in any case, or a heading of <see cref="Headings"/>), else
+    /// null; a heading's unit or mark, as sheets write them (<c>不含税金额（元）</c>, <c>*发票号码</c>), and spaces are left aside.
+    /// </summary>
+    public static string? FieldOf(string heading)
+    {
+        var bare = UnitOrMark().Replace(heading.Normalize(NormalizationForm.FormKC), "");
+        return Fields.FirstOrDefault(f => string.Equals(f, bare, StringComparison.OrdinalIgnoreCase)) ?? Headings.GetValueOrDefault(bare);
+    }
+
+    [GeneratedRegex(@"\s+|\*|\([^)]*\)$")]
+    private static partial Regex UnitOrMark();
 
     /// <summary>From a JSON object (names in any case); a number is taken as its text, anything else as text that will not parse.</summary>
     public static InvoiceInput From(JsonElement json)

@@ -64,7 +64,8 @@ public static class VerifyInvoiceBatch
         {
             return Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["format"] = [$"Ask for format=json, csv or xlsx (a workbook whose cells are all text, so Excel keeps codes' and numbers' leading zeros), not '{(format!.Length > 20 ? format[..20] + "…" : format)}'."],
+                ["format"] = Say($"format 只能是 json、csv 或 xlsx（xlsx 的单元格都是文本，Excel 会保留代码和号码开头的 0），收到“{Shown(format!)}”。",
+                    $"Ask for format=json, csv or xlsx (a workbook whose cells are all text, so Excel keeps codes' and numbers' leading zeros), not '{Shown(format!)}'."),
             });
         }
         // A form's parts around the sheet take a little more than the sheet; a body sent without a length is cut by the
@@ -83,8 +84,9 @@ public static class VerifyInvoiceBatch
         {
             return Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["body"] = [$"The batch cannot be read as a sheet of at most {options.MaxBatchBytes:N0} bytes ({(e.Message.Length <= 120 ? e.Message : e.Message[..120] + "…")}); " +
-                            "send the sheet as the body (text/csv, .xlsx or JSON) or as one file field of a form."],
+                ["body"] = Say($"无法读取上传的内容（最多 {options.MaxBatchBytes:N0} 字节）：请直接上传表格文件（CSV、.xlsx 或 JSON），或作为表单中的一个文件字段上传。",
+                    $"The batch cannot be read as a sheet of at most {options.MaxBatchBytes:N0} bytes ({(e.Message.Length <= 120 ? e.Message : e.Message[..120] + "…")}); " +
+                    "send the sheet as the body (text/csv, .xlsx or JSON) or as one file field of a form."),
             });
         }
         if (body is null)
@@ -99,13 +101,14 @@ public static class VerifyInvoiceBatch
         };
         if (problem is { } refusal)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [refusal.Field] = [refusal.Message] });
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [refusal.Field] = refusal.Messages });
         }
         if (inputs.Count > options.MaxBatchInvoices)
         {
             return Results.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["invoices"] = [$"The batch has {inputs.Count} invoices; send at most {options.MaxBatchInvoices} at once."],
+                ["invoices"] = Say($"本批有 {inputs.Count} 张发票，每次最多 {options.MaxBatchInvoices} 张：请拆分后分批查验。",
+                    $"The batch has {inputs.Count} invoices; send at most {options.MaxBatchInvoices} at once."),
             });
         }
         // Each line is a lookup against the caller's allowances (InvoiceLookupLimit), taken once the lines are counted.
@@ -208,7 +211,7 @@ public static class VerifyInvoiceBatch
     /// then a row per invoice (rows with every cell blank, such as the trailing rows Excel writes, are left out). Other
     /// columns, such as a reimbursement list's own, are not read.
     /// </summary>
-    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) Inputs(IReadOnlyList<string> header,
+    private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) Inputs(IReadOnlyList<string> header,
         IEnumerable<(int Row, IReadOnlyList<string> Cells)> rows)
     {
         var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -226,14 +229,19 @@ public static class VerifyInvoiceBatch
             }
             if (!columns.TryAdd(name, i))
             {
-                return ([], ("header", $"Column '{Shown(heading)}' names {name} a second time in the header; name each lookup field once."));
+                return ([], ("header", Say($"表头中“{Shown(heading)}”与前面一列都是{InvoiceInput.HeadingOf(name)}：每个查验字段只能有一列。",
+                    $"Column '{Shown(heading)}' names {name} a second time in the header; name each lookup field once.")));
             }
         }
         if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
         {
-            return ([], ("header", $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
-                                   $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
-                                   (unread.Count > 0 ? $"; these columns were not read: {string.Join(", ", unread.Take(10).Select(h => $"'{Shown(h)}'"))}." : ".")));
+            var notRead = string.Join(", ", unread.Take(10).Select(h => $"'{Shown(h)}'"));
+            return ([], ("header", Say(
+                $"第一行应为表头，至少要有“发票号码”和“开票日期”两列（可用列名：{string.Join("、", InvoiceInput.Labels.Values)}）" +
+                (unread.Count > 0 ? $"；未读取的列：{notRead}" : "") + "。如表头上方有标题行，请删除后重新上传。",
+                $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
+                $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
+                (unread.Count > 0 ? $"; these columns were not read: {notRead}." : ".") + " Delete any title rows above the header.")));
         }
         var inputs = new List<InvoiceInput>();
         foreach (var (row, cells) in rows)
@@ -247,7 +255,7 @@ public static class VerifyInvoiceBatch
         return (inputs, null);
     }
 
-    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadCsv(string text)
+    private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) ReadCsv(string text)
     {
         try
         {
@@ -271,21 +279,25 @@ public static class VerifyInvoiceBatch
         }
         catch (CsvMissingHeadersException)
         {
-            return ([], ("body", $"The batch is empty; send a header ({string.Join(",", InvoiceInput.Fields)}) and a line per invoice."));
+            return ([], ("body", Say($"文件为空：第一行应为表头（{string.Join("、", InvoiceInput.Labels.Values)}），其后每行一张发票。",
+                $"The batch is empty; send a header ({string.Join(",", InvoiceInput.Fields)}) and a line per invoice.")));
         }
         catch (CsvRecordTooLargeException e)
         {
-            return ([], ("body", $"Record {e.RowNumber + 1} of the file (the header is 1) is too long for an invoice's lookup; each line holds {string.Join(", ", InvoiceInput.Fields)}."));
+            return ([], ("body", Say($"文件第 {e.RowNumber + 1} 行（表头为第 1 行）过长，不是一张发票的查验信息。",
+                $"Record {e.RowNumber + 1} of the file (the header is 1) is too long for an invoice's lookup; each line holds {string.Join(", ", InvoiceInput.Fields)}.")));
         }
         catch (CsvFormatException e)
         {
-            return ([], ("body", $"Record {e.RowNumber + 1} of the file (the header is 1) is not CSV: a quoted cell must be closed and followed by a comma or the line's end (write a quote inside quotes as two)."));
+            return ([], ("body", Say($"文件第 {e.RowNumber + 1} 行（表头为第 1 行）不是有效的 CSV：引号要成对，引号内的引号写两遍。",
+                $"Record {e.RowNumber + 1} of the file (the header is 1) is not CSV: a quoted cell must be closed and followed by a comma or the line's end (write a quote inside quotes as two).")));
         }
     }
 
-    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadJson(string text)
+    private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) ReadJson(string text)
     {
-        const string Shape = "Send a JSON array of lookups, each {\"code\", \"number\", \"issueDate\", \"amountExcludingTax\" or \"checkCodeLast6\"}, or a CSV file as text/csv.";
+        string[] Shape = Say("请发送查验信息的 JSON 数组（每项含 code、number、issueDate，以及 amountExcludingTax 或 checkCodeLast6），或上传 CSV / Excel（.xlsx）文件。",
+            "Send a JSON array of lookups, each {\"code\", \"number\", \"issueDate\", \"amountExcludingTax\" or \"checkCodeLast6\"}, or a CSV file as text/csv.");
         try
         {
             using var json = JsonDocument.Parse(text);
@@ -301,6 +313,9 @@ public static class VerifyInvoiceBatch
 
     /// <summary>What a form may add around its sheet (boundaries, part headers, a few small fields).</summary>
     private const int FormOverheadBytes = 64 * 1024;
+
+    /// <summary>A problem in Chinese, then in English, as the lookups' own problems are given (<see cref="InvoiceQuery"/>).</summary>
+    private static string[] Say(string zh, string en) => [zh, en];
 
     /// <summary>A heading or cell quoted back in a problem, cut to what identifies it.</summary>
     private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
@@ -324,7 +339,7 @@ public static class VerifyInvoiceBatch
     /// The first sheet of a workbook (.xlsx), read by ingest's reader within <see cref="SheetLimits"/>, from a file of its
     /// own that is deleted once read: a clerk's reimbursement sheet sent as it is.
     /// </summary>
-    private static (List<InvoiceInput> Inputs, (string Field, string Message)? Problem) ReadXlsx(byte[] body, IngestOptions options,
+    private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) ReadXlsx(byte[] body, IngestOptions options,
         CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), $"invoice-batch-{Guid.NewGuid():N}.xlsx");
@@ -346,7 +361,7 @@ public static class VerifyInvoiceBatch
         }
         catch (FileProblemException problem)
         {
-            return ([], ("body", $"{problem.Message} {problem.MessageZh}"));
+            return ([], ("body", Say(problem.MessageZh, problem.Message)));
         }
         finally
         {
@@ -432,6 +447,7 @@ public static class VerifyInvoiceBatch
 
     private static IResult TooLarge(InvoiceOptions options) => Results.ValidationProblem(new Dictionary<string, string[]>
     {
-        ["body"] = [$"The batch is larger than {options.MaxBatchBytes} bytes; send at most {options.MaxBatchInvoices} invoices at once."],
+        ["body"] = Say($"文件超过 {options.MaxBatchBytes:N0} 字节的上限：每次最多查验 {options.MaxBatchInvoices} 张发票。",
+            $"The batch is larger than {options.MaxBatchBytes} bytes; send at most {options.MaxBatchInvoices} invoices at once."),
     });
 }

@@ -70,7 +70,7 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         await CheckByKeyboardAsync(page, "41", good[1], good[2], good[5]);
         var problem = page.Locator("#invoice-code-problem");
         await Assertions.Expect(problem).ToBeVisibleAsync();
-        await Assertions.Expect(problem).ToContainTextAsync("10 or 12 digits");
+        await Assertions.Expect(problem).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^发票代码应为 10 位或 12 位数字")); // the page's language only
         await Assertions.Expect(page.Locator("#invoice-code")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.Locator("#invoice-code")).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator("#invoice-number-problem")).ToBeHiddenAsync();
@@ -111,11 +111,11 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         await using var tab = await ClerkAsync("portal-invoice-batch-clerk");
         var page = tab.Page;
 
-        await Assertions.Expect(page.Locator("#batch-header")).ToHaveTextAsync("code,number,issueDate,amountExcludingTax,checkCodeLast6");
+        await Assertions.Expect(page.Locator("#batch-header")).ToHaveTextAsync("发票代码,发票号码,开票日期,不含税金额,校验码后六位");
         var example = await page.RunAndWaitForDownloadAsync(() => page.Locator("#batch-example").ClickAsync());
         var examplePath = Path.Combine(folder, example.SuggestedFilename);
         await example.SaveAsAsync(examplePath);
-        Assert.StartsWith("code,number,issueDate,amountExcludingTax,checkCodeLast6\r\n", await File.ReadAllTextAsync(examplePath), StringComparison.Ordinal);
+        Assert.StartsWith("发票代码,发票号码,开票日期,不含税金额,校验码后六位\r\n", await File.ReadAllTextAsync(examplePath), StringComparison.Ordinal);
 
         await page.Locator("#batch-file").SetInputFilesAsync(path);
         await page.Locator("#batch-check").ClickAsync();

@@ -181,7 +181,7 @@ const words = {
     'invoices.voided': '已作废',
     'invoices.redLetter': '红字发票',
     'invoices.batchTitle': '批量查验',
-    'invoices.batchHeader': 'Excel 工作簿（.xlsx，读第一个工作表）或 CSV 文件（UTF-8 或 GBK），第一行为表头（也可用“发票代码、发票号码、开票日期、不含税金额、校验码后六位”），最多 1000 张：',
+    'invoices.batchHeader': 'Excel 工作簿（.xlsx，读第一个工作表）或 CSV 文件（UTF-8 或 GBK），第一行为表头（其他列不读），最多 1000 张：',
     'invoices.batchFile': '发票清单（.xlsx 或 .csv）',
     'invoices.batchExample': '下载示例（.csv）',
     'invoices.batchCheck': '批量查验',

@@ -2,7 +2,7 @@
 // (formulas already neutralised by the platform) is both the table shown, one line per invoice in the file's order,
 // and the file downloaded: asking twice would count every invoice twice against its daily limit.
 import { ApiError, request, save } from './api.js';
-import { onLanguageChange, t } from './i18n.js';
+import { either, language, onLanguageChange, t } from './i18n.js';
 import { el, say, table } from './dom.js';
 import { invoiceFields, payable, resultText } from './portal-invoices.js';
 
@@ -10,9 +10,12 @@ const $ = id => document.getElementById(id);
 const answersName = 'invoice-verification.csv';
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+/** The batch's headings as the national form names them, which the platform reads as it reads the field names. */
+const formHeadings = ['发票代码', '发票号码', '开票日期', '不含税金额', '校验码后六位'];
+
 /** An example batch made in the page: a legacy invoice by its amount, one by its check code, a fully digital one. */
 const example = [
-  invoiceFields.join(','),
+  formHeadings.join(','),
   '4100191130,00001234,2024-05-15,1000.00,',
   '044001900111,00005678,2024-05-20,,123456',
   ',24412000000000001234,2024-06-01,500.00,',
@@ -86,7 +89,9 @@ export function setupInvoiceBatch() {
   let shown = null;
   let draw = () => {};
   onLanguageChange(() => draw());
-  $('batch-header').textContent = invoiceFields.join(',');
+  const header = () => { $('batch-header').textContent = (language() === 'en' ? invoiceFields : formHeadings).join(','); };
+  header();
+  onLanguageChange(header);
 
   $('batch-example').addEventListener('click', () =>
     save(new Blob(['\uFEFF' + example], { type: 'text/csv;charset=utf-8' }), 'invoice-check-example.csv'));
@@ -121,8 +126,11 @@ export function setupInvoiceBatch() {
       };
       download.hidden = false;
     } catch (error) {
-      const header = error instanceof ApiError ? error.errors.header : null;
-      draw = () => say(status, header ? t('invoices.batchHeaderProblem', { problem: header.join(' ') }) : error.message, 'error');
+      // A problem is given in Chinese, then English ([zh, en]); the page shows the one of its language.
+      const problems = error instanceof ApiError ? error.errors : {};
+      const inLanguage = messages => either(messages[0], messages[1] ?? messages[0]);
+      draw = () => say(status, problems.header ? t('invoices.batchHeaderProblem', { problem: inLanguage(problems.header) })
+        : Object.keys(problems).length > 0 ? Object.values(problems).map(inLanguage).join(' ') : error.message, 'error');
     } finally {
       button.disabled = false;
     }

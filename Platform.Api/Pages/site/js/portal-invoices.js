@@ -2,7 +2,7 @@
 // (consistent with the invoice's details and its voided/red-letter marks, inconsistent with the fields that differ,
 // not found, or the day's limit reached), and a malformed field's problem shown beside that field.
 import { ApiError, json } from './api.js';
-import { onLanguageChange, t } from './i18n.js';
+import { either, onLanguageChange, t } from './i18n.js';
 import { el, when } from './dom.js';
 
 /** The lookup's fields as the API names them, with their inputs' attributes; words: invoices.FIELD and invoices.FIELDHint. */
@@ -86,7 +86,7 @@ function showProblems(errors) {
   for (const field of invoiceFields) {
     const problem = $(`invoice-${field}-problem`);
     const messages = errors[field] ?? [];
-    problem.textContent = messages.join(' ');
+    problem.textContent = messages.length > 0 ? either(messages[0], messages[1] ?? messages[0]) : '';
     problem.hidden = messages.length === 0;
     $(`invoice-${field}`).setAttribute('aria-invalid', messages.length > 0 ? 'true' : 'false');
   }
