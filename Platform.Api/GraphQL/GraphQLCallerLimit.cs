@@ -25,8 +25,16 @@ public sealed class GraphQLCallerLimit : IDisposable
     public GraphQLCallerLimit(GraphQLLimits limits)
     {
         this.limits = limits;
-        perMinute = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetFixedWindowLimiter(caller,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerCallerPerMinute, Window = TimeSpan.FromMinutes(1) }));
+        // A bucket of a minute's requests, refilled one at a time over the minute: a page's burst passes, a steady stream is
+        // held to the rate, and Retry-After says when the next one is due (a fixed window always said the whole window;
+        // attacker review).
+        perMinute = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetTokenBucketLimiter(caller,
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.RequestsPerCallerPerMinute, TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromMinutes(1) / limits.RequestsPerCallerPerMinute,
+                AutoReplenishment = false, // the partitioned limiter refills every partition on its one 100 ms timer
+            }));
         atOnce = PartitionedRateLimiter.Create<string, string>(caller => RateLimitPartition.GetConcurrencyLimiter(caller,
             _ => new ConcurrencyLimiterOptions
             {

@@ -35,8 +35,38 @@ public static class RequestBodyLimit
 /// A request the server refused while it was read (a body over its bound, a malformed chunk): the server's own status,
 /// 413 or 400, with its reason, instead of a 500.
 /// </summary>
-internal sealed class RequestRefused(IProblemDetailsService problemDetails) : IExceptionHandler
+internal sealed partial class RequestRefused(IProblemDetailsService problemDetails) : IExceptionHandler
 {
+    /// <summary>
+    /// A binding failure said without the platform's type names (<c>Nullable&lt;DateTimeOffset&gt; from</c>, a body record's
+    /// name), which tell a caller nothing it can use; the value sent is quoted to 100 characters.
+    /// </summary>
+    internal static string Described(string message)
+    {
+        if (BindFailed().Match(message) is { Success: true } bind)
+        {
+            var value = bind.Groups["value"].Value;
+            return $"The parameter '{bind.Groups["name"].Value}' cannot be read from \"{(value.Length <= 100 ? value : value[..100] + "…")}\"; " +
+                   "its form is in the API documentation (/swagger).";
+        }
+        if (BodyFailed().IsMatch(message))
+        {
+            return "The request body is not the JSON this endpoint reads; its form is in the API documentation (/swagger).";
+        }
+        return Missing().Match(message) is { Success: true } missing
+            ? $"The parameter '{missing.Groups["name"].Value}' is required ({missing.Groups["where"].Value})."
+            : message;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?:.*\s)?(?<name>\w+)" from "(?<value>.*)"\.$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BindFailed();
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Failed to read parameter ".*" from the request body as JSON\.$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex BodyFailed();
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^Required parameter "(?:.*\s)?(?<name>\w+)" was not provided from (?<where>.*)\.$""", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex Missing();
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is not BadHttpRequestException refused || http.Response.HasStarted)
@@ -52,7 +82,7 @@ internal sealed class RequestRefused(IProblemDetailsService problemDetails) : IE
             {
                 Status = refused.StatusCode,
                 Title = refused.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Request not readable",
-                Detail = refused.Message,
+                Detail = Described(refused.Message),
             },
         });
     }

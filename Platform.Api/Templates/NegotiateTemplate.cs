@@ -1,3 +1,4 @@
+using Platform.Api.Hosting;
 using Platform.Api.Access;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -66,7 +67,7 @@ public static class NegotiateTemplate
 {
     public static void MapNegotiateTemplate(this IEndpointRouteBuilder app)
     {
-        var templates = app.MapGroup("/api/templates").WithTags("Template negotiation");
+        var templates = app.MapGroup("/api/templates").WithTags("Template negotiation").RequireBodyFields();
 
         templates.MapPost("", async (DraftTemplateRequest request, [AsParameters] NegotiationContext step) =>
             {

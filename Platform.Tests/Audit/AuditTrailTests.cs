@@ -186,6 +186,11 @@ public sealed class AuditTrailTests(PlatformFactory platform) : IClassFixture<Pl
         var problem = await garbled.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("from", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Contains("yesterday", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Nullable", problem.GetProperty("detail").GetString(), StringComparison.Ordinal); // no type names
+        using var notJson = await admin.PostAsync("/api/agencies", new StringContent("{\"id\":", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        Assert.StartsWith("The request body is not the JSON this endpoint reads",
+            (await notJson.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         Assert.Equal(HttpStatusCode.Forbidden, (await analyst.GetAsync("/api/audit")).StatusCode);

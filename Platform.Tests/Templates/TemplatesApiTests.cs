@@ -237,6 +237,15 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
             new DraftTemplateRequest("land-v3", "no-such-agency", "land", "土地", "Land", TableSchema("land-transfers"), null));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("no-such-agency", (await Body(unknown)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // Fields left out are named, not a 500 from deep inside (attacker review); a nullable one (comment) may be left out.
+        using var empty = await analyst.PostAsJsonAsync("/api/templates", new { });
+        using var noReason = await analyst.PostAsJsonAsync("/api/templates/land-transfers/versions/1/revise", new { comment = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(["agency", "id", "kind", "tableSchema", "title", "titleEn"],
+            (await Body(empty)).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Equal(["tableSchema"], (await Body(noReason)).GetProperty("errors").EnumerateObject().Select(e => e.Name));
     }
 
     [Fact]
