@@ -34,7 +34,16 @@ public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, st
 /// </summary>
 public static class VerifyInvoiceBatch
 {
-    public static void MapVerifyInvoiceBatch(this IEndpointRouteBuilder app) =>
+    public static void MapVerifyInvoiceBatch(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/invoices/verify-batch/answers", RenderAsync)
+            .RequireAccess(Operation.VerifyInvoices)
+            .WithTags("Invoices")
+            .WithSummary("A batch's JSON answer, as verify-batch returned it, as a workbook of text cells (format=xlsx, the default) or CSV " +
+                         "(format=csv), without looking anything up again: show the JSON, download the workbook, count each invoice once")
+            .Accepts<List<InvoiceBatchLine>>("application/json")
+            .Produces(StatusCodes.Status200OK, contentType: Spreadsheets.MediaType)
+            .ProducesValidationProblem();
         app.MapPost("/api/invoices/verify-batch", VerifyAsync)
             .RequireAccess(Operation.VerifyInvoices)
             .WithTags("Invoices")
@@ -46,6 +55,7 @@ public static class VerifyInvoiceBatch
             .Produces<List<InvoiceBatchLine>>(StatusCodes.Status200OK, "application/json", "text/csv", Spreadsheets.MediaType)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+    }
 
     private static async Task<IResult> VerifyAsync(HttpContext http, string? format, InvoiceVerifier verifier, InvoiceOptions options,
         CancellationToken ct)
@@ -136,13 +146,60 @@ public static class VerifyInvoiceBatch
             lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row,
                 Spent: answer.Spent, Remaining: answer.Remaining, SameAs: sameAs));
         }
-        return answerAs switch
-        {
-            "csv" => Results.File(CsvText.Utf8WithBom(string.Concat(CsvLines(lines).Select(CsvText.Line))), "text/csv; charset=utf-8", "invoice-verification.csv"),
-            "xlsx" => Spreadsheets.Xlsx("查验结果 answers", [.. CsvLines(lines).Select(l => (IReadOnlyList<string?>)[.. l])], "invoice-verification.xlsx"),
-            _ => Results.Ok(lines),
-        };
+        return Answer(lines, answerAs);
     }
+
+    /// <summary>A batch's answer in the form asked: JSON, CSV for Excel, or a workbook of text cells.</summary>
+    private static IResult Answer(IReadOnlyList<InvoiceBatchLine> lines, string format) => format switch
+    {
+        "csv" => Results.File(CsvText.Utf8WithBom(string.Concat(CsvLines(lines).Select(CsvText.Line))), "text/csv; charset=utf-8", "invoice-verification.csv"),
+        "xlsx" => Spreadsheets.Xlsx("查验结果 answers", [.. CsvLines(lines).Select(l => (IReadOnlyList<string?>)[.. l])], "invoice-verification.xlsx"),
+        _ => Results.Ok(lines),
+    };
+
+    /// <summary>
+    /// <c>POST /api/invoices/verify-batch/answers?format=xlsx</c>: a batch's answer, as the batch returned it in JSON, put
+    /// in another form (a workbook of text cells, or CSV) without looking anything up again, so the portal shows the JSON
+    /// and downloads the workbook of the same lookups: asking the batch twice would count every invoice twice. Nothing is
+    /// read from the platform's data, so nothing is audited; the workbook says only what was sent to it.
+    /// </summary>
+    private static async Task<IResult> RenderAsync(HttpContext http, string? format, InvoiceOptions options, CancellationToken ct)
+    {
+        var answerAs = format?.ToLowerInvariant() is "csv" ? "csv" : format?.ToLowerInvariant() is null or "" or "xlsx" ? "xlsx" : null;
+        if (answerAs is null)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["format"] = Say($"format 只能是 xlsx 或 csv，收到“{Shown(format!)}”。", $"Ask for format=xlsx or csv, not '{Shown(format!)}'."),
+            });
+        }
+        // A JSON answer is several times its batch (each line's invoice details): room for the largest batch's.
+        var maxBytes = 8 * options.MaxBatchBytes;
+        if (!RequestBodyLimit.Admits(http, maxBytes))
+        {
+            return RequestBodyLimit.TooLarge(maxBytes, "a batch's answer");
+        }
+        List<InvoiceBatchLine>? lines;
+        try
+        {
+            lines = await JsonSerializer.DeserializeAsync<List<InvoiceBatchLine>>(http.Request.Body, AnswerJson, ct);
+        }
+        catch (JsonException)
+        {
+            lines = null;
+        }
+        if (lines is null || lines.Count > options.MaxBatchInvoices || lines.Any(l => l is null || l.Result is null))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["body"] = Say($"请发送批量查验返回的 JSON 答复（最多 {options.MaxBatchInvoices} 行）。",
+                    $"Send the JSON answer a batch returned (at most {options.MaxBatchInvoices} lines)."),
+            });
+        }
+        return Answer(lines, answerAs);
+    }
+
+    private static readonly JsonSerializerOptions AnswerJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>
     /// The answer's columns for Excel: each heading is the Chinese label a clerk reads, then the JSON answer's name

@@ -65,6 +65,17 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Equal(["序号 line", "发票代码 code", "发票号码 number", "查验结果 result", "结论 verdict"], cells[0].Take(5));
         Assert.Equal(["1", "041001911300", "00007205", "consistent", "一致 / consistent"], cells[1].Take(5)); // leading zeros kept: text cells
         Assert.Single(await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(row[0], row[1]), 1)); // the refused request counted nothing
+
+        // A JSON answer put in a workbook afterwards (the portal's download): the same lines, nothing looked up again.
+        using var json = await agency.PostAsJsonAsync("/api/invoices/verify-batch", batch);
+        var answer = await json.Content.ReadAsStringAsync();
+        using var rendered = await agency.PostAsync("/api/invoices/verify-batch/answers?format=xlsx", new StringContent(answer, Encoding.UTF8, "application/json"));
+        using var garbage = await agency.PostAsync("/api/invoices/verify-batch/answers", new StringContent("{\"x\":1}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, rendered.StatusCode);
+        var again = await Files.XlsxCellsAsync(await rendered.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["1", "041001911300", "00007205", "consistent", "一致 / consistent"], again[1].Take(5));
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Equal(2, (await IssuedInvoices.AuditedAsync(platform, IngestRecords.InvoiceKey(row[0], row[1]), 2)).Count);
     }
 
     /// <summary>A clerk's reimbursement sheet saved by Chinese Excel as plain CSV: GB18030, Chinese headings, columns of its own (clerk review).</summary>

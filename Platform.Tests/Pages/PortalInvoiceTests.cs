@@ -137,11 +137,15 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         var answers = await page.RunAndWaitForDownloadAsync(() => page.Locator("#batch-download").ClickAsync());
         var saved = Path.Combine(folder, answers.SuggestedFilename);
         await answers.SaveAsAsync(saved);
-        var bytes = await File.ReadAllBytesAsync(saved);
-        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
-        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("序号 line,发票代码 code,发票号码 number,查验结果 result,结论 verdict,", lines[0], StringComparison.Ordinal);
-        Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], lines[1..].Select(l => l.Split(',')[3]));
+        // The download is the shown answer as a workbook of text cells (Excel keeps the codes' leading zeros), the lookups
+        // counted once: the batch was asked once.
+        Assert.EndsWith(".xlsx", answers.SuggestedFilename, StringComparison.Ordinal);
+        var cells = await Files.XlsxCellsAsync(await File.ReadAllBytesAsync(saved));
+        Assert.Equal(["序号 line", "发票代码 code", "发票号码 number", "查验结果 result", "结论 verdict"], cells[0].Take(5));
+        Assert.Equal(["consistent", "inconsistent", "not-found", "malformed", "consistent"], cells[1..].Select(c => c[3]));
+        Assert.Equal(good[1], cells[1][2]);
+        var counted = await IssuedInvoices.AuditedAsync(platform, Platform.Ingest.Records.IngestRecords.InvoiceKey(good[0], good[1]), 2);
+        Assert.Equal(2, counted.Count); // lines 1 and 2 of the batch, not again for the download
         Assert.Empty(tab.Offsite);
     }
 

@@ -1,13 +1,13 @@
-// The batch invoice check: a workbook (.xlsx) or CSV file of lookups sent once to POST /api/invoices/verify-batch?format=csv. The API's CSV
-// (formulas already neutralised by the platform) is both the table shown, one line per invoice in the file's order,
-// and the file downloaded: asking twice would count every invoice twice against its daily limit.
+// The batch invoice check: a workbook (.xlsx) or CSV file of lookups sent once to POST /api/invoices/verify-batch. Its JSON
+// answer is the table shown, one line per invoice in the file's order; the download is that same answer as a workbook of
+// text cells (POST /api/invoices/verify-batch/answers), since asking the batch twice would count every invoice twice.
 import { ApiError, request, save } from './api.js';
 import { either, language, onLanguageChange, t } from './i18n.js';
 import { el, say, table } from './dom.js';
 import { invoiceFields, payable, resultText } from './portal-invoices.js';
 
 const $ = id => document.getElementById(id);
-const answersName = 'invoice-verification.csv';
+const answersName = 'invoice-verification.xlsx';
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The batch's headings as the national form names them, which the platform reads as it reads the field names. */
@@ -21,35 +21,6 @@ const example = [
   ',24412000000000001234,2024-06-01,500.00,',
 ].join('\r\n') + '\r\n';
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF) into rows of cells; a byte-order mark is dropped. */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [], cell = '', quoted = false;
-  const source = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (quoted) {
-      if (c === '"' && source[i + 1] === '"') { cell += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && source[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
-/** The API's CSV answer as objects keyed by the name each heading ends with (序号 line → line, 查验结果 result → result, ...). */
-function answersOf(text) {
-  const [header, ...rows] = parseCsv(text);
-  const names = header.map(heading => heading.slice(heading.lastIndexOf(' ') + 1));
-  return rows.map(cells => Object.fromEntries(names.map((name, i) => [name, cells[i] ?? ''])));
-}
-
 /** What a line's answer says beyond its result: the invoice's date, seller, amount and marks, or its problems by field (the API's words). */
 function detail(line, lines) {
   const first = line.sameAs ? lines.find(l => l.line === line.sameAs) : null;
@@ -57,20 +28,24 @@ function detail(line, lines) {
   return same ? [same, ' ', answerDetail(line)] : answerDetail(line);
 }
 
+/** A malformed line's problems, each field's in the page's language ([zh, en] as the API gives them). */
+function problemsText(problems) {
+  return Object.entries(problems ?? {}).map(([field, messages]) => `${field}: ${either(messages[0], messages[1] ?? messages[0])}`).join(' ');
+}
+
 function answerDetail(line) {
-  if (line.result === 'malformed') return el('span', { class: 'line-problems', dataset: { kind: 'error' } }, line.problems);
-  if (line.result !== 'consistent') return '';
-  return [line.issueDate, [line.sellerId, line.sellerName].filter(Boolean).join(' '), line.amountExcludingTax && `${t('invoices.amountExcludingTax')} ${line.amountExcludingTax}`,
-    line.voided === 'true' ? t('invoices.voided') : null, line.redLetter === 'true' ? t('invoices.redLetter') : null]
+  if (line.result === 'malformed') return el('span', { class: 'line-problems', dataset: { kind: 'error' } }, problemsText(line.problems));
+  const invoice = line.invoice;
+  if (line.result !== 'consistent' || !invoice) return '';
+  return [invoice.issueDate, [invoice.sellerId, invoice.sellerName].filter(Boolean).join(' '), [invoice.buyerId, invoice.buyerName].filter(Boolean).join(' '),
+    invoice.amountExcludingTax != null && `${t('invoices.amountExcludingTax')} ${invoice.amountExcludingTax}`,
+    invoice.voided ? t('invoices.voided') : null, invoice.redLetter ? t('invoices.redLetter') : null]
     .filter(Boolean).join(' · ');
 }
 
-/** A line of the CSV answer as a single lookup's answer (its cells are text). */
+/** A line of the batch's answer as a single lookup's answer. */
 function answerOf(line) {
-  return {
-    result: line.result, mismatched: line.mismatched ? line.mismatched.split(' ') : [], resetsAt: line.resetsAt, spent: line.spent,
-    voided: line.voided === 'true', redLetter: line.redLetter === 'true',
-  };
+  return { ...line, voided: line.invoice?.voided, redLetter: line.invoice?.redLetter };
 }
 
 function answersTable(lines) {
@@ -95,7 +70,17 @@ export function setupInvoiceBatch() {
 
   $('batch-example').addEventListener('click', () =>
     save(new Blob(['\uFEFF' + example], { type: 'text/csv;charset=utf-8' }), 'invoice-check-example.csv'));
-  download.addEventListener('click', () => { if (shown) save(shown, answersName); });
+  download.addEventListener('click', async () => {
+    if (!shown) return;
+    try {
+      const workbook = await request('/api/invoices/verify-batch/answers?format=xlsx', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(shown),
+      });
+      save(await workbook.blob(), answersName);
+    } catch (error) {
+      say(status, error.message, 'error');
+    }
+  });
 
   $('batch-form').addEventListener('submit', async event => {
     event.preventDefault();
@@ -113,13 +98,13 @@ export function setupInvoiceBatch() {
     draw = () => say(status, t('invoices.batchChecking', { name: file.name }));
     draw();
     try {
-      const response = await request('/api/invoices/verify-batch?format=csv', {
+      const response = await request('/api/invoices/verify-batch', {
         method: 'POST',
-        headers: { 'Content-Type': /\.xlsx$/i.test(file.name) ? xlsxType : 'text/csv', Accept: 'text/csv' },
+        headers: { 'Content-Type': /\.xlsx$/i.test(file.name) ? xlsxType : 'text/csv', Accept: 'application/json' },
         body: file,
       });
-      shown = await response.blob();
-      const lines = answersOf(await shown.text());
+      const lines = await response.json();
+      shown = lines;
       draw = () => {
         say(status, t('invoices.batchDone', { count: lines.length }), 'ok');
         answers.replaceChildren(answersTable(lines));
