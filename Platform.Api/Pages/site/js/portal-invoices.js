@@ -9,7 +9,9 @@ import { el, when } from './dom.js';
 const inputs = {
   code: { inputmode: 'numeric' },
   number: { inputmode: 'numeric', required: true },
-  issueDate: { type: 'date', required: true },
+  // Text, not a date picker: a clerk pastes the date as the invoice or a sheet gives it (2024年5月15日, 2024/5/15), which a
+  // date input drops; the platform reads each of these forms (clerk review).
+  issueDate: { required: true, placeholder: '2024-05-15' },
   amountExcludingTax: { inputmode: 'decimal' },
   checkCodeLast6: { inputmode: 'numeric', maxlength: 6 },
 };
