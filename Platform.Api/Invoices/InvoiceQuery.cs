@@ -179,7 +179,7 @@ public sealed partial record InvoiceQuery(string? Code, string Number, DateOnly 
     }
 
     /// <summary>A problem in the clerks' language first, then in English, as the platform's other messages are.</summary>
-    private static string[] Say(string zh, string en) => [zh, en];
+    internal static string[] Say(string zh, string en) => [zh, en];
 
     /// <summary>The text, trimmed and with full-width characters as their plain forms (NFKC); null when empty.</summary>
     private static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Normalize(NormalizationForm.FormKC).Trim();

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using Platform.Ingest.Processing;
 using Sylvan.Data.Csv;
+using static Platform.Api.Invoices.InvoiceQuery;
 
 namespace Platform.Api.Invoices;
 
@@ -371,9 +372,6 @@ public static class VerifyInvoiceBatch
     /// <summary>What a form may add around its sheet (boundaries, part headers, a few small fields).</summary>
     private const int FormOverheadBytes = 64 * 1024;
 
-    /// <summary>A problem in Chinese, then in English, as the lookups' own problems are given (<see cref="InvoiceQuery"/>).</summary>
-    private static string[] Say(string zh, string en) => [zh, en];
-
     /// <summary>A heading or cell quoted back in a problem, cut to what identifies it.</summary>
     private static string Shown(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
@@ -450,7 +448,7 @@ public static class VerifyInvoiceBatch
                 return ([], RowReaders.Csv); // read as an empty batch, which says what to send
             }
             fileName = HeaderUtilities.RemoveQuotes(file.FileNameStar.HasValue ? file.FileNameStar : file.FileName).Value ?? "";
-            declared = section.ContentType ?? (fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? RowReaders.Csv : null);
+            declared = section.ContentType;
             body = MultipartForms.BodyOf(section);
         }
         using var buffer = new MemoryStream();

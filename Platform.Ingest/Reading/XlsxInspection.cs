@@ -91,7 +91,7 @@ internal sealed class XlsxInspection
         });
         string? root = null;
         long cellChars = 0;
-        int row = 0, column = -1, widest = 0, cells = 0;
+        int row = 0, column = -1, cells = 0;
         while (xml.Read())
         {
             if (xml.NodeType == XmlNodeType.Element)
@@ -115,9 +115,9 @@ internal sealed class XlsxInspection
                 }
                 if (name == "row")
                 {
-                    CheckWidth(row, widest);
+                    CheckWidth(row, cells);
                     row = xml.GetAttribute("r") is { } r ? RowNumber(r) : row + 1;
-                    (column, widest, cells) = (-1, 0, 0);
+                    (column, cells) = (-1, 0);
                     if (row > ExcelRows)
                     {
                         throw BeyondExcel(row.ToString(CultureInfo.InvariantCulture));
@@ -130,14 +130,9 @@ internal sealed class XlsxInspection
                 else if (name == "c")
                 {
                     column = xml.GetAttribute("r") is { } r ? ColumnIndex(r) : column + 1;
-                    if (!xml.IsEmptyElement)
-                    {
-                        widest = Math.Max(widest, column + 1);
-                    }
                     // Empty cells count too: the reader keeps each one, and sizes every row by the furthest column any
                     // cell names (thirty million empty cells in one row of a 118 KB file took 1.6 GB; attacker review).
                     cells = Math.Max(cells + 1, column + 1);
-                    widest = Math.Max(widest, cells);
                 }
             }
             else if (xml.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace)
@@ -153,7 +148,7 @@ internal sealed class XlsxInspection
                 }
             }
         }
-        CheckWidth(row, widest);
+        CheckWidth(row, cells);
     }
 
     private void CheckWidth(int row, int columns)
