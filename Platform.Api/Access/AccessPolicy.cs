@@ -164,11 +164,14 @@ public static class AccessPolicy
 
     /// <summary>
     /// Whether the caller's jurisdiction covers a whole submission's cell values (its raw file, its error report). Files
-    /// come from the city's agencies and hold taxpayers of every county, so a person bound to a county (a six-digit
-    /// prefix) reads taxpayers one at a time, each checked against it; a person of the city or wider (a prefix of at
-    /// most four digits) and the bureau's clients, which carry no jurisdiction, read files whole.
+    /// come from the city's agencies and hold taxpayers of every county, so a person bound to a county reads taxpayers
+    /// one at a time, each checked against it; a person whose jurisdiction covers the platform's whole city
+    /// (<paramref name="city"/>, <see cref="Hosting.PlatformOptions.Division"/>: the city itself or its province) and the
+    /// bureau's clients, which carry no jurisdiction, read files whole. Decided against the city, not by the prefix's
+    /// length: a person given another city's prefix reaches none of this city's files.
     /// </summary>
-    public static bool ReachesWholeSubmissions(ClaimsPrincipal user) => JurisdictionOf(user) is not { } prefix || prefix.Length <= 4;
+    public static bool ReachesWholeSubmissions(ClaimsPrincipal user, string city) =>
+        JurisdictionOf(user) is not { } prefix || city.StartsWith(prefix, StringComparison.Ordinal);
 
     /// <summary>
     /// Whether the caller may do <paramref name="operation"/> on a taxpayer-level thing of <paramref name="division"/>

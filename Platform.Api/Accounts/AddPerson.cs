@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Marten;
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Api.Hosting;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
 using Platform.Templates.Checks;
@@ -31,7 +33,8 @@ public sealed partial record AddPerson(
         ? $"Give a password of {MinPasswordChars} to {MaxPasswordChars} characters, or none to have one generated."
         : null;
 
-    public async Task<Dictionary<string, string[]>> ValidateAsync(IQuerySession session, CancellationToken ct)
+    /// <summary>What to fix, by field (none when the person may be added); <paramref name="city"/> is the platform's (<see cref="Hosting.PlatformOptions.Division"/>).</summary>
+    public async Task<Dictionary<string, string[]>> ValidateAsync(IQuerySession session, string city, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!UsernamePattern().IsMatch(People.Normalize(Username ?? "")))
@@ -65,7 +68,7 @@ public sealed partial record AddPerson(
             }
             if (Role != Roles.Admin || Office is not null || Jurisdiction is not null)
             {
-                CheckOffice(errors);
+                CheckOffice(errors, city);
             }
         }
         if (CheckPassword(Password) is { } problem)
@@ -75,7 +78,7 @@ public sealed partial record AddPerson(
         return errors;
     }
 
-    private void CheckOffice(Dictionary<string, string[]> errors)
+    private void CheckOffice(Dictionary<string, string[]> errors, string city)
     {
         if (string.IsNullOrWhiteSpace(Office) || Office.Length > MaxOfficeChars)
         {
@@ -85,6 +88,12 @@ public sealed partial record AddPerson(
         {
             errors[nameof(Jurisdiction)] = [$"'{Jurisdiction}' is not a known GB/T 2260 prefix: give the office's province (51), prefecture " +
                                             "(5113) or county (511302), without trailing zeros."];
+        }
+        else if (!Jurisdiction!.StartsWith(city, StringComparison.Ordinal) && !city.StartsWith(Jurisdiction, StringComparison.Ordinal))
+        {
+            errors[nameof(Jurisdiction)] = [$"'{Jurisdiction}' ({Divisions.Name(Jurisdiction.PadRight(6, '0'))}) is outside the city this platform " +
+                                            $"serves, {city} ({Divisions.Name(city.PadRight(6, '0'))}): give the city, one of its counties " +
+                                            $"({string.Join(", ", Divisions.Under(city).Where(c => c != city.PadRight(6, '0')).Take(3))}, ...), or its province."];
         }
     }
 }
@@ -105,7 +114,7 @@ public static class AddPersonEndpoint
     private static async Task<IResult> Handle(AddPerson command, IDocumentSession session, AuditTrail audit, TimeProvider time, HttpContext http,
         CancellationToken ct)
     {
-        var errors = await command.ValidateAsync(session, ct);
+        var errors = await command.ValidateAsync(session, http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.Division, ct);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

@@ -53,26 +53,27 @@ public sealed class GraphQLCallerLimit : IDisposable
     public async ValueTask<(RateLimitLease? Lease, Refused? Refused)> AcquireAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var caller = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
-        using (var minute = perMinute.AttemptAcquire(caller))
-        {
-            if (!minute.IsAcquired)
-            {
-                var wait = minute.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-                return (null, new Refused(
-                    $"At most {limits.RequestsPerCallerPerMinute} GraphQL requests a minute per caller (GraphQL:RequestsPerCallerPerMinute); " +
-                    $"retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds, or ask for more in one request.", seconds));
-            }
-        }
+        // The turn first, then the minute's permit: a request refused because the caller's queue is full has not executed,
+        // so it spends none of the caller's requests a minute (attacker review of session 13).
         var lease = await atOnce.AcquireAsync(caller, 1, ct);
-        if (lease.IsAcquired)
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            return (null, new Refused(
+                $"At most {limits.RequestsPerCallerAtOnce} GraphQL requests of one caller execute at once and {limits.QueuedRequestsPerCaller} wait " +
+                "(GraphQL:RequestsPerCallerAtOnce, GraphQL:QueuedRequestsPerCaller); send the next when one has been answered.", 1));
+        }
+        using var minute = perMinute.AttemptAcquire(caller);
+        if (minute.IsAcquired)
         {
             return (lease, null);
         }
         lease.Dispose();
+        var wait = minute.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         return (null, new Refused(
-            $"At most {limits.RequestsPerCallerAtOnce} GraphQL requests of one caller execute at once and {limits.QueuedRequestsPerCaller} wait " +
-            "(GraphQL:RequestsPerCallerAtOnce, GraphQL:QueuedRequestsPerCaller); send the next when one has been answered.", 1));
+            $"At most {limits.RequestsPerCallerPerMinute} GraphQL requests a minute per caller (GraphQL:RequestsPerCallerPerMinute); " +
+            $"retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds, or ask for more in one request.", seconds));
     }
 
     public void Dispose()

@@ -14,6 +14,11 @@ public static class PlatformHosting
     {
         builder.Services.AddOptions<PlatformOptions>().BindConfiguration(PlatformOptions.Section);
         var platform = PlatformOptions.From(builder.Configuration);
+        if (!Platform.Templates.Checks.Divisions.IsKnownPrefix(platform.Division))
+        {
+            throw new InvalidOperationException($"Platform:Division '{platform.Division}' is not a known GB/T 2260 prefix: give the city the " +
+                                                "platform serves, such as 5113 (a prefecture), without trailing zeros.");
+        }
         // Created 0700 here, so the keys it writes are never readable by others whatever mode it gives them.
         OwnerOnly.CreateDirectory(platform.DataPath("keys"));
         var dataProtectionKeys = OwnerOnly.CreateDirectory(platform.DataPath("keys", "data-protection"));

@@ -21,6 +21,13 @@ public sealed class PlatformOptions
 
     public int DemoCityMonths { get; set; } = 12;
 
+    /// <summary>
+    /// The GB/T 2260 prefix of the city the platform serves (<c>5113</c>, Nanchong, the source text's pilot city and the
+    /// demo's). A person's jurisdiction must lie within it or cover it, and only a person whose jurisdiction covers it
+    /// reads a whole submission (its file and error report hold taxpayers of every county).
+    /// </summary>
+    public string Division { get; set; } = "5113";
+
     /// <summary>Accept plain HTTP for the token endpoint; only for loopback and tests, TLS terminates in front of the app otherwise.</summary>
     public bool AllowHttp { get; set; }
 

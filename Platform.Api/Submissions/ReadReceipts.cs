@@ -51,7 +51,8 @@ public static class ReadReceipts
         {
             return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [purposeProblem] }));
         }
-        if (AccessPolicy.ReachOf(user, operation) != Reach.OwnAgency && !AccessPolicy.ReachesWholeSubmissions(user))
+        var city = services.GetRequiredService<IOptions<PlatformOptions>>().Value.Division;
+        if (AccessPolicy.ReachOf(user, operation) != Reach.OwnAgency && !AccessPolicy.ReachesWholeSubmissions(user, city))
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "A whole file is beyond your jurisdiction",
                 detail: $"A submission's file and error report hold taxpayers of every county; your jurisdiction is {AccessPolicy.JurisdictionOf(user)}. " +

@@ -233,8 +233,13 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
         var signIn = new WebFrontSignIn(platform);
         await signIn.PersonAsync(new NewPerson("shunqing.files", Roles.Analyst, Office: "shunqing-office", Jurisdiction: "511302"));
         await signIn.PersonAsync(new NewPerson("city.files", Roles.Analyst, Office: "nanchong-bureau", Jurisdiction: "5113"));
+        await signIn.PersonAsync(new NewPerson("province.files", Roles.Analyst, Office: "sichuan-bureau", Jurisdiction: "51"));
+        // Another city's prefix is as short as this city's, and reaches none of its files (the platform serves 5113).
+        await signIn.PersonAsync(new NewPerson("chengdu.files", Roles.Analyst, Office: "chengdu-bureau", Jurisdiction: "5101"));
         var county = await signIn.ClientAsync("shunqing.files");
         var city = await signIn.ClientAsync("city.files");
+        var province = await signIn.ClientAsync("province.files");
+        var otherCity = await signIn.ClientAsync("chengdu.files");
         var audit = platform.Services.GetRequiredService<AuditTrail>();
         var auditedBefore = (await audit.QueryAsync(null, submission, null, null, 100, default)).Count;
 
@@ -244,11 +249,15 @@ public sealed class AccessPolicyTests(PlatformFactory platform) : IClassFixture<
             using var refused = await county.GetAsync(url);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("/api/taxpayers/{subject}/records", JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+            using var elsewhere = await otherCity.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
             using var read = await city.GetAsync(url);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            using var wider = await province.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, wider.StatusCode);
         }
-        // The city analyst's three reads are audited, the county analyst's refusals are not.
-        Assert.Equal(auditedBefore + 3, (await audit.QueryAsync(null, submission, null, null, 100, default)).Count);
+        // The city's and the province's analysts' reads are audited, the refusals are not.
+        Assert.Equal(auditedBefore + 6, (await audit.QueryAsync(null, submission, null, null, 100, default)).Count);
     }
 
     /// <summary>One registration each in Shunqing, Gaoping and Zhengzhou, and a key that names no division.</summary>

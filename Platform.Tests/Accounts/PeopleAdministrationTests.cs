@@ -70,6 +70,8 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
     [InlineData("{\"username\":\"p2\",\"role\":\"agency\",\"agency\":\"tobacco\"}", "Agency", "There is no agency 'tobacco'")]
     [InlineData("{\"username\":\"p3\",\"role\":\"officer\",\"office\":\"x\",\"jurisdiction\":\"5199\"}", "Jurisdiction", "'5199' is not a known GB/T 2260 prefix")]
     [InlineData("{\"username\":\"p4\",\"role\":\"analyst\",\"office\":\"x\",\"jurisdiction\":\"511300\"}", "Jurisdiction", "without trailing zeros")]
+    [InlineData("{\"username\":\"p8\",\"role\":\"analyst\",\"office\":\"x\",\"jurisdiction\":\"5101\"}", "Jurisdiction", "is outside the city this platform serves, 5113")]
+    [InlineData("{\"username\":\"p9\",\"role\":\"officer\",\"office\":\"x\",\"jurisdiction\":\"510104\"}", "Jurisdiction", "one of its counties (511302")]
     [InlineData("{\"username\":\"p5\",\"role\":\"leader\",\"jurisdiction\":\"5113\"}", "Office", "Give the tax office")]
     [InlineData("{\"username\":\"p6\",\"role\":\"admin\",\"agency\":\"finance\"}", "Agency", "acts for no agency")]
     [InlineData("{\"username\":\"p7\",\"role\":\"admin\",\"password\":\"short\"}", "Password", "12 to 128 characters")]
