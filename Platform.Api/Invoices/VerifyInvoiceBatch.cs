@@ -263,20 +263,75 @@ public static class VerifyInvoiceBatch
 
     private static string? Money(decimal? amount) => amount?.ToString("0.00", CultureInfo.InvariantCulture);
 
+    /// <summary>A sheet's header may stand below this many title or note rows (a list's title, who made it, when), which are not read.</summary>
+    public const int MaxTitleRows = 10;
+
     /// <summary>
-    /// The lookups of a sheet (CSV or the first sheet of a workbook), or what to fix: a header naming the lookup fields,
-    /// each once, by their names or the Chinese headings of the national platform's form (<see cref="InvoiceInput.FieldOf"/>),
-    /// then a row per invoice (rows with every cell blank, such as the trailing rows Excel writes, are left out). Other
-    /// columns, such as a reimbursement list's own, are not read.
+    /// The lookups of a sheet (CSV or the first sheet of a workbook; <paramref name="sheet"/>: its rows numbered as Excel
+    /// numbers them, from 1), or what to fix: a header naming the lookup fields, each once, by their names or the Chinese
+    /// headings of the national platform's form (<see cref="InvoiceInput.FieldOf"/>), then a row per invoice (rows with
+    /// every cell blank, such as the trailing rows Excel writes, are left out). The header is the first row naming at
+    /// least the number and the issue date, within the first <see cref="MaxTitleRows"/> + 1 rows: a reimbursement list's
+    /// title rows above it are passed over, as a clerk would expect of a sheet made for printing (clerk review,
+    /// 2026-12-02, where they were refused). Other columns, such as a reimbursement list's own, are not read.
     /// </summary>
-    private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) Inputs(IReadOnlyList<string> header,
-        IEnumerable<(int Row, IReadOnlyList<string> Cells)> rows)
+    private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) Inputs(IEnumerable<(int Row, IReadOnlyList<string> Cells)> sheet)
+    {
+        using var rows = sheet.GetEnumerator();
+        Dictionary<string, int>? columns = null;
+        List<string>? firstUnread = null;
+        var seen = 0;
+        while (columns is null && seen <= MaxTitleRows && rows.MoveNext())
+        {
+            seen++;
+            var (found, unread, problem) = Header(rows.Current.Cells);
+            if (problem is not null)
+            {
+                return ([], problem);
+            }
+            firstUnread ??= unread;
+            columns = found;
+        }
+        if (seen == 0)
+        {
+            return ([], Empty);
+        }
+        if (columns is null)
+        {
+            var unread = firstUnread ?? [];
+            var notRead = string.Join(", ", unread.Take(10).Select(h => $"'{Shown(h)}'"));
+            return ([], ("header", Say(
+                $"前 {MaxTitleRows + 1} 行中应有表头，至少要有“发票号码”和“开票日期”两列（可用列名：{string.Join("、", InvoiceInput.Labels.Values)}）" +
+                (unread.Count > 0 ? $"；第一行未读取的列：{notRead}" : "") + "。",
+                $"A header naming at least number and issueDate must be among the first {MaxTitleRows + 1} rows; its columns are " +
+                $"{string.Join(", ", InvoiceInput.Fields)} (or {string.Join("、", InvoiceInput.Headings.Keys)})" +
+                (unread.Count > 0 ? $"; the first row's columns not read: {notRead}." : "."))));
+        }
+        var inputs = new List<InvoiceInput>();
+        while (rows.MoveNext())
+        {
+            var (row, cells) = rows.Current;
+            if (cells.All(string.IsNullOrWhiteSpace))
+            {
+                continue;
+            }
+            inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < cells.Count ? cells[i] : null) with { Row = row });
+        }
+        return (inputs, null);
+    }
+
+    /// <summary>
+    /// A row read as the header: its columns by lookup field when it names at least the number and the issue date (else
+    /// null), the headings it does not read, and a problem when it would be the header but names a field twice.
+    /// </summary>
+    private static (Dictionary<string, int>? Columns, List<string> Unread, (string Field, string[] Messages)? Problem) Header(IReadOnlyList<string> cells)
     {
         var columns = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var unread = new List<string>();
-        for (var i = 0; i < header.Count; i++)
+        string? repeated = null, repeatedName = null;
+        for (var i = 0; i < cells.Count; i++)
         {
-            var heading = header[i].Trim();
+            var heading = cells[i].Trim();
             if (InvoiceInput.FieldOf(heading) is not { } name)
             {
                 if (heading.Length > 0)
@@ -287,31 +342,22 @@ public static class VerifyInvoiceBatch
             }
             if (!columns.TryAdd(name, i))
             {
-                return ([], ("header", Say($"表头中“{Shown(heading)}”与前面一列都是{InvoiceInput.HeadingOf(name)}：每个查验字段只能有一列。",
-                    $"Column '{Shown(heading)}' names {name} a second time in the header; name each lookup field once.")));
+                (repeated, repeatedName) = (repeated ?? heading, repeatedName ?? name);
             }
         }
         if (!columns.ContainsKey("number") || !columns.ContainsKey("issueDate"))
         {
-            var notRead = string.Join(", ", unread.Take(10).Select(h => $"'{Shown(h)}'"));
-            return ([], ("header", Say(
-                $"第一行应为表头，至少要有“发票号码”和“开票日期”两列（可用列名：{string.Join("、", InvoiceInput.Labels.Values)}）" +
-                (unread.Count > 0 ? $"；未读取的列：{notRead}" : "") + "。如表头上方有标题行，请删除后重新上传。",
-                $"The header must name at least number and issueDate; its columns are {string.Join(", ", InvoiceInput.Fields)} " +
-                $"(or {string.Join("、", InvoiceInput.Headings.Keys)})" +
-                (unread.Count > 0 ? $"; these columns were not read: {notRead}." : ".") + " Delete any title rows above the header.")));
+            return (null, unread, null);
         }
-        var inputs = new List<InvoiceInput>();
-        foreach (var (row, cells) in rows)
-        {
-            if (cells.All(string.IsNullOrWhiteSpace))
-            {
-                continue;
-            }
-            inputs.Add(InvoiceInput.From(name => columns.TryGetValue(name, out var i) && i < cells.Count ? cells[i] : null) with { Row = row });
-        }
-        return (inputs, null);
+        return repeated is null
+            ? (columns, unread, null)
+            : (null, unread, ("header", Say($"表头中“{Shown(repeated)}”与前面一列都是{InvoiceInput.HeadingOf(repeatedName!)}：每个查验字段只能有一列。",
+                $"Column '{Shown(repeated)}' names {repeatedName} a second time in the header; name each lookup field once.")));
     }
+
+    private static readonly (string Field, string[] Messages) Empty = ("body", Say(
+        $"文件为空：第一行应为表头（{string.Join("、", InvoiceInput.Labels.Values)}），其后每行一张发票。",
+        $"The batch is empty; send a header ({string.Join(",", InvoiceInput.Fields)}) and a line per invoice."));
 
     private static (List<InvoiceInput> Inputs, (string Field, string[] Messages)? Problem) ReadCsv(string text)
     {
@@ -322,13 +368,13 @@ public static class VerifyInvoiceBatch
             var lineEnd = text.AsSpan().IndexOfAny('\r', '\n');
             var firstLine = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
             var delimiter = firstLine.Contains('\t') && !firstLine.Contains(',') ? '\t' : ',';
-            using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = true, Delimiter = delimiter });
-            var header = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            return Inputs(header, Records());
+            // Without headers: the header may stand below title rows (Inputs finds it).
+            using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = false, Delimiter = delimiter });
+            return Inputs(Records());
 
             IEnumerable<(int Row, IReadOnlyList<string> Cells)> Records()
             {
-                var row = 1; // the header; each record is a row as Excel numbers them, blank ones too
+                var row = 0; // each record is a row as Excel numbers them, blank ones too
                 while (reader.Read())
                 {
                     yield return (++row, [.. Enumerable.Range(0, reader.RowFieldCount).Select(reader.GetString)]);
@@ -337,18 +383,17 @@ public static class VerifyInvoiceBatch
         }
         catch (CsvMissingHeadersException)
         {
-            return ([], ("body", Say($"文件为空：第一行应为表头（{string.Join("、", InvoiceInput.Labels.Values)}），其后每行一张发票。",
-                $"The batch is empty; send a header ({string.Join(",", InvoiceInput.Fields)}) and a line per invoice.")));
+            return ([], Empty);
         }
         catch (CsvRecordTooLargeException e)
         {
-            return ([], ("body", Say($"文件第 {e.RowNumber + 1} 行（表头为第 1 行）过长，不是一张发票的查验信息。",
-                $"Record {e.RowNumber + 1} of the file (the header is 1) is too long for an invoice's lookup; each line holds {string.Join(", ", InvoiceInput.Fields)}.")));
+            return ([], ("body", Say($"文件第 {e.RowNumber} 行过长，不是一张发票的查验信息。",
+                $"Row {e.RowNumber} of the file (the first is 1) is too long for an invoice's lookup; each line holds {string.Join(", ", InvoiceInput.Fields)}.")));
         }
         catch (CsvFormatException e)
         {
-            return ([], ("body", Say($"文件第 {e.RowNumber + 1} 行（表头为第 1 行）不是有效的 CSV：引号要成对，引号内的引号写两遍。",
-                $"Record {e.RowNumber + 1} of the file (the header is 1) is not CSV: a quoted cell must be closed and followed by a comma or the line's end (write a quote inside quotes as two).")));
+            return ([], ("body", Say($"文件第 {e.RowNumber} 行不是有效的 CSV：引号要成对，引号内的引号写两遍。",
+                $"Row {e.RowNumber} of the file (the first is 1) is not CSV: a quoted cell must be closed and followed by a comma or the line's end (write a quote inside quotes as two).")));
         }
     }
 
@@ -402,11 +447,12 @@ public static class VerifyInvoiceBatch
         {
             File.WriteAllBytes(path, body);
             using var reader = RowReaders.Open(path, RowReaders.Xlsx, isUtf8: true, options);
-            return Inputs(reader.Header, Records());
+            return Inputs(Records());
 
             IEnumerable<(int Row, IReadOnlyList<string> Cells)> Records()
             {
                 var row = 1;
+                yield return (row, reader.Header); // the first row, the header or a title above it
                 while (reader.Read())
                 {
                     ct.ThrowIfCancellationRequested();

@@ -99,6 +99,39 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         Assert.Equal(("consistent", 1, 3), (line.GetProperty("result").GetString(), line.GetProperty("line").GetInt32(), line.GetProperty("row").GetInt32()));
     }
 
+    /// <summary>A reimbursement list made for printing: its title and who made it above the header, in CSV and in a workbook.</summary>
+    [Fact]
+    public async Task Title_rows_above_the_header_are_passed_over_and_the_rows_keep_the_sheet_s_numbers()
+    {
+        var row = IssuedInvoices.Legacy(7209);
+        await IssuedInvoices.SendAsync(platform, [row]);
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+        var csv = "2026年11月差旅费报销发票清单,,,,\r\n" +
+                  "制表：财务科 王芳 2026-11-30\r\n" + // a row of another width
+                  "报销人,发票代码,发票号码,开票日期,不含税金额\r\n" +
+                  $"张三,{row[0]},{row[1]},{row[2]},{row[5]}\r\n";
+        using var fromCsv = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, fromCsv.StatusCode);
+        var line = Assert.Single(JsonDocument.Parse(await fromCsv.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
+        Assert.Equal(("consistent", 4), (line.GetProperty("result").GetString(), line.GetProperty("row").GetInt32()));
+
+        var workbook = Files.Xlsx(["2026年11月差旅费报销发票清单"],
+            [[""], ["报销人", "发票代码", "发票号码", "开票日期", "不含税金额"], ["张三", row[0], row[1], row[2], row[5]]]);
+        using var xlsx = new ByteArrayContent(workbook);
+        xlsx.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Platform.Ingest.Reading.RowReaders.Xlsx);
+        using var fromWorkbook = await agency.PostAsync("/api/invoices/verify-batch", xlsx);
+        Assert.Equal(HttpStatusCode.OK, fromWorkbook.StatusCode);
+        line = Assert.Single(JsonDocument.Parse(await fromWorkbook.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
+        Assert.Equal(("consistent", 4), (line.GetProperty("result").GetString(), line.GetProperty("row").GetInt32()));
+
+        // A header below more title rows than that is not looked for: the sheet is refused, saying where it should be.
+        var deep = string.Concat(Enumerable.Repeat("备注\r\n", VerifyInvoiceBatch.MaxTitleRows + 1)) + "number,issueDate\r\n00000001,2024-05-15\r\n";
+        using var refused = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(deep, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.StartsWith($"A header naming at least number and issueDate must be among the first {VerifyInvoiceBatch.MaxTitleRows + 1} rows",
+            JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("header")[1].GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>A clerk's sheet sent as it is: an .xlsx workbook, or a file field of a form (a browser, <c>curl -F</c>).</summary>
     [Fact]
     public async Task A_workbook_or_a_form_s_file_is_read_as_a_batch_and_an_xls_workbook_is_told_to_be_saved_as_xlsx()
@@ -240,11 +273,11 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
     }
 
     [Theory]
-    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header", "The header must name at least number and issueDate")]
+    [InlineData("text/csv", "code,number,issue_date\r\n4100191130,00000001,2024-05-15\r\n", "header", "A header naming at least number and issueDate must be among the first 11 rows")]
     [InlineData("text/csv", "number,issueDate,number\r\n00000001,2024-05-15,00000002\r\n", "header", "Column 'number' names number a second time")]
     [InlineData("text/csv", "", "body", "The batch is empty")]
-    [InlineData("text/csv", "code,number,issueDate\r\n\"4100191130,00000001,2024-05-15\r\n", "body", "Record 2 of the file (the header is 1) is not CSV")]
-    [InlineData("text/csv", "code,number,issueDate\r\n4100191130,\"000\"00001,2024-05-15\r\n", "body", "Record 2 of the file (the header is 1) is not CSV")]
+    [InlineData("text/csv", "code,number,issueDate\r\n\"4100191130,00000001,2024-05-15\r\n", "body", "Row 2 of the file (the first is 1) is not CSV")]
+    [InlineData("text/csv", "code,number,issueDate\r\n4100191130,\"000\"00001,2024-05-15\r\n", "body", "Row 2 of the file (the first is 1) is not CSV")]
     [InlineData("application/json", """{"code":"4100191130"}""", "body", "Send a JSON array of lookups")]
     public async Task A_batch_of_the_wrong_shape_is_a_validation_problem_naming_what_to_fix(string mediaType, string body, string field, string says)
     {
@@ -269,7 +302,7 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         using var response = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(body, Encoding.UTF8, "text/csv"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.StartsWith("Record 3 of the file (the header is 1) is too long",
+        Assert.StartsWith("Row 3 of the file (the first is 1) is too long",
             JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").GetProperty("body")[1].GetString(), StringComparison.Ordinal);
     }
 
