@@ -100,6 +100,9 @@ public static class AuthSetup
         builder.Services.AddOptions<TokenOptions>().BindConfiguration(TokenOptions.Section);
         builder.Services.AddHostedService<TokenPruning>();
         builder.Services.AddSingleton<TokenStatusCache>();
+        builder.Services.AddSingleton<TokenRevocations>();
+        builder.Services.AddSingleton<TokenRevocationListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<TokenRevocationListener>());
         builder.Services.AddAntiforgery();
         builder.Services.AddCredentialAttemptsLimit(tokens);
         builder.Services.AddScoped<DemoClients>();

@@ -6,20 +6,20 @@ namespace Platform.Api.Auth;
 
 /// <summary>
 /// <c>/connect/logout</c>: with the <c>id_token_hint</c> of a sign-in, revokes that sign-in's access and refresh
-/// tokens (refused at once on this host, within <see cref="TokenOptions.StatusCacheFor"/> on others: every token is checked against its entry), then returns to the client.
+/// tokens (refused at once on this host and, once told, on the others: <see cref="TokenRevocations"/>), then returns to the client.
 /// </summary>
 public static class SignOut
 {
     public static void MapSignOut(this IEndpointRouteBuilder app) =>
         app.MapMethods("/connect/logout", [HttpMethods.Get, HttpMethods.Post], HandleAsync).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
 
-    private static async Task<IResult> HandleAsync(HttpContext context, IOpenIddictTokenManager tokens, TokenStatusCache statuses)
+    private static async Task<IResult> HandleAsync(HttpContext context, IOpenIddictTokenManager tokens, TokenRevocations revocations)
     {
         var signedIn = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         if (signedIn.Principal?.GetAuthorizationId() is { } authorization)
         {
             await tokens.RevokeByAuthorizationIdAsync(authorization, context.RequestAborted);
-            statuses.Forget();
+            await revocations.RevokedAsync(context.RequestAborted);
         }
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
@@ -29,6 +29,6 @@ public static class SignOut
     {
         await services.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeBySubjectAsync(person.ToString(), ct);
         await services.GetRequiredService<IOpenIddictTokenManager>().RevokeBySubjectAsync(person.ToString(), ct);
-        services.GetRequiredService<TokenStatusCache>().Forget();
+        await services.GetRequiredService<TokenRevocations>().RevokedAsync(ct);
     }
 }

@@ -16,10 +16,20 @@ public sealed class TokenOptions
 
     /// <summary>
     /// How long a host trusts what it read of an access token's stored entry (valid, or revoked or gone) before reading it
-    /// again (<see cref="TokenStatusCache"/>): a revocation made on another host is refused here within this bound, one made
-    /// on this host at once. Zero reads the entry on every request.
+    /// again (<see cref="TokenStatusCache"/>): a revocation made on this host is refused here at once, one made on another
+    /// host as soon as its notification arrives (<see cref="TokenRevocations"/>), and within this bound when it cannot
+    /// arrive (this host not listening). Zero reads the entry on every request.
     /// </summary>
     public TimeSpan StatusCacheFor { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Whether the host listens for revocations made on other hosts (<see cref="TokenRevocationListener"/>), refusing their
+    /// tokens at once instead of within <see cref="StatusCacheFor"/>, which stays the fallback.
+    /// </summary>
+    public bool ListenForRevocations { get; set; } = true;
+
+    /// <summary>How long a host waits before listening again when its listening connection failed.</summary>
+    public TimeSpan ListenRetry { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many tokens' statuses a host remembers at most; beyond it further tokens are read on every request.</summary>
     public int StatusCacheEntries { get; set; } = 100_000;

@@ -7,7 +7,8 @@ namespace Platform.Api.Auth;
 /// What this host last read of access tokens' stored entries (valid, or revoked or gone), by token id, kept for
 /// <see cref="TokenOptions.StatusCacheFor"/> so that a signed-in request does not read the database each time. A
 /// revocation made through this host forgets everything (<see cref="Forget"/>), so it is refused here at once; one made
-/// on another host is refused here once the entry read before it is older than the bound. At most
+/// on another host is refused here once it is told (<see cref="TokenRevocations"/>), or else once the entry read before it
+/// is older than the bound. At most
 /// <see cref="TokenOptions.StatusCacheEntries"/> tokens are remembered.
 /// </summary>
 public sealed class TokenStatusCache(TimeProvider time, IOptions<TokenOptions> options)

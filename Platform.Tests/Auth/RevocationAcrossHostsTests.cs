@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Platform.Api.Agencies;
 using Platform.Api.Auth;
 using Platform.Tests.Support;
@@ -7,18 +8,77 @@ using Platform.Tests.Support;
 namespace Platform.Tests.Auth;
 
 /// <summary>
-/// Two hosts on one database: each remembers a token's stored status for <c>Tokens:StatusCacheFor</c> (30 s), so a
-/// token revoked through one host is refused there at once and by the other once the bound has passed. The clocks are
-/// moved, nothing waits.
+/// Two hosts on one database: each remembers a token's stored status for <c>Tokens:StatusCacheFor</c> (30 s). A token
+/// revoked through one host is refused there at once and by the other as soon as the revocation's notification reaches
+/// it (<see cref="TokenRevocations"/>); without it (a host not listening), once the bound has passed: there the clocks
+/// are moved, nothing waits.
 /// </summary>
 public sealed class RevocationAcrossHostsTests
 {
     private static readonly TimeSpan Bound = new TokenOptions().StatusCacheFor;
 
+    private static ClockedPlatformFactory NotListening() =>
+        (ClockedPlatformFactory)new ClockedPlatformFactory().WithSetting("Tokens:ListenForRevocations", "false");
+
     [Fact]
-    public async Task A_client_revoked_through_one_host_is_refused_by_the_other_once_the_bound_has_passed()
+    public async Task A_client_revoked_through_one_host_is_refused_by_the_other_as_soon_as_it_is_told()
     {
         await using var first = await StartedAsync(new ClockedPlatformFactory());
+        await using var second = first.SecondHost();
+        var (clientId, token) = await NewFinanceClientAsync(first);
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token)); // the status read, to be kept for the bound
+        await Eventually.Until(() => Task.FromResult(second.Services.GetRequiredService<TokenRevocationListener>().Listening), "the second host listening");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await (await first.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+
+        // The clocks stand still: well within the bound, the second host refuses once told.
+        await Eventually.Until(async () => await MeAsync(second, token) == HttpStatusCode.Unauthorized, "the second host refusing the revoked token",
+            TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_host_whose_listening_connection_was_cut_listens_again_and_is_told()
+    {
+        await using var first = await StartedAsync((ClockedPlatformFactory)new ClockedPlatformFactory().WithSetting("Tokens:ListenRetry", "00:00:00.2"));
+        await using var second = first.SecondHost();
+        var (clientId, token) = await NewFinanceClientAsync(first);
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
+        await Eventually.Until(() => Task.FromResult(second.Services.GetRequiredService<TokenRevocationListener>().Listening), "the second host listening");
+        await using var data = Npgsql.NpgsqlDataSource.Create(first.ConnectionString);
+        async Task<List<int>> ListenersAsync()
+        {
+            await using var command = data.CreateCommand("select pid from pg_stat_activity where application_name = $1 and datname = current_database()");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = TokenRevocationListener.ApplicationName });
+            var pids = new List<int>();
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                pids.Add(reader.GetInt32(0));
+            }
+            return pids;
+        }
+        var cut = await ListenersAsync();
+        Assert.Equal(2, cut.Count); // one a host
+
+        await using (var terminate = data.CreateCommand("select pg_terminate_backend(pid) from unnest($1::int[]) as pid"))
+        {
+            terminate.Parameters.Add(new Npgsql.NpgsqlParameter { Value = cut.ToArray() });
+            await terminate.ExecuteNonQueryAsync();
+        }
+        await Eventually.Until(async () => (await ListenersAsync()) is { Count: 2 } now && !now.Intersect(cut).Any(), "both hosts listening again on new connections");
+        await Eventually.Until(() => Task.FromResult(second.Services.GetRequiredService<TokenRevocationListener>().Listening), "the second host listening");
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await (await first.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+
+        await Eventually.Until(async () => await MeAsync(second, token) == HttpStatusCode.Unauthorized, "the second host refusing the revoked token",
+            TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_client_revoked_through_one_host_is_refused_by_a_host_not_listening_once_the_bound_has_passed()
+    {
+        await using var first = await StartedAsync(NotListening());
         await using var second = first.SecondHost();
         var (clientId, token) = await NewFinanceClientAsync(first);
         var before = TimeProvider.System.GetUtcNow();
@@ -36,9 +96,9 @@ public sealed class RevocationAcrossHostsTests
     }
 
     [Fact]
-    public async Task A_person_locked_through_one_host_is_refused_by_the_other_once_the_bound_has_passed()
+    public async Task A_person_locked_through_one_host_is_refused_by_a_host_not_listening_once_the_bound_has_passed()
     {
-        await using var first = await StartedAsync(new ClockedPlatformFactory());
+        await using var first = await StartedAsync(NotListening());
         await using var second = first.SecondHost();
         var signIn = new WebFrontSignIn(first);
         await signIn.PersonAsync(new NewPerson("two.hosts", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
@@ -56,7 +116,7 @@ public sealed class RevocationAcrossHostsTests
     [Fact]
     public async Task With_a_bound_of_zero_the_other_host_refuses_a_revoked_token_at_once()
     {
-        await using var first = await StartedAsync((ClockedPlatformFactory)new ClockedPlatformFactory().WithSetting("Tokens:StatusCacheFor", "00:00:00"));
+        await using var first = await StartedAsync((ClockedPlatformFactory)NotListening().WithSetting("Tokens:StatusCacheFor", "00:00:00"));
         await using var second = first.SecondHost();
         var (clientId, token) = await NewFinanceClientAsync(first);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
