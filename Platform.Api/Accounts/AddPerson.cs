@@ -33,8 +33,13 @@ public sealed partial record AddPerson(
         ? $"Give a password of {MinPasswordChars} to {MaxPasswordChars} characters, or none to have one generated."
         : null;
 
-    /// <summary>What to fix, by field (none when the person may be added); <paramref name="city"/> is the platform's (<see cref="Hosting.PlatformOptions.Division"/>).</summary>
-    public async Task<Dictionary<string, string[]>> ValidateAsync(IQuerySession session, string city, CancellationToken ct)
+    /// <summary>
+    /// What to fix, by field (none when the person may be added); <paramref name="city"/> is the platform's
+    /// (<see cref="Hosting.PlatformOptions.Division"/>), <paramref name="adding"/> the jurisdiction of the administrator
+    /// adding the person (null: the whole city), which a member of the bureau added must lie within: an administrator
+    /// bound to a county cannot make a person of the city (who would read whole files), nor an administrator of none.
+    /// </summary>
+    public async Task<Dictionary<string, string[]>> ValidateAsync(IQuerySession session, string city, string? adding, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!UsernamePattern().IsMatch(People.Normalize(Username ?? "")))
@@ -66,9 +71,14 @@ public sealed partial record AddPerson(
             {
                 errors[nameof(Agency)] = [$"A member of the bureau ({Role}) acts for no agency; leave agency out."];
             }
-            if (Role != Roles.Admin || Office is not null || Jurisdiction is not null)
+            if (Role != Roles.Admin || Office is not null || Jurisdiction is not null || adding is not null)
             {
                 CheckOffice(errors, city);
+            }
+            if (adding is not null && !errors.ContainsKey(nameof(Jurisdiction)) && Jurisdiction?.StartsWith(adding, StringComparison.Ordinal) != true)
+            {
+                errors[nameof(Jurisdiction)] = [$"Your jurisdiction is {adding}: a person you add must have a jurisdiction within it ({adding} or one of its " +
+                                                "divisions); ask an administrator of a wider jurisdiction."];
             }
         }
         if (CheckPassword(Password) is { } problem)
@@ -114,7 +124,8 @@ public static class AddPersonEndpoint
     private static async Task<IResult> Handle(AddPerson command, IDocumentSession session, AuditTrail audit, TimeProvider time, HttpContext http,
         CancellationToken ct)
     {
-        var errors = await command.ValidateAsync(session, http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.Division, ct);
+        var errors = await command.ValidateAsync(session, http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.Division,
+            Access.AccessPolicy.JurisdictionOf(http.User), ct);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

@@ -58,7 +58,7 @@ public static class AgencyClients
         }
         await audit.RecordAsync(http, "client.revoke", [id, clientId], null, null, ct);
         await applications.DeleteAsync(client, ct);
-        await http.RequestServices.GetRequiredService<TokenRevocations>().RevokedAsync(ct);
+        await http.RequestServices.GetRequiredService<TokenRevocations>().RevokedAsync();
         return Results.NoContent();
     }
 }

@@ -19,7 +19,7 @@ public static class SignOut
         if (signedIn.Principal?.GetAuthorizationId() is { } authorization)
         {
             await tokens.RevokeByAuthorizationIdAsync(authorization, context.RequestAborted);
-            await revocations.RevokedAsync(context.RequestAborted);
+            await revocations.RevokedAsync();
         }
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
@@ -29,6 +29,6 @@ public static class SignOut
     {
         await services.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeBySubjectAsync(person.ToString(), ct);
         await services.GetRequiredService<IOpenIddictTokenManager>().RevokeBySubjectAsync(person.ToString(), ct);
-        await services.GetRequiredService<TokenRevocations>().RevokedAsync(ct);
+        await services.GetRequiredService<TokenRevocations>().RevokedAsync();
     }
 }

@@ -15,13 +15,14 @@ public sealed class TokenRevocations(NpgsqlDataSource data, TokenStatusCache sta
     public const string Channel = "platform_tokens_revoked";
 
     /// <summary>Called once a revocation has been committed: forgets here, then tells the other hosts.</summary>
-    public async Task RevokedAsync(CancellationToken ct)
+    public async Task RevokedAsync()
     {
         statuses.Forget();
         try
         {
             await using var notify = data.CreateCommand($"select pg_notify('{Channel}', '')");
-            await notify.ExecuteNonQueryAsync(ct);
+            // Not the request's token: a caller that hangs up after the revocation committed must not keep it from the others.
+            await notify.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
         {
@@ -48,6 +49,9 @@ public sealed partial class TokenRevocationListener(NpgsqlDataSource data, Token
 {
     public const string ApplicationName = "platform token revocations";
 
+    /// <summary>How long the listening connection may stay silent before a ping checks that it is still there.</summary>
+    private static readonly TimeSpan PingEvery = TimeSpan.FromSeconds(30);
+
     /// <summary>Whether the listening connection is up (for tests: a revocation is told to this host only while it is).</summary>
     public bool Listening { get; private set; }
 
@@ -73,7 +77,7 @@ public sealed partial class TokenRevocationListener(NpgsqlDataSource data, Token
                 await using var ping = new NpgsqlCommand("select 1", connection);
                 while (true)
                 {
-                    if (!await connection.WaitAsync(options.Value.ListenRetry * 15, stoppingToken))
+                    if (!await connection.WaitAsync(PingEvery, stoppingToken))
                     {
                         await ping.ExecuteNonQueryAsync(stoppingToken); // a connection cut without a word fails here, not never
                     }
@@ -83,13 +87,16 @@ public sealed partial class TokenRevocationListener(NpgsqlDataSource data, Token
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.IO.IOException or InvalidOperationException)
+            catch (Exception e)
             {
+                // Whatever failed (the connection, or a data source that cannot listen), the host goes on serving with the
+                // bound; a listener that stopped for good would stop the host with it.
                 Listening = false;
-                LogListenFailed(e, options.Value.ListenRetry);
+                var retry = options.Value.ListenRetry > TimeSpan.Zero ? options.Value.ListenRetry : new TokenOptions().ListenRetry;
+                LogListenFailed(e, retry);
                 try
                 {
-                    await Task.Delay(options.Value.ListenRetry, time, stoppingToken);
+                    await Task.Delay(retry, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

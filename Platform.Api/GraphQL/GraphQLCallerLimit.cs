@@ -53,8 +53,16 @@ public sealed class GraphQLCallerLimit : IDisposable
     public async ValueTask<(RateLimitLease? Lease, Refused? Refused)> AcquireAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var caller = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
-        // The turn first, then the minute's permit: a request refused because the caller's queue is full has not executed,
-        // so it spends none of the caller's requests a minute (attacker review of session 13).
+        // A caller with none of its minute's requests left is refused at once, not after waiting for a turn (asking for no
+        // permit only looks). Then the turn, then the minute's permit: a request refused because the caller's queue is full
+        // has not executed, so it spends none of the caller's requests a minute (attacker review of session 13).
+        using (var look = perMinute.AttemptAcquire(caller, 0))
+        {
+            if (!look.IsAcquired)
+            {
+                return (null, OverMinute(look));
+            }
+        }
         var lease = await atOnce.AcquireAsync(caller, 1, ct);
         if (!lease.IsAcquired)
         {
@@ -69,11 +77,16 @@ public sealed class GraphQLCallerLimit : IDisposable
             return (lease, null);
         }
         lease.Dispose();
-        var wait = minute.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+        return (null, OverMinute(minute));
+    }
+
+    private Refused OverMinute(RateLimitLease refused)
+    {
+        var wait = refused.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        return (null, new Refused(
+        return new Refused(
             $"At most {limits.RequestsPerCallerPerMinute} GraphQL requests a minute per caller (GraphQL:RequestsPerCallerPerMinute); " +
-            $"retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds, or ask for more in one request.", seconds));
+            $"retry after {seconds.ToString(CultureInfo.InvariantCulture)} seconds, or ask for more in one request.", seconds);
     }
 
     public void Dispose()

@@ -26,6 +26,7 @@ public static class InvoicesSetup
     {
         app.MapVerifyInvoice();
         app.MapVerifyInvoiceBatch();
+        app.MapInvoiceLimits();
         return app;
     }
 }

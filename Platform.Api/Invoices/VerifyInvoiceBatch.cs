@@ -266,6 +266,9 @@ public static class VerifyInvoiceBatch
     /// <summary>A sheet's header may stand below this many title or note rows (a list's title, who made it, when), which are not read.</summary>
     public const int MaxTitleRows = 10;
 
+    /// <summary>The longest cell read as a heading.</summary>
+    private const int MaxHeadingChars = 64;
+
     /// <summary>
     /// The lookups of a sheet (CSV or the first sheet of a workbook; <paramref name="sheet"/>: its rows numbered as Excel
     /// numbers them, from 1), or what to fix: a header naming the lookup fields, each once, by their names or the Chinese
@@ -332,7 +335,9 @@ public static class VerifyInvoiceBatch
         for (var i = 0; i < cells.Count; i++)
         {
             var heading = cells[i].Trim();
-            if (InvoiceInput.FieldOf(heading) is not { } name)
+            // A heading is a few words; a long cell (a note, a title) is not looked at as one, so the rows searched for the
+            // header cost what a header costs.
+            if ((heading.Length <= MaxHeadingChars ? InvoiceInput.FieldOf(heading) : null) is not { } name)
             {
                 if (heading.Length > 0)
                 {
@@ -364,10 +369,17 @@ public static class VerifyInvoiceBatch
         try
         {
             text = text.TrimStart('\uFEFF');
-            // Excel's "Unicode text" separates cells by tabs; its CSV by commas.
-            var lineEnd = text.AsSpan().IndexOfAny('\r', '\n');
-            var firstLine = lineEnd < 0 ? text.AsSpan() : text.AsSpan(0, lineEnd);
-            var delimiter = firstLine.Contains('\t') && !firstLine.Contains(',') ? '\t' : ',';
+            // Excel's "Unicode text" separates cells by tabs; its CSV by commas. Told by the first of the lines a header may
+            // be on that has either (a title line above the header may have neither).
+            var delimiter = ',';
+            foreach (var line in text.AsSpan().EnumerateLines())
+            {
+                if (line.ContainsAny('\t', ','))
+                {
+                    delimiter = line.Contains('\t') && !line.Contains(',') ? '\t' : ',';
+                    break;
+                }
+            }
             // Without headers: the header may stand below title rows (Inputs finds it).
             using var reader = CsvDataReader.Create(new StringReader(text), new CsvDataReaderOptions { HasHeaders = false, Delimiter = delimiter });
             return Inputs(Records());

@@ -87,6 +87,27 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
     }
 
     [Fact]
+    public async Task An_administrator_bound_to_a_county_adds_people_within_it_only()
+    {
+        var signIn = new WebFrontSignIn(platform);
+        await signIn.PersonAsync(new NewPerson("county.admin", Roles.Admin, Office: "shunqing-office", Jurisdiction: "511302"));
+        var countyAdmin = await signIn.ClientAsync("county.admin");
+
+        foreach (var wider in new[] { new AddPerson("wider.analyst", Roles.Analyst, Office: "nanchong-bureau", Jurisdiction: "5113"),
+                     new AddPerson("other.officer", Roles.Officer, Office: "gaoping-office", Jurisdiction: "511303"),
+                     new AddPerson("city.admin", Roles.Admin) })
+        {
+            using var refused = await countyAdmin.PostAsJsonAsync("/api/people", wider);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("Jurisdiction", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        }
+        using var within = await countyAdmin.PostAsJsonAsync("/api/people", new AddPerson("shunqing.officer2", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
+        Assert.Equal(HttpStatusCode.Created, within.StatusCode);
+        using var cityWide = await (await Admin()).PostAsJsonAsync("/api/people", new AddPerson("province.analyst", Roles.Analyst, Office: "sichuan-bureau", Jurisdiction: "51"));
+        Assert.Equal(HttpStatusCode.Created, cityWide.StatusCode); // a province covers the city
+    }
+
+    [Fact]
     public async Task A_username_that_is_taken_is_a_conflict()
     {
         var admin = await Admin();

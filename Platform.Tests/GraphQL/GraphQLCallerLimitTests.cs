@@ -143,6 +143,30 @@ public sealed class GraphQLCallerLimitTests
     }
 
     [Fact]
+    public async Task A_caller_with_no_requests_left_this_minute_is_refused_at_once_rather_than_queued_behind_its_running_one()
+    {
+        await using var platform = new PlatformFactory()
+            .WithSetting("GraphQL:RequestsPerCallerAtOnce", "1")
+            .WithSetting("GraphQL:QueuedRequestsPerCaller", "1")
+            .WithSetting("GraphQL:RequestsPerCallerPerMinute", "1");
+        await platform.InitializeAsync();
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        Task<HttpResponseMessage> first;
+        await using (await RecordsHeld.LockAsync(platform))
+        {
+            first = analyst.PostAsJsonAsync("/graphql", new { query = Reads(1) });
+            await Eventually.Until(async () => await RecordsHeld.WaitingAsync(platform) == 1, "the first read waiting on the lock");
+
+            // Answered while the first still holds the caller's turn: it did not wait in the queue for it.
+            using var refused = await analyst.PostAsJsonAsync("/graphql", new { query = "{ me { role } }" }).WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Contains("1 GraphQL requests a minute", (await Body(refused)).GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+    }
+
+    [Fact]
     public async Task A_caller_over_its_requests_a_minute_is_refused_429_with_when_to_retry_and_nothing_is_executed()
     {
         await using var platform = new PlatformFactory().WithSetting("GraphQL:RequestsPerCallerPerMinute", "3");

@@ -26,6 +26,18 @@ public sealed class InvoiceDailyLimitTests(InvoiceLimitsPlatform platform) : ICl
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     [Fact]
+    public async Task The_limits_as_configured_are_told_to_callers_who_may_look_up_and_to_no_one_else()
+    {
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+
+        var limits = await agency.GetFromJsonAsync<InvoiceLimits>("/api/invoices/limits");
+
+        Assert.Equal(new InvoiceLimits(5, 4, InvoiceLimitsPlatform.RequestsPerMinute, 50_000, InvoiceLimitsPlatform.MaxBatch, "Asia/Shanghai"), limits);
+        using var leader = await (await platform.ClientForAsync(Roles.Leader)).GetAsync("/api/invoices/limits");
+        Assert.Equal(HttpStatusCode.Forbidden, leader.StatusCode);
+    }
+
+    [Fact]
     public async Task The_sixth_lookup_of_an_invoice_in_a_day_across_callers_is_limit_reached_until_midnight_in_the_platform_time_zone()
     {
         var row = IssuedInvoices.Legacy(7101);

@@ -115,6 +115,13 @@ public sealed class VerifyInvoiceBatchTests(PlatformFactory platform) : IClassFi
         var line = Assert.Single(JsonDocument.Parse(await fromCsv.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
         Assert.Equal(("consistent", 4), (line.GetProperty("result").GetString(), line.GetProperty("row").GetInt32()));
 
+        // Excel's "Unicode text" (tabs) under a title without any: the separator is told by the header's line.
+        var tsv = $"差旅费报销发票清单\r\n报销人\t发票代码\t发票号码\t开票日期\t不含税金额\r\n张三\t{row[0]}\t{row[1]}\t{row[2]}\t{row[5]}\r\n";
+        using var fromTsv = await agency.PostAsync("/api/invoices/verify-batch", new StringContent(tsv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, fromTsv.StatusCode);
+        line = Assert.Single(JsonDocument.Parse(await fromTsv.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
+        Assert.Equal(("consistent", 3), (line.GetProperty("result").GetString(), line.GetProperty("row").GetInt32()));
+
         var workbook = Files.Xlsx(["2026年11月差旅费报销发票清单"],
             [[""], ["报销人", "发票代码", "发票号码", "开票日期", "不含税金额"], ["张三", row[0], row[1], row[2], row[5]]]);
         using var xlsx = new ByteArrayContent(workbook);

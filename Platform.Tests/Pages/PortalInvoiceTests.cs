@@ -38,6 +38,22 @@ public sealed class PortalInvoiceTests(BrowserPlatform platform) : IClassFixture
         await page.Keyboard.PressAsync("Enter");
     }
 
+    /// <summary>The page states the limits the bureau set, not the defaults its words were written with.</summary>
+    [Fact]
+    public async Task The_page_states_the_limits_as_configured()
+    {
+        await using var configured = new BrowserPlatform();
+        configured.WithSetting("Invoices:LookupsPerInvoicePerDay", "7").WithSetting("Invoices:LookupsPerInvoicePerCallerPerDay", "6")
+            .WithSetting("Invoices:MaxBatchInvoices", "300");
+        await configured.InitializeAsync();
+        await using var tab = await BrowserTab.SignedInAsync(chromium, configured, new NewPerson("portal-limits-clerk", Roles.Agency, "market-regulator"));
+
+        await Assertions.Expect(tab.Page.Locator("#invoices-lead")).ToContainTextAsync("每天最多查验 7 次（各单位合计），其中本单位最多 6 次");
+        await Assertions.Expect(tab.Page.Locator("#batch-header-words")).ToContainTextAsync("最多 300 张");
+        await tab.Page.Locator("#language").ClickAsync();
+        await Assertions.Expect(tab.Page.Locator("#invoices-lead")).ToContainTextAsync("at most 7 times a day across all callers, 6 of them by you");
+    }
+
     [Fact]
     public async Task A_clerk_checks_a_consistent_an_inconsistent_and_a_malformed_invoice_by_keyboard_and_reads_each_answer()
     {

@@ -145,7 +145,7 @@ const words = {
     'results.penaltiesCollected': '入库罚款（元）',
     'results.amountAtRiskOpen': '待核实风险金额（元）',
     'invoices.title': '发票查验',
-    'invoices.lead': '核对报销发票是否与税务机关掌握的开票数据一致。同一张发票每天最多查验 5 次（各单位合计），其中本单位最多 4 次；批量中重复的发票、重新提交的批量都会计次。',
+    'invoices.lead': '核对报销发票是否与税务机关掌握的开票数据一致。同一张发票每天最多查验 {perDay} 次（各单位合计），其中本单位最多 {perCaller} 次；批量中重复的发票、重新提交的批量都会计次。',
     'invoices.singleTitle': '单张查验',
     'invoices.code': '发票代码',
     'invoices.codeHint': '10 位或 12 位数字；全电发票不填。',
@@ -181,7 +181,7 @@ const words = {
     'invoices.voided': '已作废',
     'invoices.redLetter': '红字发票',
     'invoices.batchTitle': '批量查验',
-    'invoices.batchHeader': 'Excel 工作簿（.xlsx，读第一个工作表）或 CSV 文件（UTF-8 或 GBK），含表头（上方的标题行不读，其他列不读），最多 1000 张：',
+    'invoices.batchHeader': 'Excel 工作簿（.xlsx，读第一个工作表）或 CSV 文件（UTF-8 或 GBK），含表头（上方的标题行不读，其他列不读），最多 {maxBatch} 张：',
     'invoices.batchFile': '发票清单（.xlsx 或 .csv）',
     'invoices.batchExample': '下载示例（.csv）',
     'invoices.batchCheck': '批量查验',
@@ -337,7 +337,7 @@ const words = {
     'results.penaltiesCollected': 'Penalties collected (CNY)',
     'results.amountAtRiskOpen': 'At risk, still open (CNY)',
     'invoices.title': 'Invoice check',
-    'invoices.lead': "Check an invoice you are asked to reimburse against the tax bureau's issuing data. One invoice may be checked at most 5 times a day across all callers, 4 of them by you; an invoice repeated in a batch, and a batch sent again, count again.",
+    'invoices.lead': "Check an invoice you are asked to reimburse against the tax bureau's issuing data. One invoice may be checked at most {perDay} times a day across all callers, {perCaller} of them by you; an invoice repeated in a batch, and a batch sent again, count again.",
     'invoices.singleTitle': 'One invoice',
     'invoices.code': 'Invoice code',
     'invoices.codeHint': '10 or 12 digits; leave empty for a fully digital invoice.',
@@ -373,7 +373,7 @@ const words = {
     'invoices.voided': 'voided',
     'invoices.redLetter': 'red-letter',
     'invoices.batchTitle': 'A batch',
-    'invoices.batchHeader': 'An Excel workbook (.xlsx, its first sheet) or a CSV file (UTF-8 or GBK) with a header (the form\'s Chinese headings also do; title rows above it are passed over), at most 1,000 invoices:',
+    'invoices.batchHeader': 'An Excel workbook (.xlsx, its first sheet) or a CSV file (UTF-8 or GBK) with a header (the form\'s Chinese headings also do; title rows above it are passed over), at most {maxBatch} invoices:',
     'invoices.batchFile': 'Invoice list (.xlsx or .csv)',
     'invoices.batchExample': 'Download example (.csv)',
     'invoices.batchCheck': 'Check the batch',
@@ -405,10 +405,11 @@ export function either(zh, en) {
   return language() === 'en' ? (en || zh || '') : (zh || en || '');
 }
 
+/** Fills [data-i18n] elements (with their data-i18n-values, JSON, for the placeholders) and [data-i18n-label] ones. */
 export function translate(root = document) {
   document.documentElement.lang = language() === 'en' ? 'en' : 'zh-CN';
   for (const element of root.querySelectorAll('[data-i18n]')) {
-    element.textContent = t(element.dataset.i18n);
+    element.textContent = t(element.dataset.i18n, element.dataset.i18nValues ? JSON.parse(element.dataset.i18nValues) : {});
   }
   for (const element of root.querySelectorAll('[data-i18n-label]')) {
     element.setAttribute('aria-label', t(element.dataset.i18nLabel));

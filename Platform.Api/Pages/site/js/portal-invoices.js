@@ -99,7 +99,22 @@ function lookup(form) {
   return Object.fromEntries(invoiceFields.map(field => [field, String(data.get(field) ?? '').trim()]).filter(([, value]) => value !== ''));
 }
 
+/**
+ * The limits the page states (per invoice a day, the caller's share, a batch's invoices) as the platform is configured,
+ * not as the words were written: filled into the lead and the batch's hint, which stay hidden until then.
+ */
+async function showLimits() {
+  const limits = await json('/api/invoices/limits');
+  const values = { perDay: limits.lookupsPerInvoicePerDay, perCaller: limits.lookupsPerInvoicePerCallerPerDay, maxBatch: limits.maxBatchInvoices };
+  for (const element of [$('invoices-lead'), $('batch-header-words')]) {
+    element.dataset.i18nValues = JSON.stringify(values);
+    element.textContent = t(element.dataset.i18n, values);
+    element.hidden = false;
+  }
+}
+
 export function setupInvoiceCheck() {
+  showLimits().catch(() => {}); // without them the page still checks invoices; each answer says what is left
   const form = $('invoice-form');
   const answer = $('invoice-answer');
   drawFields($('invoice-fields'));
