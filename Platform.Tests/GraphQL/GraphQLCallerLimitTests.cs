@@ -96,14 +96,21 @@ public sealed class GraphQLCallerLimitTests
         Assert.Equal(5, body.GetProperty("data").GetProperty("taxpayer").EnumerateObject().Count());
     }
 
+    /// <summary>A platform where a caller's requests run one at a time with one more queued, and <paramref name="perMinute"/> a minute.</summary>
+    private static async Task<PlatformFactory> OneAtOnceAsync(int perMinute)
+    {
+        var platform = new PlatformFactory()
+            .WithSetting("GraphQL:RequestsPerCallerAtOnce", "1")
+            .WithSetting("GraphQL:QueuedRequestsPerCaller", "1")
+            .WithSetting("GraphQL:RequestsPerCallerPerMinute", perMinute.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await platform.InitializeAsync();
+        return platform;
+    }
+
     [Fact]
     public async Task A_caller_s_requests_beyond_those_at_once_and_queued_are_refused_429_while_other_callers_are_served()
     {
-        await using var platform = new PlatformFactory()
-            .WithSetting("GraphQL:RequestsPerCallerAtOnce", "1")
-            .WithSetting("GraphQL:QueuedRequestsPerCaller", "1")
-            .WithSetting("GraphQL:RequestsPerCallerPerMinute", "4");
-        await platform.InitializeAsync();
+        await using var platform = await OneAtOnceAsync(perMinute: 4);
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         var sameCallerOtherToken = await platform.ClientForAsync(Roles.Analyst);
         var leader = await platform.ClientForAsync(Roles.Leader);
@@ -145,11 +152,7 @@ public sealed class GraphQLCallerLimitTests
     [Fact]
     public async Task A_caller_with_no_requests_left_this_minute_is_refused_at_once_rather_than_queued_behind_its_running_one()
     {
-        await using var platform = new PlatformFactory()
-            .WithSetting("GraphQL:RequestsPerCallerAtOnce", "1")
-            .WithSetting("GraphQL:QueuedRequestsPerCaller", "1")
-            .WithSetting("GraphQL:RequestsPerCallerPerMinute", "1");
-        await platform.InitializeAsync();
+        await using var platform = await OneAtOnceAsync(perMinute: 1);
         var analyst = await platform.ClientForAsync(Roles.Analyst);
         Task<HttpResponseMessage> first;
         await using (await RecordsHeld.LockAsync(platform))
