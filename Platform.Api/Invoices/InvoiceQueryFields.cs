@@ -58,6 +58,9 @@ public sealed class InvoiceVerificationGraphType : ObjectGraphType<InvoiceVerifi
         Field<ListGraphType<NonNullGraphType<StringGraphType>>>("mismatched")
             .Description("The fields that differ, when inconsistent (issueDate, amountExcludingTax, checkCodeLast6); never the stored values")
             .Resolve(c => c.Source.Mismatched);
+        Field<StringGraphType>("askBy")
+            .Description("When inconsistent because the field given cannot be compared, the field to ask by instead: amountExcludingTax for an invoice held without a check code")
+            .Resolve(c => c.Source.AskBy);
         Field<DateTimeOffsetGraphType>("resetsAt").Description("When the invoice's daily count starts again, when limit-reached")
             .Resolve(c => c.Source.ResetsAt);
         Field<StringGraphType>("spent")

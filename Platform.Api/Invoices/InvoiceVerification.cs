@@ -37,6 +37,13 @@ public sealed record InvoiceVerification(string Result, InvoiceDetails? Invoice 
     DateTimeOffset? ResetsAt = null, string? Spent = null)
 {
     /// <summary>
+    /// When inconsistent because the field given cannot be compared, the field to ask by instead: <c>amountExcludingTax</c>
+    /// for an invoice held without a check code (a special VAT invoice is checked by its amount), asked by its check code.
+    /// Tells no stored value: only how this invoice is checked, as the national platform's form does (clerk review).
+    /// </summary>
+    public string? AskBy { get; init; }
+
+    /// <summary>
     /// Lookups of this invoice the caller may still make today after this one (the lesser of its share and the invoice's
     /// day), so a clerk knows before a limit is reached; 0 when limit-reached.
     /// </summary>
@@ -67,12 +74,14 @@ public sealed record InvoiceVerification(string Result, InvoiceDetails? Invoice 
         {
             mismatched.Add("amountExcludingTax");
         }
+        string? askBy = null;
         if (query.CheckCodeLast6 is { } check && held.CheckCode != check)
         {
             mismatched.Add("checkCodeLast6");
+            askBy = held.CheckCode is null && query.AmountExcludingTax is null ? "amountExcludingTax" : null;
         }
         return mismatched.Count > 0
-            ? new InvoiceVerification(Inconsistent, Mismatched: mismatched)
+            ? new InvoiceVerification(Inconsistent, Mismatched: mismatched) { AskBy = askBy }
             : new InvoiceVerification(Consistent, InvoiceDetails.Of(held));
     }
 }

@@ -21,7 +21,7 @@ namespace Platform.Api.Invoices;
 /// </summary>
 public sealed record InvoiceBatchLine(int Line, string? Code, string? Number, string Result, InvoiceDetails? Invoice = null,
     IReadOnlyList<string>? Mismatched = null, DateTimeOffset? ResetsAt = null, IReadOnlyDictionary<string, string[]>? Problems = null, int? Row = null,
-    string? Spent = null, int? Remaining = null, int? SameAs = null)
+    string? Spent = null, int? Remaining = null, int? SameAs = null, string? AskBy = null)
 {
     public const string Malformed = "malformed";
 }
@@ -145,7 +145,7 @@ public static class VerifyInvoiceBatch
             // The same invoice twice in one reimbursement batch is what a clerk must catch (a claim made twice).
             int? sameAs = firstLineOf.TryAdd(query.Key, line) ? null : firstLineOf[query.Key];
             lines.Add(new InvoiceBatchLine(line, query.Code, query.Number, answer.Result, answer.Invoice, answer.Mismatched, answer.ResetsAt, Row: input.Row,
-                Spent: answer.Spent, Remaining: answer.Remaining, SameAs: sameAs));
+                Spent: answer.Spent, Remaining: answer.Remaining, SameAs: sameAs, AskBy: answer.AskBy));
         }
         return Answer(lines, answerAs);
     }
@@ -250,6 +250,8 @@ public static class VerifyInvoiceBatch
         InvoiceVerification.Consistent when line.Invoice is { Voided: true } => "发票已作废，不可报销 / voided: do not reimburse",
         InvoiceVerification.Consistent when line.Invoice is { RedLetter: true } => "红字发票（冲销原票），不可报销 / red-letter (reversing) invoice: do not reimburse",
         InvoiceVerification.Consistent => "一致 / consistent",
+        InvoiceVerification.Inconsistent when line.AskBy == "amountExcludingTax" =>
+            "不一致：此发票按不含税金额查验，请填写不含税金额后再查 / inconsistent: this invoice is checked by its amount excluding tax; give that instead of the check code",
         InvoiceVerification.Inconsistent =>
             $"不一致：{string.Join("、", (line.Mismatched ?? []).Select(InvoiceInput.HeadingOf))} / inconsistent: {string.Join(", ", line.Mismatched ?? [])}",
         InvoiceVerification.NotFound => "查无此票 / not found",

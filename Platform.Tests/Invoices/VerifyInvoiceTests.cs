@@ -63,6 +63,38 @@ public sealed class VerifyInvoiceTests(PlatformFactory platform) : IClassFixture
             (await AuditedAsync(IngestRecords.InvoiceKey(row[0], row[1]), 2)).Select(e => e.Operation));
     }
 
+    /// <summary>A special VAT invoice carries no check code: asked by one, the answer says to ask by the amount instead.</summary>
+    [Fact]
+    public async Task An_invoice_held_without_a_check_code_asked_by_one_says_to_ask_by_the_amount()
+    {
+        var special = IssuedInvoices.Legacy(7016);
+        special[7] = ""; // no check code held
+        var ordinary = IssuedInvoices.Legacy(7017);
+        await IssuedInvoices.SendAsync(platform, [special, ordinary]);
+        var agency = await platform.ClientForAsync(Roles.Agency, "finance");
+
+        var byCheckCode = await agency.VerifyAsync(new { code = special[0], number = special[1], issueDate = special[2], checkCodeLast6 = "123456" });
+        var wrongCheckCode = await agency.VerifyAsync(new { code = ordinary[0], number = ordinary[1], issueDate = ordinary[2], checkCodeLast6 = "000000" });
+        var byAmount = await agency.VerifyAsync(IssuedInvoices.Lookup(special));
+
+        Assert.Equal(("inconsistent", "amountExcludingTax"), (byCheckCode.GetProperty("result").GetString(), byCheckCode.GetProperty("askBy").GetString()));
+        Assert.Equal(["checkCodeLast6"], byCheckCode.GetProperty("mismatched").EnumerateArray().Select(f => f.GetString()));
+        // A check code held and given wrong is only inconsistent: nothing to ask by instead.
+        Assert.False(wrongCheckCode.TryGetProperty("askBy", out var none) && none.ValueKind != JsonValueKind.Null);
+        Assert.Equal("consistent", byAmount.GetProperty("result").GetString());
+
+        var csv = $"code,number,issueDate,checkCodeLast6\r\n{special[0]},{special[1]},{special[2]},123456\r\n";
+        using var batch = await agency.PostAsync("/api/invoices/verify-batch?format=csv", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Contains("此发票按不含税金额查验", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var graphql = await agency.PostAsJsonAsync("/graphql", new
+        {
+            query = $$"""{ verifyInvoice(code: "{{special[0]}}", number: "{{special[1]}}", issueDate: "{{special[2]}}", checkCodeLast6: "123456") { result askBy } }""",
+        });
+        var field = JsonDocument.Parse(await graphql.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("verifyInvoice");
+        Assert.Equal("amountExcludingTax", field.GetProperty("askBy").GetString());
+    }
+
     [Fact]
     public async Task An_unknown_invoice_is_not_found_and_a_fully_digital_one_is_found_by_its_twenty_digit_number_alone()
     {

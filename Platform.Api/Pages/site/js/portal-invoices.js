@@ -62,7 +62,8 @@ export function resultText(answer) {
     case 'consistent':
       return t(answer.voided ? 'invoices.consistentVoided' : answer.redLetter ? 'invoices.consistentRedLetter' : 'invoices.result.consistent');
     case 'inconsistent':
-      return t('invoices.inconsistent', { fields: (answer.mismatched ?? []).map(fieldName).join('、') });
+      return answer.askBy === 'amountExcludingTax' ? t('invoices.askByAmount')
+        : t('invoices.inconsistent', { fields: (answer.mismatched ?? []).map(fieldName).join('、') });
     case 'limit-reached':
       return t(answer.spent === 'caller-share' ? 'invoices.limitReachedCaller' : 'invoices.limitReached', { at: when(answer.resetsAt) });
     default:
