@@ -53,16 +53,8 @@ public sealed class GraphQLCallerLimit : IDisposable
     public async ValueTask<(RateLimitLease? Lease, Refused? Refused)> AcquireAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var caller = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
-        // A caller with none of its minute's requests left is refused at once, not after waiting for a turn (asking for no
-        // permit only looks). Then the turn, then the minute's permit: a request refused because the caller's queue is full
-        // has not executed, so it spends none of the caller's requests a minute (attacker review of session 13).
-        using (var look = perMinute.AttemptAcquire(caller, 0))
-        {
-            if (!look.IsAcquired)
-            {
-                return (null, OverMinute(look));
-            }
-        }
+        // The turn first, then the minute's permit: a request refused because the caller's queue is full has not executed,
+        // so it spends none of the caller's requests a minute (attacker review of session 13).
         var lease = await atOnce.AcquireAsync(caller, 1, ct);
         if (!lease.IsAcquired)
         {
