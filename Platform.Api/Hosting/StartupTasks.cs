@@ -15,6 +15,8 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Said at every start: a site of another city that left the default would otherwise learn it from refusals.
+        ServingCity(logger, options.Value.Division, Platform.Templates.Checks.Divisions.Name(options.Value.Division.PadRight(6, '0')) ?? "");
         if (options.Value.ApplySchemaOnStart)
         {
             await DatabaseSchema.ApplyAsync(services, cancellationToken);
@@ -44,6 +46,9 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
         OwnerOnly.WriteAllText(path, JsonSerializer.Serialize(credentials, CredentialsJson));
         DemoClientsReady(logger, path);
     }
+
+    [LoggerMessage(LogLevel.Information, "Serving the city {Division} {Name} (Platform:Division): whole files and people's jurisdictions are decided against it")]
+    private static partial void ServingCity(ILogger logger, string division, string name);
 
     [LoggerMessage(LogLevel.Information, "Demo clients and people ready; credentials in {Path}")]
     private static partial void DemoClientsReady(ILogger logger, string path);

@@ -49,7 +49,8 @@ public static class VerifyInvoiceBatch
             .RequireAccess(Operation.VerifyInvoices)
             .WithTags("Invoices")
             .WithSummary("Verify a batch of invoices: CSV (text/csv; header code,number,issueDate,amountExcludingTax,checkCodeLast6, or the " +
-                         "national form's Chinese headings), an .xlsx workbook (its first sheet, headed the same), either as a form's file " +
+                         "national form's Chinese headings; title rows above the header, up to ten, are passed over), an .xlsx workbook (its first " +
+                         "sheet, headed the same), either as a form's file " +
                          "field, or a JSON array of lookups, at most Invoices:MaxBatchInvoices; one answer per invoice in order, JSON or, with " +
                          "format=csv or Accept: text/csv, CSV for Excel (formulas neutralised), or with format=xlsx a workbook of text cells (leading zeros kept); a malformed line is 'malformed' with its problems")
             .Accepts<List<InvoiceRequest>>("application/json", "text/csv", RowReaders.Xlsx, "multipart/form-data")
