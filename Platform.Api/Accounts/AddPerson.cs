@@ -101,8 +101,8 @@ public sealed partial record AddPerson(
         }
         else if (!Jurisdiction!.StartsWith(city, StringComparison.Ordinal) && !city.StartsWith(Jurisdiction, StringComparison.Ordinal))
         {
-            errors[nameof(Jurisdiction)] = [$"'{Jurisdiction}' ({Divisions.Name(Jurisdiction.PadRight(6, '0'))}) is outside the city this platform " +
-                                            $"serves, {city} ({Divisions.Name(city.PadRight(6, '0'))}): give the city, one of its counties " +
+            errors[nameof(Jurisdiction)] = [$"'{Jurisdiction}' ({Divisions.NameOfPrefix(Jurisdiction)}) is outside the city this platform " +
+                                            $"serves, {city} ({Divisions.NameOfPrefix(city)}): give the city, one of its counties " +
                                             $"({string.Join(", ", Divisions.Under(city).Where(c => c != city.PadRight(6, '0')).Take(3))}, ...), or its province."];
         }
     }

@@ -90,7 +90,8 @@ public sealed partial class TokenRevocationListener(NpgsqlDataSource data, Token
             catch (Exception e)
             {
                 // Whatever failed (the connection, or a data source that cannot listen), the host goes on serving with the
-                // bound; a listener that stopped for good would stop the host with it.
+                // bound; a listener that stopped for good would stop the host with it. Not listening while it waits to retry
+                // (the finally comes after the wait).
                 Listening = false;
                 var retry = options.Value.ListenRetry > TimeSpan.Zero ? options.Value.ListenRetry : new TokenOptions().ListenRetry;
                 LogListenFailed(e, retry);

@@ -16,7 +16,7 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Said at every start: a site of another city that left the default would otherwise learn it from refusals.
-        ServingCity(logger, options.Value.Division, Platform.Templates.Checks.Divisions.Name(options.Value.Division.PadRight(6, '0')) ?? "");
+        ServingCity(logger, options.Value.Division, Platform.Templates.Checks.Divisions.NameOfPrefix(options.Value.Division) ?? "");
         if (options.Value.ApplySchemaOnStart)
         {
             await DatabaseSchema.ApplyAsync(services, cancellationToken);

@@ -375,9 +375,10 @@ public static class VerifyInvoiceBatch
             // Excel's "Unicode text" separates cells by tabs; its CSV by commas. Told by the first of the lines a header may
             // be on that has either (a title line above the header may have neither).
             var delimiter = ',';
+            var lines = 0;
             foreach (var line in text.AsSpan().EnumerateLines())
             {
-                if (line.ContainsAny('\t', ','))
+                if (line.ContainsAny('\t', ',') || ++lines > MaxTitleRows)
                 {
                     delimiter = line.Contains('\t') && !line.Contains(',') ? '\t' : ',';
                     break;

@@ -24,6 +24,9 @@ public static class Divisions
     public static bool IsKnownPrefix(string prefix) =>
         prefix.Length is 2 or 4 or 6 && !prefix.EndsWith("00", StringComparison.Ordinal) && IsKnown(prefix.PadRight(6, '0'));
 
+    /// <summary>The name of the division a prefix abbreviates (<c>5113</c>: 南充市), or null when it names none.</summary>
+    public static string? NameOfPrefix(string prefix) => prefix.Length <= 6 ? Name(prefix.PadRight(6, '0')) : null;
+
     /// <summary>The codes starting with <paramref name="prefix"/> (such as 5113, a city), in order.</summary>
     public static IReadOnlyList<string> Under(string prefix) =>
     [

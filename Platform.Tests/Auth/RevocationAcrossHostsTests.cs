@@ -31,13 +31,12 @@ public sealed class RevocationAcrossHostsTests
         await using var second = first.SecondHost();
         var (clientId, token) = await NewFinanceClientAsync(first);
         // Listening first: starting to listen forgets every status, which would otherwise explain the refusal below.
-        await Eventually.Until(() => Task.FromResult(second.Services.GetRequiredService<TokenRevocationListener>().Listening), "the second host listening");
+        await ListeningAsync(second);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token)); // the status read, to be kept for the bound
 
-        Assert.Equal(HttpStatusCode.NoContent, (await (await first.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+        await RevokeAsync(first, clientId);
 
-        await Eventually.Until(async () => await MeAsync(second, token) == HttpStatusCode.Unauthorized, "the second host refusing the revoked token",
-            TimeSpan.FromSeconds(10));
+        await RefusedOnceToldAsync(second, token);
     }
 
     [Fact]
@@ -47,7 +46,7 @@ public sealed class RevocationAcrossHostsTests
         await using var second = first.SecondHost();
         var (clientId, token) = await NewFinanceClientAsync(first);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
-        await Eventually.Until(() => Task.FromResult(second.Services.GetRequiredService<TokenRevocationListener>().Listening), "the second host listening");
+        await ListeningAsync(second);
         await using var data = Npgsql.NpgsqlDataSource.Create(first.ConnectionString);
         async Task<List<int>> ListenersAsync()
         {
@@ -70,13 +69,12 @@ public sealed class RevocationAcrossHostsTests
             await terminate.ExecuteNonQueryAsync();
         }
         await Eventually.Until(async () => (await ListenersAsync()) is { Count: 2 } now && !now.Intersect(cut).Any(), "both hosts listening again on new connections");
-        await Eventually.Until(() => Task.FromResult(second.Services.GetRequiredService<TokenRevocationListener>().Listening), "the second host listening");
+        await ListeningAsync(second);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await (await first.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+        await RevokeAsync(first, clientId);
 
-        await Eventually.Until(async () => await MeAsync(second, token) == HttpStatusCode.Unauthorized, "the second host refusing the revoked token",
-            TimeSpan.FromSeconds(10));
+        await RefusedOnceToldAsync(second, token);
     }
 
     [Fact]
@@ -89,7 +87,7 @@ public sealed class RevocationAcrossHostsTests
         Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
         var read = TimeProvider.System.GetUtcNow();
 
-        Assert.Equal(HttpStatusCode.NoContent, (await (await first.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+        await RevokeAsync(first, clientId);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(first, token));
         // Within the bound the second host answers from what it read before the revocation, not from the database.
@@ -125,7 +123,7 @@ public sealed class RevocationAcrossHostsTests
         var (clientId, token) = await NewFinanceClientAsync(first);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(second, token));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await (await first.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+        await RevokeAsync(first, clientId);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(second, token));
     }
@@ -146,6 +144,17 @@ public sealed class RevocationAcrossHostsTests
         Assert.Equal(HttpStatusCode.OK, token.StatusCode);
         return (credentials.ClientId, (await token.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("access_token").GetString()!);
     }
+
+    private static Task ListeningAsync(ClockedPlatformFactory host) =>
+        Eventually.Until(() => Task.FromResult(host.Services.GetRequiredService<TokenRevocationListener>().Listening), "the host listening for revocations");
+
+    /// <summary>Deletes the finance bureau's client <paramref name="clientId"/> through <paramref name="host"/>: its tokens revoked.</summary>
+    private static async Task RevokeAsync(PlatformFactory host, string clientId) =>
+        Assert.Equal(HttpStatusCode.NoContent, (await (await host.ClientForAsync(Roles.Admin)).DeleteAsync($"/api/agencies/finance/clients/{clientId}")).StatusCode);
+
+    /// <summary>Waits (the clocks standing still, well within the bound) until <paramref name="host"/> refuses the revoked token.</summary>
+    private static Task RefusedOnceToldAsync(PlatformFactory host, string token) =>
+        Eventually.Until(async () => await MeAsync(host, token) == HttpStatusCode.Unauthorized, "the other host refusing the revoked token", TimeSpan.FromSeconds(10));
 
     private static async Task<HttpStatusCode> MeAsync(PlatformFactory host, string token)
     {
