@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Comparisons.Leads;
 using Platform.Comparisons.Rules;
 using Platform.Comparisons.Runs;
+using Platform.Ingest;
 
 namespace Platform.Comparisons;
 
@@ -52,10 +53,7 @@ public static class ComparisonsSetup
             store.Listeners.Add(signal);
             store.Events.AddEventTypes(Lead.EventTypes);
             store.Projections.Add(new LeadProjection(), ProjectionLifecycle.Inline);
-            foreach (var table in LeadTable.SchemaObjects().Concat(RuleFunctions.SchemaObjects()))
-            {
-                store.Storage.ExtendedSchemaObjects.Add(table);
-            }
+            StoreSchema.Add(store, LeadTable.SchemaObjects().Concat(RuleFunctions.SchemaObjects()));
             store.Schema.For<RuleRun>()
                 .DocumentAlias("rule_run")
                 .Duplicate(r => r.Rule)

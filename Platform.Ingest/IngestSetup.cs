@@ -48,10 +48,7 @@ public static class IngestSetup
                     index.IsUnique = true;
                     index.Predicate = Submission.LivePredicate;
                 });
-            foreach (var table in RecordTables.SchemaObjects())
-            {
-                store.Storage.ExtendedSchemaObjects.Add(table);
-            }
+            StoreSchema.Add(store, RecordTables.SchemaObjects());
         });
         return services;
     }

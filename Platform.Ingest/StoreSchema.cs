@@ -1,3 +1,6 @@
+using Marten;
+using Weasel.Core;
+
 namespace Platform.Ingest;
 
 /// <summary>
@@ -7,4 +10,11 @@ namespace Platform.Ingest;
 public static class StoreSchema
 {
     public const string Name = "platform";
+
+    /// <summary>
+    /// Adds a module's own tables, views, functions and triggers to the store's schema, so that the migrate command and
+    /// each host's start bring them up to date; views, functions and triggers by their fingerprint (<see cref="Fingerprinted"/>).
+    /// </summary>
+    public static void Add(StoreOptions store, IEnumerable<ISchemaObject> schemaObjects) =>
+        store.Storage.ExtendedSchemaObjects.AddRange(schemaObjects.Select(Fingerprinted.Of));
 }

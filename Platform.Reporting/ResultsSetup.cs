@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.Ingest;
 
 namespace Platform.Reporting;
 
@@ -12,10 +13,7 @@ public static class ResultsSetup
         services.AddSingleton<ResultsReader>();
         services.ConfigureMarten(store =>
         {
-            foreach (var table in ResultTables.SchemaObjects())
-            {
-                store.Storage.ExtendedSchemaObjects.Add(table);
-            }
+            StoreSchema.Add(store, ResultTables.SchemaObjects());
             store.Projections.Add(new ResultsProjection(), ProjectionLifecycle.Async, ResultsProjection.Name, asyncOptions =>
             {
                 // Larger batches than the default: each recomputes the cube slices it touched, so fewer batches do less work.

@@ -1,5 +1,6 @@
 using Marten;
 using Platform.Api.GraphQL;
+using Platform.Ingest;
 
 namespace Platform.Api.Audit;
 
@@ -12,13 +13,7 @@ public static class AuditSetup
         services.AddSingleton<AuditTrail>();
         services.AddHttpContextAccessor();
         services.AddSingleton<IQueryFields, AuditQueryFields>();
-        services.ConfigureMarten(store =>
-        {
-            foreach (var schemaObject in AuditTable.SchemaObjects())
-            {
-                store.Storage.ExtendedSchemaObjects.Add(schemaObject);
-            }
-        });
+        services.ConfigureMarten(store => StoreSchema.Add(store, AuditTable.SchemaObjects()));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Marten;
 using Platform.Api.GraphQL;
+using Platform.Ingest;
 
 namespace Platform.Api.Invoices;
 
@@ -18,7 +19,7 @@ public static class InvoicesSetup
         services.AddHostedService<LookupCountPruning>();
         services.AddSingleton<IQueryFields, InvoiceQueryFields>();
         services.AddSingleton<InvoiceLookupLimit>();
-        services.ConfigureMarten(store => store.Storage.ExtendedSchemaObjects.AddRange(LookupCounter.Tables()));
+        services.ConfigureMarten(store => StoreSchema.Add(store, LookupCounter.Tables()));
         return services;
     }
 

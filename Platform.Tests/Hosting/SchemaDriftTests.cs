@@ -1,6 +1,8 @@
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Platform.Api.Hosting;
+using Platform.Ingest;
 using Platform.Tests.Support;
 using Weasel.Core;
 using Weasel.Postgresql.Tables;
@@ -8,16 +10,16 @@ using Weasel.Postgresql.Tables;
 namespace Platform.Tests.Hosting;
 
 /// <summary>
-/// A database the migrate command has brought up to date has every table as Marten's configuration describes it, to the
-/// last index: otherwise every later migrate (and every host applying the schema on start) would rebuild the same
-/// indexes again; and every object of Marten's own (its functions, the event store's) likewise. The platform's own views,
-/// functions and trigger are left out: Weasel compares a view with PostgreSQL's reprinting of it word for word, so it
-/// recreates every view at each migrate; the functions and the trigger are reported changed too (Platform.Ingest/PLAN.md).
+/// A database the migrate command has brought up to date has every object as Marten's configuration describes it: every
+/// table to the last index, every object of Marten's own, and the platform's views, functions and trigger by their
+/// fingerprints (<see cref="Fingerprinted"/>). Otherwise every later migrate, and every host applying the schema on
+/// start, would rebuild the same indexes or drop and recreate the same views again, each drop waiting for the queries
+/// reading the view.
 /// </summary>
 public sealed class SchemaDriftTests
 {
     [Fact]
-    public async Task After_migrate_marten_finds_every_document_event_and_platform_table_as_configured()
+    public async Task After_migrate_marten_finds_every_table_view_function_and_trigger_as_configured()
     {
         await using var platform = (await PlatformFactory.UnmigratedAsync("drift")).WithSetting("Ingest:RunWorker", "false");
         _ = platform.Server;
@@ -28,10 +30,69 @@ public sealed class SchemaDriftTests
         var tables = migration.Deltas.Where(d => d.SchemaObject is Table).ToList();
         Assert.Contains(tables, d => d.SchemaObject.Identifier.Name == "mt_doc_submission");
         Assert.Contains(tables, d => d.SchemaObject.Identifier.Name == "mt_events");
-        Assert.Empty(tables.Where(d => d.Difference != SchemaPatchDifference.None).Select(d => $"{d.SchemaObject.Identifier} ({d.Difference})"));
-        var platformObjects = platform.Services.GetRequiredService<StoreOptions>().Storage.ExtendedSchemaObjects.ToHashSet();
+        var fingerprinted = migration.Deltas.Where(d => d.SchemaObject is Fingerprinted).Select(d => d.SchemaObject.Identifier.Name).ToList();
+        Assert.Contains("standing_record", fingerprinted);
+        Assert.Contains("standing_invoices_issued", fingerprinted);
+        Assert.Contains("record_object", fingerprinted);
+        Assert.Contains("audit_append_many", fingerprinted);
+        Assert.Contains("audit_entry_append_only", fingerprinted);
         Assert.Empty(migration.Deltas
-            .Where(d => d.Difference != SchemaPatchDifference.None && !platformObjects.Contains(d.SchemaObject))
+            .Where(d => d.Difference != SchemaPatchDifference.None)
             .Select(d => $"{d.SchemaObject.Identifier} ({d.SchemaObject.GetType().Name}, {d.Difference})"));
+    }
+
+    [Fact]
+    public async Task A_second_migrate_rewrites_only_the_view_or_function_whose_sql_changed_and_replaces_a_function_in_place()
+    {
+        await using var platform = (await PlatformFactory.UnmigratedAsync("drift_again")).WithSetting("Ingest:RunWorker", "false");
+        _ = platform.Server;
+        await SchemaCommand.RunAsync(platform.Services);
+        var before = await ObjectIdsAsync(platform.ConnectionString);
+
+        await SchemaCommand.RunAsync(platform.Services);
+        Assert.Equal(before, await ObjectIdsAsync(platform.ConnectionString));
+
+        // As a database written by an earlier build: the view's and the trigger function's SQL differ from the configured.
+        await ExecuteAsync(platform.ConnectionString, """
+            comment on view platform.standing_record is 'an earlier build';
+            comment on function platform.audit_entry_refuse_change() is 'an earlier build';
+            """);
+        await SchemaCommand.RunAsync(platform.Services);
+
+        var after = await ObjectIdsAsync(platform.ConnectionString);
+        Assert.NotEqual(before.StandingRecord, after.StandingRecord);
+        Assert.Equal(before with { StandingRecord = after.StandingRecord }, after);
+        var migration = await platform.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateMigrationAsync();
+        Assert.Empty(migration.Deltas.Where(d => d.Difference != SchemaPatchDifference.None).Select(d => d.SchemaObject.Identifier.ToString()));
+        await using var connection = new NpgsqlConnection(platform.ConnectionString);
+        await connection.OpenAsync();
+        await using var delete = new NpgsqlCommand("delete from platform.audit_entry", connection);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => delete.ExecuteNonQueryAsync());
+        Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
+    }
+
+    private sealed record ObjectIds(uint StandingRecord, uint TypedInvoices, uint RecordObject, uint RefuseChange, uint AppendOnlyTrigger);
+
+    private static async Task<ObjectIds> ObjectIdsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            select 'platform.standing_record'::regclass::oid, 'platform.standing_invoices_issued'::regclass::oid,
+                   'platform.record_object(text[], json)'::regprocedure::oid, 'platform.audit_entry_refuse_change()'::regprocedure::oid,
+                   (select oid from pg_trigger where tgname = 'audit_entry_append_only')
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return new ObjectIds(reader.GetFieldValue<uint>(0), reader.GetFieldValue<uint>(1), reader.GetFieldValue<uint>(2),
+            reader.GetFieldValue<uint>(3), reader.GetFieldValue<uint>(4));
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
