@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace Platform.Tests.Support;
 
@@ -11,7 +10,7 @@ public sealed class BrowserPlatform : PlatformFactory
 {
     public BrowserPlatform()
     {
-        Port = FreePort();
+        Port = FreePort.Pick();
         WithSetting("Tokens:Issuer", Address.AbsoluteUri);
         UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, Port));
     }
@@ -25,12 +24,5 @@ public sealed class BrowserPlatform : PlatformFactory
     {
         await base.InitializeAsync();
         StartServer();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

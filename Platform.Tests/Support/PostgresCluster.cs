@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Platform.Tests.Support;
@@ -37,7 +35,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             return new PostgresCluster(external, null);
         }
         var directory = TestDirectories.New("pg");
-        var port = FreePort();
+        var port = FreePort.Pick();
         await RunOpsPg("start", directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var cluster = new PostgresCluster(
             $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Timeout=5", directory);
@@ -77,13 +75,6 @@ public sealed class PostgresCluster : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await StopAsync();
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunOpsPg(params string[] arguments)
