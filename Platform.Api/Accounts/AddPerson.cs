@@ -5,6 +5,7 @@ using Npgsql;
 using Platform.Api.Hosting;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
+using Platform.Comparisons.Leads;
 using Platform.Templates.Checks;
 
 namespace Platform.Api.Accounts;
@@ -37,9 +38,13 @@ public sealed partial record AddPerson(
     /// What to fix, by field (none when the person may be added); <paramref name="city"/> is the platform's
     /// (<see cref="Hosting.PlatformOptions.Division"/>), <paramref name="adding"/> the jurisdiction of the administrator
     /// adding the person (null: the whole city), which a member of the bureau added must lie within: an administrator
-    /// bound to a county cannot make a person of the city (who would read whole files), nor an administrator of none.
+    /// bound to a county cannot make a person of the city (who would read whole files), nor an administrator of none. The
+    /// office must be one of <paramref name="offices"/> serving within the person's jurisdiction: an officer reaches the
+    /// leads of their office as well as those of their jurisdiction, so an office outside it would widen their reach
+    /// (attacker review, 2026-12-02: a county's administrator made an officer of its county working another county's leads).
     /// </summary>
-    public async Task<Dictionary<string, string[]>> ValidateAsync(IQuerySession session, string city, string? adding, CancellationToken ct)
+    public async Task<Dictionary<string, string[]>> ValidateAsync(IQuerySession session, string city, string? adding, TaxOffices offices,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (!UsernamePattern().IsMatch(People.Normalize(Username ?? "")))
@@ -73,7 +78,7 @@ public sealed partial record AddPerson(
             }
             if (Role != Roles.Admin || Office is not null || Jurisdiction is not null || adding is not null)
             {
-                CheckOffice(errors, city);
+                CheckOffice(errors, city, offices);
             }
             if (adding is not null && !errors.ContainsKey(nameof(Jurisdiction)) && Jurisdiction?.StartsWith(adding, StringComparison.Ordinal) != true)
             {
@@ -88,11 +93,12 @@ public sealed partial record AddPerson(
         return errors;
     }
 
-    private void CheckOffice(Dictionary<string, string[]> errors, string city)
+    private void CheckOffice(Dictionary<string, string[]> errors, string city, TaxOffices offices)
     {
-        if (string.IsNullOrWhiteSpace(Office) || Office.Length > MaxOfficeChars)
+        var office = offices.Find(Office ?? "");
+        if (office is null)
         {
-            errors[nameof(Office)] = [$"Give the tax office ({MaxOfficeChars} characters at most), such as 'shunqing-office'."];
+            errors[nameof(Office)] = [$"Give one of the tax offices (Comparisons:Offices): {string.Join(", ", offices.All.Select(o => o.Id))}."];
         }
         if (!Divisions.IsKnownPrefix(Jurisdiction ?? ""))
         {
@@ -104,6 +110,13 @@ public sealed partial record AddPerson(
             errors[nameof(Jurisdiction)] = [$"'{Jurisdiction}' ({Divisions.NameOfPrefix(Jurisdiction)}) is outside the city this platform " +
                                             $"serves, {city} ({Divisions.NameOfPrefix(city)}): give the city, one of its counties " +
                                             $"({string.Join(", ", Divisions.Under(city).Where(c => c != city.PadRight(6, '0')).Take(3))}, ...), or its province."];
+        }
+        else if (office is not null && !SubjectDivision.IsWithin(office.Jurisdiction, Jurisdiction))
+        {
+            var within = offices.All.Where(o => SubjectDivision.IsWithin(o.Jurisdiction, Jurisdiction)).Select(o => o.Id).ToList();
+            errors[nameof(Office)] = [$"'{office.Id}' serves {office.Jurisdiction} ({Divisions.NameOfPrefix(office.Jurisdiction)}), outside the " +
+                                      $"jurisdiction {Jurisdiction} given: " +
+                                      (within.Count > 0 ? $"give an office within it ({string.Join(", ", within)})." : "no office serves within it.")];
         }
     }
 }
@@ -125,7 +138,7 @@ public static class AddPersonEndpoint
         CancellationToken ct)
     {
         var errors = await command.ValidateAsync(session, http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.Division,
-            Access.AccessPolicy.JurisdictionOf(http.User), ct);
+            Access.AccessPolicy.JurisdictionOf(http.User), http.RequestServices.GetRequiredService<TaxOffices>(), ct);
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors);

@@ -72,7 +72,7 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
     [InlineData("{\"username\":\"p4\",\"role\":\"analyst\",\"office\":\"x\",\"jurisdiction\":\"511300\"}", "Jurisdiction", "without trailing zeros")]
     [InlineData("{\"username\":\"p8\",\"role\":\"analyst\",\"office\":\"x\",\"jurisdiction\":\"5101\"}", "Jurisdiction", "is outside the city this platform serves, 5113")]
     [InlineData("{\"username\":\"p9\",\"role\":\"officer\",\"office\":\"x\",\"jurisdiction\":\"510104\"}", "Jurisdiction", "one of its counties (511302")]
-    [InlineData("{\"username\":\"p5\",\"role\":\"leader\",\"jurisdiction\":\"5113\"}", "Office", "Give the tax office")]
+    [InlineData("{\"username\":\"p5\",\"role\":\"leader\",\"jurisdiction\":\"5113\"}", "Office", "Give one of the tax offices")]
     [InlineData("{\"username\":\"p6\",\"role\":\"admin\",\"agency\":\"finance\"}", "Agency", "acts for no agency")]
     [InlineData("{\"username\":\"p7\",\"role\":\"admin\",\"password\":\"short\"}", "Password", "12 to 128 characters")]
     [InlineData("{\"username\":\"-\",\"role\":\"admin\"}", "Username", "Use 2 to 64 letters")]
@@ -103,8 +103,31 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
         }
         using var within = await countyAdmin.PostAsJsonAsync("/api/people", new AddPerson("shunqing.officer2", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
         Assert.Equal(HttpStatusCode.Created, within.StatusCode);
-        using var cityWide = await (await Admin()).PostAsJsonAsync("/api/people", new AddPerson("province.analyst", Roles.Analyst, Office: "sichuan-bureau", Jurisdiction: "51"));
+        using var cityWide = await (await Admin()).PostAsJsonAsync("/api/people", new AddPerson("province.analyst", Roles.Analyst, Office: "nanchong-bureau", Jurisdiction: "51"));
         Assert.Equal(HttpStatusCode.Created, cityWide.StatusCode); // a province covers the city
+    }
+
+    [Fact]
+    public async Task A_person_s_office_is_a_configured_office_serving_within_their_jurisdiction()
+    {
+        var signIn = new WebFrontSignIn(platform);
+        await signIn.PersonAsync(new NewPerson("office.admin", Roles.Admin, Office: "shunqing-office", Jurisdiction: "511302"));
+        var countyAdmin = await signIn.ClientAsync("office.admin");
+
+        // An officer of Shunqing put in Gaoping's office would reach Gaoping's leads through the office.
+        using var otherCounty = await countyAdmin.PostAsJsonAsync("/api/people", new AddPerson("office.officer", Roles.Officer, Office: "gaoping-office", Jurisdiction: "511302"));
+        Assert.Equal(HttpStatusCode.BadRequest, otherCounty.StatusCode);
+        var problem = (await otherCounty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Office")[0].GetString();
+        Assert.Contains("'gaoping-office' serves 511303", problem, StringComparison.Ordinal);
+        Assert.Contains("shunqing-office", problem, StringComparison.Ordinal);
+
+        using var unknown = await (await Admin()).PostAsJsonAsync("/api/people", new AddPerson("office.officer", Roles.Officer, Office: "any-office", Jurisdiction: "511302"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("nanchong-bureau, shunqing-office", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Office")[0].GetString(),
+            StringComparison.Ordinal);
+
+        using var own = await countyAdmin.PostAsJsonAsync("/api/people", new AddPerson("office.officer", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
+        Assert.Equal(HttpStatusCode.Created, own.StatusCode);
     }
 
     [Fact]
