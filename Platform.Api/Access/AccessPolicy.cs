@@ -163,14 +163,15 @@ public static class AccessPolicy
     public static string? JurisdictionOf(ClaimsPrincipal user) => user.GetClaim(PersonClaims.Jurisdiction);
 
     /// <summary>
-    /// Whether the caller's jurisdiction covers a whole submission's cell values (its raw file, its error report). Files
-    /// come from the city's agencies and hold taxpayers of every county, so a person bound to a county reads taxpayers
-    /// one at a time, each checked against it; a person whose jurisdiction covers the platform's whole city
-    /// (<paramref name="city"/>, <see cref="Hosting.PlatformOptions.Division"/>: the city itself or its province) and the
-    /// bureau's clients, which carry no jurisdiction, read files whole. Decided against the city, not by the prefix's
-    /// length: a person given another city's prefix reaches none of this city's files.
+    /// Whether the caller's jurisdiction covers the platform's whole city (<paramref name="city"/>,
+    /// <see cref="Hosting.PlatformOptions.Division"/>: the city itself or its province); the bureau's clients, which carry
+    /// no jurisdiction, do. What reaches taxpayers of every county at once needs it: a submission's cell values (its raw
+    /// file, its error report: files come from the city's agencies) and a rule's run (it merges the rule's leads of the
+    /// whole city, closing those whose evidence is gone); a person bound to a county reads taxpayers one at a time, each
+    /// checked against it. Decided against the city, not by the prefix's length: a person given another city's prefix
+    /// covers none of this city.
     /// </summary>
-    public static bool ReachesWholeSubmissions(ClaimsPrincipal user, string city) =>
+    public static bool CoversCity(ClaimsPrincipal user, string city) =>
         JurisdictionOf(user) is not { } prefix || city.StartsWith(prefix, StringComparison.Ordinal);
 
     /// <summary>

@@ -1,8 +1,10 @@
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using Platform.Api.Access;
 using Platform.Api.GraphQL;
+using Platform.Api.Hosting;
 using Platform.Api.Leads;
 using Platform.Comparisons.Runs;
 using Platform.Templates.Negotiation;
@@ -28,6 +30,13 @@ public sealed class RunRule : IMutationFields
                 argument => argument.DefaultValue = true)
             .ResolveAsync(async context =>
             {
+                var city = context.RequestServices!.GetRequiredService<IOptions<PlatformOptions>>().Value.Division;
+                if (!AccessPolicy.CoversCity(context.User!, city))
+                {
+                    throw LeadCaller.Refused(new Refusal(RefusalKind.Forbidden,
+                        $"A run merges the rule's leads of the whole city ({city}), closing those whose evidence is gone; your jurisdiction is " +
+                        $"{AccessPolicy.JurisdictionOf(context.User!)}. Ask an analyst of the city to run it, or read your county's leads with leads(county:)."));
+                }
                 try
                 {
                     return await context.RequestServices!.GetRequiredService<OnDemandRuns>().RunAsync(context.GetArgument<string>("rule"),

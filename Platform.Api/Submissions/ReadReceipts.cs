@@ -52,7 +52,7 @@ public static class ReadReceipts
             return (null, Results.ValidationProblem(new Dictionary<string, string[]> { ["purpose"] = [purposeProblem] }));
         }
         var city = services.GetRequiredService<IOptions<PlatformOptions>>().Value.Division;
-        if (AccessPolicy.ReachOf(user, operation) != Reach.OwnAgency && !AccessPolicy.ReachesWholeSubmissions(user, city))
+        if (AccessPolicy.ReachOf(user, operation) != Reach.OwnAgency && !AccessPolicy.CoversCity(user, city))
         {
             return (null, Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "A whole file is beyond your jurisdiction",
                 detail: $"A submission's file and error report hold taxpayers of every county; your jurisdiction is {AccessPolicy.JurisdictionOf(user)}. " +

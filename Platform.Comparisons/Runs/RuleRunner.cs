@@ -39,6 +39,11 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
     {
         var rule = Rule(ruleId);
         var day = asOf ?? Today();
+        if (day > Today())
+        {
+            throw new RunRefusedException(RefusalKind.Invalid,
+                $"A run as of {day:yyyy-MM-dd} is after today ({Today():yyyy-MM-dd}, {options.TimeZone}): give today or an earlier day, or none for today.");
+        }
         return await MergeAsync(ruleId, day, trigger, by, async (connection, transaction, token) =>
         {
             var query = rule.Candidates(await PrepareAsync(rule, day, token));
@@ -96,6 +101,12 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
         {
             throw new RunRefusedException(RefusalKind.Conflict, $"A run of '{rule.Id}' (or a rebuild of the leads) is under way; a run's result will show in ruleRuns.");
         }
+        if (await LastAsOfAsync(rule.Id, ct) is { } last && asOf < last)
+        {
+            throw new RunRefusedException(RefusalKind.Invalid,
+                $"The last completed run of '{rule.Id}' was as of {last:yyyy-MM-dd}; a run as of an earlier day ({asOf:yyyy-MM-dd}) would close the leads " +
+                "found since as corrected away. Run it as of that day or later.");
+        }
         var runId = Guid.CreateVersion7().ToString("N");
         var parameters = RuleCatalog.ParametersOf(rule);
         var running = new RuleRun(runId, rule.Id, rule.Version, parameters, asOf, trigger, by, startedAt, null, dataAsOf, 0, 0, 0, 0, 0, RunStatus.Running);
@@ -129,6 +140,18 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
             .Set(r => r.Failure, RuleRun.Stopped(running));
         session.Store(running);
         await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// The day the rule's last completed run was as of: runs go forward, since a run merges its candidates with every open
+    /// lead and closes those it no longer finds (attacker review, 2026-12-02: a run as of 0001-01-01 closed every open lead).
+    /// </summary>
+    private async Task<DateOnly?> LastAsOfAsync(string ruleId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession();
+        var runs = await session.Query<RuleRun>().Where(r => r.Rule == ruleId && r.Status == RunStatus.Completed)
+            .OrderByDescending(r => r.AsOf).Take(1).ToListAsync(ct);
+        return runs.Count == 0 ? null : runs[0].AsOf;
     }
 
     /// <summary>A run's record written in its own transaction, so every host's <c>ruleRuns</c> shows it while the run goes on.</summary>

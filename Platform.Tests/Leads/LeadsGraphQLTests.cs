@@ -70,6 +70,30 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
     }
 
     [Fact]
+    public async Task A_run_goes_forward_in_time_and_only_an_analyst_of_the_whole_city_runs_one()
+    {
+        await platform.PlantAsync("test-21", Candidate(211));
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        Assert.Equal(1, (await RunAsync(analyst, "test-21")).GetProperty("raised").GetInt32());
+
+        // As of a day before the last run, the run would find nothing and close the lead as corrected away.
+        var earlier = await PostAsync(analyst, "mutation { runRule(rule: \"test-21\", asOf: \"0001-01-01\") { closed } }");
+        Assert.Equal("INVALID", ErrorCode(earlier));
+        Assert.Contains("was as of 2026-11-30", ErrorMessage(earlier), StringComparison.Ordinal);
+        var future = await PostAsync(analyst, "mutation { runRule(rule: \"test-21\", asOf: \"9999-12-31\") { closed } }");
+        Assert.Equal("INVALID", ErrorCode(future));
+        Assert.Contains("after today", ErrorMessage(future), StringComparison.Ordinal);
+        var county = await platform.ClientForPersonAsync(new NewPerson("county.runner", Roles.Analyst, Office: "shunqing-office", Jurisdiction: "511302"));
+        var refused = await PostAsync(county, "mutation { runRule(rule: \"test-21\") { closed } }");
+        Assert.Equal("FORBIDDEN", ErrorCode(refused));
+        Assert.Contains("whole city (5113)", ErrorMessage(refused), StringComparison.Ordinal);
+
+        var page = Data(await PostAsync(analyst, "{ leads(rule: \"test-21\") { nodes { status } } }"), "leads");
+        Assert.Equal(["assigned"], page.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("status").GetString()));
+        Assert.Single(Data(await PostAsync(analyst, "{ ruleRuns(rule: \"test-21\") { id } }"), "ruleRuns").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_run_that_is_not_waited_for_goes_on_without_the_request_and_shows_in_ruleRuns_when_done()
     {
         await platform.PlantAsync("test-20", Candidate(201), Candidate(202), Candidate(203));

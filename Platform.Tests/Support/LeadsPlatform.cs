@@ -35,7 +35,7 @@ public sealed record TestCandidate(string Subject, string Period, decimal Amount
     });
 }
 
-/// <summary>The platform with test rules <c>test-1</c> .. <c>test-20</c> beside the real ones.</summary>
+/// <summary>The platform with test rules <c>test-1</c> .. <c>test-21</c> beside the real ones.</summary>
 public class LeadsPlatform : PlatformFactory
 {
     public LeadsPlatform()
@@ -54,7 +54,7 @@ public class LeadsPlatform : PlatformFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureServices(services =>
         {
-            foreach (var n in Enumerable.Range(1, 20))
+            foreach (var n in Enumerable.Range(1, 21))
             {
                 services.AddSingleton<IComparisonRule>(new TestRule($"test-{n}"));
             }
