@@ -15,9 +15,16 @@ public sealed record ConfirmLead(Confirmation Kind, decimal Tax = 0, decimal Pen
         {
             return refused;
         }
-        if (Tax < 0 || Penalty < 0 || decimal.Round(Tax, 2) != Tax || decimal.Round(Penalty, 2) != Penalty)
+        if (!LeadAmounts.IsAmount(Tax) || !LeadAmounts.IsAmount(Penalty))
         {
-            return Decision.Refuse(RefusalKind.Invalid, "Tax and penalty are amounts in yuan: not negative, at most two decimals.");
+            return Decision.Refuse(RefusalKind.Invalid, $"Tax and penalty are amounts in yuan: {LeadAmounts.Words}.");
+        }
+        var period = Period.Parse(lead!.Period);
+        if (Deadline < period.FirstDay)
+        {
+            return Decision.Refuse(RefusalKind.Invalid,
+                $"The deadline {Deadline:yyyy-MM-dd} is before the lead's period {lead.Period} began; give the day the tax fell due (by default the filing " +
+                $"deadline, {LateFee.DeadlineOf(period):yyyy-MM-dd}).");
         }
         if (Kind == Confirmation.TaxpayerRegistered)
         {
@@ -29,7 +36,7 @@ public sealed record ConfirmLead(Confirmation Kind, decimal Tax = 0, decimal Pen
         {
             return Decision.Refuse(RefusalKind.Invalid, "Give the tax assessed (more than 0), or dismiss the lead.");
         }
-        var deadline = Deadline ?? LateFee.DeadlineOf(Period.Parse(lead!.Period));
+        var deadline = Deadline ?? LateFee.DeadlineOf(period);
         return Decision.Of(new LeadConfirmed(id, Kind, Tax, LateFee.Of(Tax, deadline, DateOnly.FromDateTime(now.UtcDateTime)), Penalty, actor.Id, now));
     }
 }

@@ -1,4 +1,5 @@
 using Platform.Templates.Negotiation;
+using Platform.Templates.Schema;
 
 namespace Platform.Comparisons.Leads;
 
@@ -16,12 +17,23 @@ public sealed record RecordPayment(decimal TaxPaid, decimal LateFeePaid, decimal
             return Decision.Refuse(RefusalKind.Conflict, $"Lead '{id}' was confirmed as a registration; there is nothing to collect.");
         }
         decimal[] amounts = [TaxPaid, LateFeePaid, PenaltyPaid];
-        if (amounts.Any(a => a < 0 || decimal.Round(a, 2) != a) || amounts.Sum() == 0)
+        if (!amounts.All(LeadAmounts.IsAmount) || amounts.Sum() == 0)
         {
-            return Decision.Refuse(RefusalKind.Invalid, "Amounts paid are yuan: not negative, at most two decimals, and not all 0.");
+            return Decision.Refuse(RefusalKind.Invalid, $"Amounts paid are yuan: {LeadAmounts.Words}, and not all 0.");
         }
-        return PaidOn > DateOnly.FromDateTime(now.UtcDateTime)
-            ? Decision.Refuse(RefusalKind.Invalid, "The day of payment cannot be after today.")
-            : Decision.Of(new LeadCollected(id, TaxPaid, LateFeePaid, PenaltyPaid, PaidOn, actor.Id, now));
+        var periodBegan = Period.Parse(lead.Period).FirstDay;
+        if (PaidOn > DateOnly.FromDateTime(now.UtcDateTime) || PaidOn < periodBegan)
+        {
+            return Decision.Refuse(RefusalKind.Invalid, $"The day of payment is between the lead's period's first day ({periodBegan:yyyy-MM-dd}) and today.");
+        }
+        // Late fees run on to the day of payment, from a deadline no earlier than the period's first day (ConfirmLead).
+        var lateFeeDue = Math.Max(lead.LateFee, LateFee.Of(lead.Tax, periodBegan, PaidOn));
+        if (TaxPaid > lead.Tax || PenaltyPaid > lead.Penalty || LateFeePaid > lateFeeDue)
+        {
+            return Decision.Refuse(RefusalKind.Invalid,
+                $"More is paid than was assessed: at most tax {lead.Tax}, penalty {lead.Penalty}, and late fee {lateFeeDue} to {PaidOn:yyyy-MM-dd}. " +
+                "Record what was paid against this lead only.");
+        }
+        return Decision.Of(new LeadCollected(id, TaxPaid, LateFeePaid, PenaltyPaid, PaidOn, actor.Id, now));
     }
 }

@@ -78,6 +78,35 @@ public sealed class LeadLifecycleTests
     }
 
     [Fact]
+    public void Amounts_are_bounded_and_a_deadline_is_not_before_the_lead_s_period()
+    {
+        Refused(RefusalKind.Invalid, new ConfirmLead(Confirmation.TaxAssessed, LeadAmounts.Max + 1).Decide(UnderVerification(), "L1", Shunqing, Now));
+        Refused(RefusalKind.Invalid, new ConfirmLead(Confirmation.TaxAssessed, 1m, decimal.MaxValue).Decide(UnderVerification(), "L1", Shunqing, Now));
+        var before = new ConfirmLead(Confirmation.TaxAssessed, 100m, Deadline: new DateOnly(1900, 1, 1)).Decide(UnderVerification(), "L1", Shunqing, Now);
+        Refused(RefusalKind.Invalid, before);
+        Assert.Contains("2026-04-15", before.Refusal!.Message, StringComparison.Ordinal);
+        var largest = After(UnderVerification(), new ConfirmLead(Confirmation.TaxAssessed, LeadAmounts.Max, Deadline: new DateOnly(2026, 3, 1))
+            .Decide(UnderVerification(), "L1", Shunqing, Now));
+        Assert.Equal(LeadAmounts.Max, largest.Tax);
+    }
+
+    [Fact]
+    public void A_collection_pays_no_more_than_was_assessed_with_late_fees_running_to_the_day_of_payment()
+    {
+        // Tax 1,000 for 2026-03, assessed 2026-11-30 with a late fee of 114.50 (from 2026-04-16).
+        var confirmed = After(UnderVerification(), new ConfirmLead(Confirmation.TaxAssessed, 1000.00m, 50.00m).Decide(UnderVerification(), "L1", Shunqing, Now));
+        var over = new RecordPayment(999_999_999m, 0, 0, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now);
+        Refused(RefusalKind.Invalid, over);
+        Assert.Contains("at most tax 1000", over.Refusal!.Message, StringComparison.Ordinal);
+        Refused(RefusalKind.Invalid, new RecordPayment(1000m, 0, 50.01m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
+        Refused(RefusalKind.Invalid, new RecordPayment(100m, 0, 0, new DateOnly(1900, 1, 1)).Decide(confirmed, "L1", Shunqing, Now));
+        // Paid on the day of assessment: at most the fee from the period's first day (2026-03-01 to 2026-11-30, 274 days: 137.00).
+        Refused(RefusalKind.Invalid, new RecordPayment(1000m, 137.01m, 50m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
+        var paid = After(confirmed, new RecordPayment(1000m, 137.00m, 50m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
+        Assert.Equal((1000m, 137.00m, 50m), (paid.TaxPaid, paid.LateFeePaid, paid.PenaltyPaid));
+    }
+
+    [Fact]
     public void A_registration_confirms_without_amounts_and_has_nothing_to_collect()
     {
         var registered = After(UnderVerification(), new ConfirmLead(Confirmation.TaxpayerRegistered).Decide(UnderVerification(), "L1", Shunqing, Now));
@@ -101,6 +130,7 @@ public sealed class LeadLifecycleTests
     public void A_dismissal_needs_a_reason_and_ends_the_lead()
     {
         Refused(RefusalKind.Invalid, new DismissLead(" ").Decide(UnderVerification(), "L1", Shunqing, Now));
+        Refused(RefusalKind.Invalid, new DismissLead(new string('x', DismissLead.MaxReasonChars + 1)).Decide(UnderVerification(), "L1", Shunqing, Now));
         var dismissed = After(UnderVerification(), new DismissLead("已申报").Decide(UnderVerification(), "L1", Shunqing, Now));
         Assert.Equal((LeadStatus.Dismissed, "已申报", false), (dismissed.Status, dismissed.DismissedBecause, dismissed.IsOpen));
         Refused(RefusalKind.Conflict, new ConfirmLead(Confirmation.TaxAssessed, 1m).Decide(dismissed, "L1", Shunqing, Now));
