@@ -13,8 +13,17 @@ public static class StoreSchema
 
     /// <summary>
     /// Adds a module's own tables, views, functions and triggers to the store's schema, so that the migrate command and
-    /// each host's start bring them up to date; views, functions and triggers by their fingerprint (<see cref="Fingerprinted"/>).
+    /// each host's start bring them up to date; views, functions and triggers by their fingerprints, chained in the
+    /// order given (<see cref="Fingerprinted"/>): list what a view or trigger uses before it.
     /// </summary>
-    public static void Add(StoreOptions store, IEnumerable<ISchemaObject> schemaObjects) =>
-        store.Storage.ExtendedSchemaObjects.AddRange(schemaObjects.Select(Fingerprinted.Of));
+    public static void Add(StoreOptions store, IEnumerable<ISchemaObject> schemaObjects)
+    {
+        string? before = null;
+        foreach (var schemaObject in schemaObjects)
+        {
+            var added = Fingerprinted.Of(schemaObject, before);
+            before = (added as Fingerprinted)?.Comment ?? before;
+            store.Storage.ExtendedSchemaObjects.Add(added);
+        }
+    }
 }

@@ -71,6 +71,40 @@ public sealed class SchemaDriftTests
         Assert.Contains("append-only", refused.MessageText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_function_s_other_version_is_dropped_with_what_uses_it_and_the_configured_one_kept()
+    {
+        await using var platform = (await PlatformFactory.UnmigratedAsync("drift_versions")).WithSetting("Ingest:RunWorker", "false");
+        _ = platform.Server;
+        await SchemaCommand.RunAsync(platform.Services);
+        var before = await ObjectIdsAsync(platform.ConnectionString);
+
+        // As an earlier build whose record_object took jsonb would leave it, with a view of its own bound to it.
+        await ExecuteAsync(platform.ConnectionString, """
+            create function platform.record_object(fields text[], vals jsonb) returns json language sql immutable as $$ select null::json $$;
+            create view platform.old_standing as select platform.record_object(array['a'], '[1]'::jsonb) as record;
+            """);
+        await SchemaCommand.RunAsync(platform.Services);
+
+        Assert.Equal(0L, await ScalarAsync(platform.ConnectionString,
+            "select count(*) from pg_proc where proname = 'record_object' and pg_get_function_identity_arguments(oid) <> 'fields text[], vals json'"));
+        Assert.Equal(0L, await ScalarAsync(platform.ConnectionString, "select count(*) from pg_class where relname = 'old_standing'"));
+        Assert.Equal(before, await ObjectIdsAsync(platform.ConnectionString)); // the configured version replaced in place; its views kept
+        var migration = await platform.Services.GetRequiredService<IDocumentStore>().Storage.Database.CreateMigrationAsync();
+        Assert.Empty(migration.Deltas.Where(d => d.Difference != SchemaPatchDifference.None).Select(d => d.SchemaObject.Identifier.ToString()));
+    }
+
+    [Fact]
+    public void An_object_s_fingerprint_covers_the_one_listed_before_it_and_not_how_lines_end()
+    {
+        var view = new Weasel.Postgresql.Views.View("platform.v", "select 1 as one\nfrom pg_class");
+        var crlf = new Weasel.Postgresql.Views.View("platform.v", "select 1 as one\r\nfrom pg_class");
+        var first = (Fingerprinted)Fingerprinted.Of(view);
+        Assert.Equal(first.Comment, ((Fingerprinted)Fingerprinted.Of(crlf)).Comment);
+        Assert.NotEqual(first.Comment, ((Fingerprinted)Fingerprinted.Of(view, "a function's fingerprint")).Comment);
+        Assert.NotEqual(((Fingerprinted)Fingerprinted.Of(view, "one")).Comment, ((Fingerprinted)Fingerprinted.Of(view, "another")).Comment);
+    }
+
     private sealed record ObjectIds(uint StandingRecord, uint TypedInvoices, uint RecordObject, uint RefuseChange, uint AppendOnlyTrigger);
 
     private static async Task<ObjectIds> ObjectIdsAsync(string connectionString)
@@ -86,6 +120,14 @@ public sealed class SchemaDriftTests
         Assert.True(await reader.ReadAsync());
         return new ObjectIds(reader.GetFieldValue<uint>(0), reader.GetFieldValue<uint>(1), reader.GetFieldValue<uint>(2),
             reader.GetFieldValue<uint>(3), reader.GetFieldValue<uint>(4));
+    }
+
+    private static async Task<long> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

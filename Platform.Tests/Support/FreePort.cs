@@ -11,16 +11,25 @@ namespace Platform.Tests.Support;
 /// </summary>
 public static class FreePort
 {
+    /// <summary>Ports already handed out in this test run: a server may bind its port seconds after the pick (initdb, a host's start).</summary>
+    private static readonly HashSet<int> Given = [];
+
     public static int Pick()
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var port = Random.Shared.Next(20_000, 32_000);
+            lock (Given)
+            {
+                if (!Given.Add(port))
+                {
+                    continue;
+                }
+            }
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                listener.Stop();
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
                 return port;
             }
             catch (SocketException)
