@@ -44,9 +44,7 @@ public sealed class SchemaDriftTests
     [Fact]
     public async Task A_second_migrate_rewrites_only_the_view_or_function_whose_sql_changed_and_replaces_a_function_in_place()
     {
-        await using var platform = (await PlatformFactory.UnmigratedAsync("drift_again")).WithSetting("Ingest:RunWorker", "false");
-        _ = platform.Server;
-        await SchemaCommand.RunAsync(platform.Services);
+        await using var platform = await MigratedAsync("drift_again");
         var before = await ObjectIdsAsync(platform.ConnectionString);
 
         await SchemaCommand.RunAsync(platform.Services);
@@ -74,9 +72,7 @@ public sealed class SchemaDriftTests
     [Fact]
     public async Task A_function_s_other_version_is_dropped_with_what_uses_it_and_the_configured_one_kept()
     {
-        await using var platform = (await PlatformFactory.UnmigratedAsync("drift_versions")).WithSetting("Ingest:RunWorker", "false");
-        _ = platform.Server;
-        await SchemaCommand.RunAsync(platform.Services);
+        await using var platform = await MigratedAsync("drift_versions");
         var before = await ObjectIdsAsync(platform.ConnectionString);
 
         // As an earlier build whose record_object took jsonb would leave it, with a view of its own bound to it.
@@ -103,6 +99,14 @@ public sealed class SchemaDriftTests
         Assert.Equal(first.Comment, ((Fingerprinted)Fingerprinted.Of(crlf)).Comment);
         Assert.NotEqual(first.Comment, ((Fingerprinted)Fingerprinted.Of(view, "a function's fingerprint")).Comment);
         Assert.NotEqual(((Fingerprinted)Fingerprinted.Of(view, "one")).Comment, ((Fingerprinted)Fingerprinted.Of(view, "another")).Comment);
+    }
+
+    private static async Task<PlatformFactory> MigratedAsync(string database)
+    {
+        var platform = (await PlatformFactory.UnmigratedAsync(database)).WithSetting("Ingest:RunWorker", "false");
+        _ = platform.Server;
+        await SchemaCommand.RunAsync(platform.Services);
+        return platform;
     }
 
     private sealed record ObjectIds(uint StandingRecord, uint TypedInvoices, uint RecordObject, uint RefuseChange, uint AppendOnlyTrigger);
