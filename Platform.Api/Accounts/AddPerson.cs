@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Marten;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenIddict.Abstractions;
 using Platform.Api.Hosting;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
@@ -144,7 +145,10 @@ public static class AddPersonEndpoint
             return Results.ValidationProblem(errors);
         }
         var password = command.Password ?? DemoClients.NewSecret();
-        var person = People.Create(new NewPerson(command.Username, command.Role, command.Agency, command.Office, command.Jurisdiction), password);
+        var person = People.Create(new NewPerson(command.Username, command.Role, command.Agency, command.Office, command.Jurisdiction), password) with
+        {
+            AddedBy = http.User.GetClaim(OpenIddictConstants.Claims.Subject),
+        };
         if (await session.Query<PlatformUser>().AnyAsync(u => u.Username == person.Username, ct))
         {
             return Taken(person.Username);

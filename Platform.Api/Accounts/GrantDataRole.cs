@@ -1,5 +1,9 @@
+using Marten;
 using Marten.Patching;
+using OpenIddict.Abstractions;
+using Platform.Api.Access;
 using Platform.Api.Auth;
+using Platform.Templates.Checks;
 
 namespace Platform.Api.Accounts;
 
@@ -42,13 +46,51 @@ public static class GrantDataRole
             });
         }
         var notYourself = PersonChange.NotToYourself(http, "change the data roles of");
+        var granting = !endsSignIns;
+        var addedBy = granting ? await AddersOfCallerAsync(http) : [];
+        var jurisdiction = AccessPolicy.JurisdictionOf(http.User);
         return await PersonChange.ApplyAsync(http, username, operation,
                    (session, person) => session.Patch<PlatformUser>(person.Id).Set(u => u.Grants, grants(person.Grants, role)),
                    endsSignIns: _ => endsSignIns,
-                   refuse: person => notYourself(person) ?? NotAnAdministrator(person),
+                   refuse: person => notYourself(person) ?? NotAnAdministrator(person) ??
+                                     (granting ? AddedYou(person, addedBy) ?? BeyondYourJurisdiction(person, jurisdiction) : null),
                    what: role)
                ?? Results.NoContent();
     }
+
+    /// <summary>The line of people who added the caller, the caller's adder first (bounded: a line is a handful long).</summary>
+    private static async Task<HashSet<string>> AddersOfCallerAsync(HttpContext http)
+    {
+        var adders = new HashSet<string>();
+        await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
+        var subject = http.User.GetClaim(OpenIddictConstants.Claims.Subject);
+        for (var step = 0; step < 64 && Guid.TryParse(subject, out var id); step++)
+        {
+            subject = (await session.LoadAsync<PlatformUser>(id, http.RequestAborted))?.AddedBy;
+            if (subject is null || !adders.Add(subject))
+            {
+                break;
+            }
+        }
+        return adders;
+    }
+
+    /// <summary>
+    /// A grant comes from an administrator the grantee did not make: otherwise one administrator adds a second account
+    /// and has it grant them taxpayer data (attacker review, 2026-12-02), which the rule "never to yourself" is there to stop.
+    /// </summary>
+    private static IResult? AddedYou(PlatformUser person, HashSet<string> addedBy) => addedBy.Contains(person.Id.ToString())
+        ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not to who added you",
+            detail: $"'{person.Username}' added you, or the person who added you: a data role is granted by an administrator they did not add. " +
+                    "Ask another administrator.")
+        : null;
+
+    private static IResult? BeyondYourJurisdiction(PlatformUser person, string? jurisdiction) =>
+        jurisdiction is null || (person.Jurisdiction is { } theirs && SubjectDivision.IsWithin(theirs, jurisdiction))
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Beyond your jurisdiction",
+                detail: $"'{person.Username}' has the jurisdiction {person.Jurisdiction ?? "of the whole city"}, beyond yours ({jurisdiction}): a data role " +
+                        "is granted within the granter's jurisdiction. Ask an administrator whose jurisdiction covers theirs.");
 
     private static IResult? NotAnAdministrator(PlatformUser person) => person.Role == Roles.Admin
         ? null

@@ -30,6 +30,13 @@ public sealed record PlatformUser(
     /// </summary>
     public IReadOnlyList<string> Grants { get; init; } = [];
 
+    /// <summary>
+    /// Who added the person through <c>POST /api/people</c> (the adding administrator's token subject); null when added by
+    /// the <c>admin create</c> command or the demo seed. A grant is refused to anyone up this line from the granter
+    /// (<c>GrantDataRole</c>): an administrator cannot add a second account that then grants them.
+    /// </summary>
+    public string? AddedBy { get; init; }
+
     /// <summary>Whether the account refuses every password now: locked by an administrator, or after too many wrong passwords.</summary>
     public bool IsLockedAt(DateTimeOffset now) => Locked || LockedUntil > now;
 }

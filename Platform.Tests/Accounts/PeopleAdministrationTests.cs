@@ -272,6 +272,34 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
     }
 
     [Fact]
+    public async Task An_administrator_is_not_granted_by_an_account_of_their_own_making_nor_beyond_the_granter_s_jurisdiction()
+    {
+        await signIn.PersonAsync(new NewPerson("puppet.master", Roles.Admin));
+        var master = await signIn.ClientAsync("puppet.master");
+        Assert.Equal(HttpStatusCode.Created, (await master.PostAsJsonAsync("/api/people",
+            new AddPerson("puppet.one", Roles.Admin, Password: WebFrontSignIn.PasswordOf("puppet.one")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await (await signIn.ClientAsync("puppet.one")).PostAsJsonAsync("/api/people",
+            new AddPerson("puppet.two", Roles.Admin, Password: WebFrontSignIn.PasswordOf("puppet.two")))).StatusCode);
+
+        // The account they made, or one that account made, grants them nothing.
+        foreach (var puppet in new[] { "puppet.one", "puppet.two" })
+        {
+            using var refused = await (await signIn.ClientAsync(puppet)).PostAsync("/api/people/puppet.master/grants/analyst", null);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("'puppet.master' added you", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(),
+                StringComparison.Ordinal);
+        }
+        Assert.Empty((await master.GetFromJsonAsync<PersonView>("/api/people/puppet.master"))!.Granted);
+
+        // An administrator of a county grants no one of the whole city; the other way round is allowed.
+        await signIn.PersonAsync(new NewPerson("county.granter", Roles.Admin, Office: "shunqing-office", Jurisdiction: "511302"));
+        using var beyond = await (await signIn.ClientAsync("county.granter")).PostAsync("/api/people/puppet.master/grants/analyst", null);
+        Assert.Equal(HttpStatusCode.Forbidden, beyond.StatusCode);
+        Assert.Equal("Beyond your jurisdiction", (await beyond.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await master.PostAsync("/api/people/county.granter/grants/analyst", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task Only_an_administrator_is_granted_and_only_the_analyst_role()
     {
         await signIn.PersonAsync(new NewPerson("grant.officer", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
