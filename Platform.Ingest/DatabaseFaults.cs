@@ -13,6 +13,16 @@ public static class DatabaseFaults
     /// <summary>A unique index refused a row (23505): someone else stored the same thing first.</summary>
     public static bool IsUniqueViolation(Exception e) => Any(e, inner => inner is PostgresException { SqlState: "23505" });
 
+    /// <summary>
+    /// Text PostgreSQL does not store: a NUL character (U+0000) in a text value (22021), or <c>\u0000</c> in a JSON one
+    /// (22P05). The caller's to remove, not a fault of the platform's.
+    /// </summary>
+    public static bool IsUnstorableText(Exception e) => Any(e, inner => inner is PostgresException { SqlState: "22021" or "22P05" });
+
+    /// <summary>The words a refusal of <see cref="IsUnstorableText"/> says.</summary>
+    public const string UnstorableTextAdvice =
+        "A value holds a NUL character (U+0000, \\u0000 in JSON), which the platform does not store; remove it and send again.";
+
     private static bool Any(Exception e, Func<Exception, bool> matches)
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)

@@ -63,6 +63,7 @@ public static class GraphQLSetup
                 .AddGraphTypes(typeof(PlatformSchema).Assembly)
                 .AddSystemTextJson(options => options.Encoder = PlatformJson.Encoder)
                 .AddErrorInfoProvider(options => options.ExposeExceptionDetails = false)
+                .AddUnhandledExceptionHandler(UnhandledErrors.MapAsync)
                 .AddComplexityAnalyzer(options =>
                 {
                     options.MaxDepth = limits.MaxDepth;

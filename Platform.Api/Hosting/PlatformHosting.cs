@@ -28,6 +28,7 @@ public static class PlatformHosting
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailable>();
         builder.Services.AddExceptionHandler<RequestRefused>();
+        builder.Services.AddExceptionHandler<UnstorableText>();
         // A parameter that does not bind (`/api/audit?from=garbage`, a body that is not the JSON asked for) throws, so
         // RequestRefused answers 400 with which parameter and what was sent, instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -41,7 +41,7 @@ public sealed record Decision(IReadOnlyList<object> Events, Refusal? Refusal)
 internal static class Rules
 {
     public static Decision? MustExist(Template? template, string id) =>
-        template is null ? Decision.Refuse(RefusalKind.NotFound, $"There is no template '{id}'.") : null;
+        template is null ? Decision.Refuse(RefusalKind.NotFound, $"There is no template '{id}' that you may see.") : null;
 
     public static Decision? MustBeBureau(Actor actor, string step) => actor.Side == Side.Bureau
         ? null

@@ -223,6 +223,20 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
     }
 
     [Fact]
+    public async Task Another_agency_s_template_is_answered_as_one_that_does_not_exist()
+    {
+        var housing = await platform.ClientForAsync(Roles.Agency, "housing-registry");
+        using var others = await housing.PostAsJsonAsync("/api/templates/business-registrations/versions/1/revise",
+            new SchemaChangeRequest(TableSchema("business-registrations"), "x"));
+        using var none = await housing.PostAsJsonAsync("/api/templates/no-such-registrations/versions/1/revise",
+            new SchemaChangeRequest(TableSchema("business-registrations"), "x"));
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (others.StatusCode, none.StatusCode));
+        Assert.Equal((await Body(others)).GetProperty("detail").GetString()!.Replace("business-registrations", "?", StringComparison.Ordinal),
+            (await Body(none)).GetProperty("detail").GetString()!.Replace("no-such-registrations", "?", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_draft_with_a_bad_schema_or_an_unknown_agency_is_a_400_saying_what_to_fix()
     {
         var analyst = await platform.ClientForAsync(Roles.Analyst);
