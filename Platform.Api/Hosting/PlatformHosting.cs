@@ -26,9 +26,8 @@ public static class PlatformHosting
         builder.Services.ConfigureHttpJsonOptions(options => PlatformJson.Configure(options.SerializerOptions));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<DatabaseUnavailable>();
+        builder.Services.AddExceptionHandler<DatabaseProblems>();
         builder.Services.AddExceptionHandler<RequestRefused>();
-        builder.Services.AddExceptionHandler<UnstorableText>();
         // A parameter that does not bind (`/api/audit?from=garbage`, a body that is not the JSON asked for) throws, so
         // RequestRefused answers 400 with which parameter and what was sent, instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
