@@ -3,6 +3,7 @@ using GraphQL;
 using GraphQL.Types;
 using Platform.Api.Access;
 using Platform.Api.GraphQL;
+using Platform.Api.Paging;
 using Platform.Comparisons;
 using Platform.Comparisons.Runs;
 
@@ -20,7 +21,12 @@ public sealed class ReadRuleRuns : IQueryFields
             .ResolveAsync(async context =>
             {
                 var services = context.RequestServices!;
-                var first = Math.Clamp(context.GetArgument("first", 20), 1, services.GetRequiredService<ComparisonOptions>().MaxRunsListed);
+                var first = context.GetArgument("first", 20);
+                var bounds = new PageBounds(20, services.GetRequiredService<ComparisonOptions>().MaxRunsListed, "Comparisons:MaxRunsListed", "runs");
+                if (bounds.RefuseFirst(first) is { } refused)
+                {
+                    throw new ExecutionError(refused) { Code = "INVALID" };
+                }
                 return await services.GetRequiredService<RuleRunReader>().ListAsync(context.GetArgument<string?>("rule"), first, context.CancellationToken);
             });
 }

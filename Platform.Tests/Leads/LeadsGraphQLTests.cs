@@ -91,6 +91,9 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
         var page = Data(await PostAsync(analyst, "{ leads(rule: \"test-21\") { nodes { status } } }"), "leads");
         Assert.Equal(["assigned"], page.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("status").GetString()));
         Assert.Single(Data(await PostAsync(analyst, "{ ruleRuns(rule: \"test-21\") { id } }"), "ruleRuns").EnumerateArray());
+        var negative = await PostAsync(analyst, "{ ruleRuns(rule: \"test-21\", first: -5) { id } }");
+        Assert.Equal("INVALID", ErrorCode(negative));
+        Assert.Contains("first: 1 to 200 runs", ErrorMessage(negative), StringComparison.Ordinal);
     }
 
     [Fact]
