@@ -53,6 +53,15 @@ public sealed class GraphQLCallerLimit : IDisposable
     public async ValueTask<(RateLimitLease? Lease, Refused? Refused)> AcquireAsync(ClaimsPrincipal user, CancellationToken ct)
     {
         var caller = user.GetClaim(OpenIddictConstants.Claims.Subject) ?? "";
+        // A caller with none of its minute's requests left is refused at once, not after waiting for a turn (a look that
+        // takes nothing: a permit count of 0).
+        using (var look = perMinute.AttemptAcquire(caller, 0))
+        {
+            if (!look.IsAcquired)
+            {
+                return (null, OverMinute(look));
+            }
+        }
         // The turn first, then the minute's permit: a request refused because the caller's queue is full has not executed,
         // so it spends none of the caller's requests a minute (attacker review of session 13).
         var lease = await atOnce.AcquireAsync(caller, 1, ct);

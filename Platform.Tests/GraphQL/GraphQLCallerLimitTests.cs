@@ -156,6 +156,26 @@ public sealed class GraphQLCallerLimitTests
     }
 
     [Fact]
+    public async Task A_caller_with_none_of_its_minute_s_requests_left_is_refused_at_once_not_after_waiting_for_a_turn()
+    {
+        await using var platform = await OneAtOnceAsync(perMinute: 1);
+        var analyst = await platform.ClientForAsync(Roles.Analyst);
+        Task<HttpResponseMessage> first;
+        await using (await RecordsHeld.LockAsync(platform))
+        {
+            first = analyst.PostAsJsonAsync("/graphql", new { query = Reads(1) });
+            await Eventually.Until(async () => await RecordsHeld.WaitingAsync(platform) == 1, "the first read waiting on the lock");
+
+            using var refused = await analyst.PostAsJsonAsync("/graphql", new { query = "{ me { role } }" });
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Contains("1 GraphQL requests a minute", (await Body(refused)).GetProperty("errors")[0].GetProperty("message").GetString(),
+                StringComparison.Ordinal);
+        }
+        using var served = await first;
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Fact]
     public async Task A_caller_over_its_requests_a_minute_is_refused_429_with_when_to_retry_and_nothing_is_executed()
     {
         await using var platform = new PlatformFactory().WithSetting("GraphQL:RequestsPerCallerPerMinute", "3");
