@@ -1,9 +1,7 @@
 using Marten;
 using Marten.Patching;
 using OpenIddict.Abstractions;
-using Platform.Api.Access;
 using Platform.Api.Auth;
-using Platform.Templates.Checks;
 
 namespace Platform.Api.Accounts;
 
@@ -47,50 +45,59 @@ public static class GrantDataRole
         }
         var notYourself = PersonChange.NotToYourself(http, "change the data roles of");
         var granting = !endsSignIns;
-        var addedBy = granting ? await AddersOfCallerAsync(http) : [];
-        var jurisdiction = AccessPolicy.JurisdictionOf(http.User);
+        var related = granting ? await RelatedByAdditionAsync(http, username) : null;
         return await PersonChange.ApplyAsync(http, username, operation,
                    (session, person) => session.Patch<PlatformUser>(person.Id).Set(u => u.Grants, grants(person.Grants, role)),
                    endsSignIns: _ => endsSignIns,
                    refuse: person => notYourself(person) ?? NotAnAdministrator(person) ??
-                                     (granting ? AddedYou(person, addedBy) ?? BeyondYourJurisdiction(person, jurisdiction) : null),
+                                     (related?.Contains(person.Id.ToString()) == true ? RelatedByAddition(person) : null),
                    what: role)
                ?? Results.NoContent();
     }
 
-    /// <summary>The line of people who added the caller, the caller's adder first (bounded: a line is a handful long).</summary>
-    private static async Task<HashSet<string>> AddersOfCallerAsync(HttpContext http)
+    /// <summary>
+    /// The people up the caller's line of additions (who added them, who added that one, ...), and, when the grantee is one
+    /// the caller added down a line, the grantee's id too: those a grant between the two is refused for.
+    /// </summary>
+    private static async Task<HashSet<string>> RelatedByAdditionAsync(HttpContext http, string username)
     {
-        var adders = new HashSet<string>();
         await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().QuerySession();
-        var subject = http.User.GetClaim(OpenIddictConstants.Claims.Subject);
+        var caller = http.User.GetClaim(OpenIddictConstants.Claims.Subject);
+        var related = await LineAsync(session, caller, http.RequestAborted);
+        var normalized = People.Normalize(username);
+        if (await session.Query<PlatformUser>().FirstOrDefaultAsync(u => u.Username == normalized, http.RequestAborted) is { } grantee &&
+            caller is not null && (await LineAsync(session, grantee.Id.ToString(), http.RequestAborted)).Contains(caller))
+        {
+            related.Add(grantee.Id.ToString());
+        }
+        return related;
+    }
+
+    /// <summary>Who added <paramref name="subject"/>, who added them, and so on (bounded: a line is a handful long).</summary>
+    private static async Task<HashSet<string>> LineAsync(IQuerySession session, string? subject, CancellationToken ct)
+    {
+        var line = new HashSet<string>();
         for (var step = 0; step < 64 && Guid.TryParse(subject, out var id); step++)
         {
-            subject = (await session.LoadAsync<PlatformUser>(id, http.RequestAborted))?.AddedBy;
-            if (subject is null || !adders.Add(subject))
+            subject = (await session.LoadAsync<PlatformUser>(id, ct))?.AddedBy;
+            if (subject is null || !line.Add(subject))
             {
                 break;
             }
         }
-        return adders;
+        return line;
     }
 
     /// <summary>
-    /// A grant comes from an administrator the grantee did not make: otherwise one administrator adds a second account
-    /// and has it grant them taxpayer data (attacker review, 2026-12-02), which the rule "never to yourself" is there to stop.
+    /// A grant comes from an administrator independent of the grantee: not one the grantee added, nor one who added the
+    /// grantee (down a line either way). Otherwise an administrator adds a second account, whose password they chose, and
+    /// one grants the other taxpayer data (attacker review and its review, 2026-12-02), which "never to yourself" is there
+    /// to stop.
     /// </summary>
-    private static IResult? AddedYou(PlatformUser person, HashSet<string> addedBy) => addedBy.Contains(person.Id.ToString())
-        ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not to who added you",
-            detail: $"'{person.Username}' added you, or the person who added you: a data role is granted by an administrator they did not add. " +
-                    "Ask another administrator.")
-        : null;
-
-    private static IResult? BeyondYourJurisdiction(PlatformUser person, string? jurisdiction) =>
-        jurisdiction is null || (person.Jurisdiction is { } theirs && SubjectDivision.IsWithin(theirs, jurisdiction))
-            ? null
-            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Beyond your jurisdiction",
-                detail: $"'{person.Username}' has the jurisdiction {person.Jurisdiction ?? "of the whole city"}, beyond yours ({jurisdiction}): a data role " +
-                        "is granted within the granter's jurisdiction. Ask an administrator whose jurisdiction covers theirs.");
+    private static IResult RelatedByAddition(PlatformUser person) =>
+        Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Not between who added whom",
+            detail: $"You added '{person.Username}', or they added you (directly or down a line of additions): a data role is granted by an " +
+                    "administrator independent of the grantee. Ask another administrator.");
 
     private static IResult? NotAnAdministrator(PlatformUser person) => person.Role == Roles.Admin
         ? null

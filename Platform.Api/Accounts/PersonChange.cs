@@ -1,7 +1,9 @@
 using Marten;
 using OpenIddict.Abstractions;
+using Platform.Api.Access;
 using Platform.Api.Audit;
 using Platform.Api.Auth;
+using Platform.Templates.Checks;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Api.Accounts;
@@ -28,7 +30,7 @@ public static class PersonChange
         {
             return NotFound(username);
         }
-        if (refuse?.Invoke(person) is { } refusal)
+        if ((BeyondYourJurisdiction(person, AccessPolicy.JurisdictionOf(http.User)) ?? refuse?.Invoke(person)) is { } refusal)
         {
             return refusal;
         }
@@ -42,6 +44,18 @@ public static class PersonChange
         }
         return null;
     }
+
+    /// <summary>
+    /// A change to a person (a lock, a removal, a new password, a grant) is made within the administrator's jurisdiction:
+    /// a county's administrator who could reset the password of a person of the whole city would sign in as them (review
+    /// of session 15). A person of no jurisdiction (the whole city) is changed only by an administrator of none.
+    /// </summary>
+    private static IResult? BeyondYourJurisdiction(PlatformUser person, string? jurisdiction) =>
+        jurisdiction is null || (person.Jurisdiction is { } theirs && SubjectDivision.IsWithin(theirs, jurisdiction))
+            ? null
+            : Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Beyond your jurisdiction",
+                detail: $"'{person.Username}' has the jurisdiction {person.Jurisdiction ?? "of the whole city"}, beyond yours ({jurisdiction}): a person " +
+                        "is changed by an administrator whose jurisdiction covers theirs. Ask one.");
 
     /// <summary>
     /// Refuses a change to the caller themselves (a person's token's subject is their id), so that another administrator

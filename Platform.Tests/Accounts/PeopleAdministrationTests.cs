@@ -286,10 +286,13 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
         {
             using var refused = await (await signIn.ClientAsync(puppet)).PostAsync("/api/people/puppet.master/grants/analyst", null);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-            Assert.Contains("'puppet.master' added you", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(),
-                StringComparison.Ordinal);
+            Assert.Equal("Not between who added whom", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         }
         Assert.Empty((await master.GetFromJsonAsync<PersonView>("/api/people/puppet.master"))!.Granted);
+        // Nor the other way: the account they made, whose password they chose, granted by them.
+        using var down = await master.PostAsync("/api/people/puppet.two/grants/analyst", null);
+        Assert.Equal(HttpStatusCode.Forbidden, down.StatusCode);
+        Assert.Empty((await master.GetFromJsonAsync<PersonView>("/api/people/puppet.two"))!.Granted);
 
         // An administrator of a county grants no one of the whole city; the other way round is allowed.
         await signIn.PersonAsync(new NewPerson("county.granter", Roles.Admin, Office: "shunqing-office", Jurisdiction: "511302"));
@@ -297,6 +300,28 @@ public sealed class PeopleAdministrationTests(PlatformFactory platform) : IClass
         Assert.Equal(HttpStatusCode.Forbidden, beyond.StatusCode);
         Assert.Equal("Beyond your jurisdiction", (await beyond.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await master.PostAsync("/api/people/county.granter/grants/analyst", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_administrator_of_a_county_changes_no_one_beyond_it()
+    {
+        await signIn.PersonAsync(new NewPerson("city.analyst.target", Roles.Analyst, Office: "nanchong-bureau", Jurisdiction: "5113"));
+        await signIn.PersonAsync(new NewPerson("city.admin.target", Roles.Admin));
+        await signIn.PersonAsync(new NewPerson("county.changer", Roles.Admin, Office: "shunqing-office", Jurisdiction: "511302"));
+        await signIn.PersonAsync(new NewPerson("county.officer.target", Roles.Officer, Office: "shunqing-office", Jurisdiction: "511302"));
+        var county = await signIn.ClientAsync("county.changer");
+
+        // A new password for a person of the whole city would let the county's administrator sign in as them.
+        foreach (var target in new[] { "city.analyst.target", "city.admin.target" })
+        {
+            using var reset = await county.PostAsJsonAsync($"/api/people/{target}/password", new { password = "a-new-password-of-mine" });
+            using var locked = await county.PostAsync($"/api/people/{target}/lock", null);
+            using var removed = await county.DeleteAsync($"/api/people/{target}");
+            Assert.Equal((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden), (reset.StatusCode, locked.StatusCode, removed.StatusCode));
+            Assert.Equal("Beyond your jurisdiction", (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, (await signIn.SubmitAsync("city.admin.target", "a-new-password-of-mine")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await county.PostAsync("/api/people/county.officer.target/lock", null)).StatusCode);
     }
 
     [Fact]
