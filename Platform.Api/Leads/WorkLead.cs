@@ -4,6 +4,7 @@ using Marten;
 using Platform.Api.Access;
 using Platform.Api.Audit;
 using Platform.Api.GraphQL;
+using Platform.Comparisons;
 using Platform.Comparisons.Leads;
 using Platform.Templates.Negotiation;
 
@@ -71,7 +72,11 @@ public sealed class WorkLead : IMutationFields
         await using var session = services.GetRequiredService<IDocumentStore>().LightweightSession();
         var events = await session.Events.FetchStreamAsync(id, token: context.CancellationToken);
         var current = events.Aggregate((Lead?)null, (lead, e) => Lead.Fold(lead, e.Data));
-        var decision = decide(current, id, LeadCaller.ActorOf(context.User!), services.GetRequiredService<TimeProvider>().GetUtcNow());
+        // The time in the platform's zone, so that a decision's "today" (a payment's day, a late fee's last day) is the
+        // officers' date, as a run's is, not UTC's (a payment made in the morning in Beijing was "after today" until 08:00).
+        var now = TimeZoneInfo.ConvertTime(services.GetRequiredService<TimeProvider>().GetUtcNow(),
+            TimeZoneInfo.FindSystemTimeZoneById(services.GetRequiredService<ComparisonOptions>().TimeZone));
+        var decision = decide(current, id, LeadCaller.ActorOf(context.User!), now);
         if (decision.Refusal is { } refusal)
         {
             throw LeadCaller.Refused(refusal);

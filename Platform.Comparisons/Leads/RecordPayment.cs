@@ -22,7 +22,7 @@ public sealed record RecordPayment(decimal TaxPaid, decimal LateFeePaid, decimal
             return Decision.Refuse(RefusalKind.Invalid, $"Amounts paid are yuan: {LeadAmounts.Words}, and not all 0.");
         }
         var periodBegan = Period.Parse(lead.Period).FirstDay;
-        if (PaidOn > DateOnly.FromDateTime(now.UtcDateTime) || PaidOn < periodBegan)
+        if (PaidOn > DateOnly.FromDateTime(now.DateTime) || PaidOn < periodBegan)
         {
             return Decision.Refuse(RefusalKind.Invalid, $"The day of payment is between the lead's period's first day ({periodBegan:yyyy-MM-dd}) and today.");
         }

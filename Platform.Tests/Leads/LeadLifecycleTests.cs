@@ -127,6 +127,27 @@ public sealed class LeadLifecycleTests
     }
 
     [Fact]
+    public void An_analyst_of_a_county_assigns_a_lead_to_its_county_s_office_or_the_bureau_not_to_another_county_s()
+    {
+        var countyAnalyst = new LeadActor("analyst-sq", LeadRole.Analyst, "511302");
+        var other = new AssignLead("langzhong-office").Decide(Raised(), "L1", countyAnalyst, Offices, Now);
+        Refused(RefusalKind.Invalid, other);
+        Assert.Contains("shunqing-office", other.Refusal!.Message, StringComparison.Ordinal);
+        Assert.Equal("nanchong-bureau", After(Raised(), new AssignLead("nanchong-bureau").Decide(Raised(), "L1", countyAnalyst, Offices, Now)).Office);
+        Assert.Equal("langzhong-office", After(Raised(), new AssignLead("langzhong-office").Decide(Raised(), "L1", Analyst, Offices, Now)).Office);
+    }
+
+    [Fact]
+    public void A_decision_s_today_is_the_date_of_the_time_it_is_given_in_the_platform_s_zone()
+    {
+        var confirmed = After(UnderVerification(), new ConfirmLead(Confirmation.TaxAssessed, 1000.00m).Decide(UnderVerification(), "L1", Shunqing, Now));
+        // 07:00 on 1 December in Beijing is still 30 November in UTC: a payment made that morning is not "after today".
+        var morning = new DateTimeOffset(2026, 12, 1, 7, 0, 0, TimeSpan.FromHours(8));
+        var paid = After(confirmed, new RecordPayment(1000m, 0, 0, new DateOnly(2026, 12, 1)).Decide(confirmed, "L1", Shunqing, morning));
+        Assert.Equal(new DateOnly(2026, 12, 1), paid.PaidOn);
+    }
+
+    [Fact]
     public void A_dismissal_needs_a_reason_and_ends_the_lead()
     {
         Refused(RefusalKind.Invalid, new DismissLead(" ").Decide(UnderVerification(), "L1", Shunqing, Now));
