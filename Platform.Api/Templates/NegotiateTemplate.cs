@@ -34,7 +34,9 @@ public sealed record NegotiationContext(IDocumentSession Session, ClaimsPrincipa
                 detail: "Only an agency or the bureau's analysts and administrators negotiate templates.");
         }
         var stream = await Session.Events.FetchForWriting<Template>(id, Cancellation);
-        if (stream.Aggregate is { } existing && !AccessPolicy.Admits(User, Operation.NegotiateTemplates, existing.Agency))
+        // A template that is not there, or not the caller's to see, is answered alike before anything of the request is
+        // looked at: a step that checked its body first told a missing template (400) from another agency's (404).
+        if (stream.Aggregate is { } existing ? !AccessPolicy.Admits(User, Operation.NegotiateTemplates, existing.Agency) : !created)
         {
             return ReadTemplates.NotFound(id);
         }

@@ -234,6 +234,13 @@ public sealed class TemplatesApiTests(PlatformFactory platform) : IClassFixture<
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (others.StatusCode, none.StatusCode));
         Assert.Equal((await Body(others)).GetProperty("detail").GetString()!.Replace("business-registrations", "?", StringComparison.Ordinal),
             (await Body(none)).GetProperty("detail").GetString()!.Replace("no-such-registrations", "?", StringComparison.Ordinal));
+
+        // The same with a schema that does not parse: nothing of the request is looked at before the template.
+        var broken = TableSchema("business-registrations");
+        broken["x-platform"]!["subjectKey"] = "nobody";
+        using var othersBroken = await housing.PostAsJsonAsync("/api/templates/business-registrations/versions/1/revise", new SchemaChangeRequest(broken, "x"));
+        using var noneBroken = await housing.PostAsJsonAsync("/api/templates/no-such-registrations/versions/1/revise", new SchemaChangeRequest(broken, "x"));
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (othersBroken.StatusCode, noneBroken.StatusCode));
     }
 
     [Fact]
