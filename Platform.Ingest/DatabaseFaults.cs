@@ -14,6 +14,13 @@ public static class DatabaseFaults
     public static bool IsUniqueViolation(Exception e) => Any(e, inner => inner is PostgresException { SqlState: "23505" });
 
     /// <summary>
+    /// Two writers appended to one event stream (a lead, a template) at the same moment and this one lost: Marten's
+    /// optimistic concurrency, anywhere in the chain. Worth reading again and retrying, not a fault.
+    /// </summary>
+    public static bool IsConcurrentChange(Exception e) => Any(e, inner =>
+        inner is JasperFx.ConcurrencyException or JasperFx.Events.EventStreamUnexpectedMaxEventIdException);
+
+    /// <summary>
     /// Text PostgreSQL does not store: a NUL character (U+0000) in a text value (22021), or <c>\u0000</c> in a JSON one
     /// (22P05). The caller's to remove, not a fault of the platform's.
     /// </summary>
