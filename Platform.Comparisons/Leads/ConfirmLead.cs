@@ -37,6 +37,7 @@ public sealed record ConfirmLead(Confirmation Kind, decimal Tax = 0, decimal Pen
             return Decision.Refuse(RefusalKind.Invalid, "Give the tax assessed (more than 0), or dismiss the lead.");
         }
         var deadline = Deadline ?? LateFee.DeadlineOf(period);
-        return Decision.Of(new LeadConfirmed(id, Kind, Tax, LateFee.Of(Tax, deadline, DateOnly.FromDateTime(now.DateTime)), Penalty, actor.Id, now));
+        return Decision.Of(new LeadConfirmed(id, Kind, Tax, LateFee.Of(Tax, deadline, DateOnly.FromDateTime(now.DateTime)), Penalty, actor.Id, now,
+            deadline));
     }
 }

@@ -23,7 +23,8 @@ public enum Confirmation
     TaxpayerRegistered,
 }
 
-public sealed record LeadConfirmed(string LeadId, Confirmation Kind, decimal Tax, decimal LateFee, decimal Penalty, string By, DateTimeOffset At);
+public sealed record LeadConfirmed(string LeadId, Confirmation Kind, decimal Tax, decimal LateFee, decimal Penalty, string By, DateTimeOffset At,
+    DateOnly? Deadline = null);
 
 public sealed record LeadDismissed(string LeadId, string Reason, string By, DateTimeOffset At);
 
@@ -72,7 +73,8 @@ public sealed record Lead(
     decimal TaxPaid = 0,
     decimal LateFeePaid = 0,
     decimal PenaltyPaid = 0,
-    DateOnly? PaidOn = null)
+    DateOnly? PaidOn = null,
+    DateOnly? Deadline = null)
 {
     /// <summary>Open: a re-run may update its evidence or close it as corrected.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -100,7 +102,8 @@ public sealed record Lead(
         VerificationStarted v => this with { Status = LeadStatus.UnderVerification, UpdatedAt = v.At },
         LeadConfirmed c => this with
         {
-            Status = LeadStatus.Confirmed, Confirmation = c.Kind, Tax = c.Tax, LateFee = c.LateFee, Penalty = c.Penalty, UpdatedAt = c.At,
+            Status = LeadStatus.Confirmed, Confirmation = c.Kind, Tax = c.Tax, LateFee = c.LateFee, Penalty = c.Penalty, Deadline = c.Deadline,
+            UpdatedAt = c.At,
         },
         LeadDismissed d => this with { Status = LeadStatus.Dismissed, DismissedBecause = d.Reason, UpdatedAt = d.At },
         LeadCollected c => this with

@@ -26,8 +26,9 @@ public sealed record RecordPayment(decimal TaxPaid, decimal LateFeePaid, decimal
         {
             return Decision.Refuse(RefusalKind.Invalid, $"The day of payment is between the lead's period's first day ({periodBegan:yyyy-MM-dd}) and today.");
         }
-        // Late fees run on to the day of payment, from a deadline no earlier than the period's first day (ConfirmLead).
-        var lateFeeDue = Math.Max(lead.LateFee, LateFee.Of(lead.Tax, periodBegan, PaidOn));
+        // Late fees run on to the day of payment from the deadline the confirmation used (a confirmation recorded before
+        // it kept its deadline: from the period's first day, the earliest a deadline may be).
+        var lateFeeDue = Math.Max(lead.LateFee, LateFee.Of(lead.Tax, lead.Deadline ?? periodBegan, PaidOn));
         if (TaxPaid > lead.Tax || PenaltyPaid > lead.Penalty || LateFeePaid > lateFeeDue)
         {
             return Decision.Refuse(RefusalKind.Invalid,

@@ -100,10 +100,11 @@ public sealed class LeadLifecycleTests
         Assert.Contains("at most tax 1000", over.Refusal!.Message, StringComparison.Ordinal);
         Refused(RefusalKind.Invalid, new RecordPayment(1000m, 0, 50.01m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
         Refused(RefusalKind.Invalid, new RecordPayment(100m, 0, 0, new DateOnly(1900, 1, 1)).Decide(confirmed, "L1", Shunqing, Now));
-        // Paid on the day of assessment: at most the fee from the period's first day (2026-03-01 to 2026-11-30, 274 days: 137.00).
-        Refused(RefusalKind.Invalid, new RecordPayment(1000m, 137.01m, 50m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
-        var paid = After(confirmed, new RecordPayment(1000m, 137.00m, 50m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
-        Assert.Equal((1000m, 137.00m, 50m), (paid.TaxPaid, paid.LateFeePaid, paid.PenaltyPaid));
+        // Paid on the day of assessment: at most the fee assessed; ten days later, ten days' more from the same deadline.
+        Refused(RefusalKind.Invalid, new RecordPayment(1000m, 114.51m, 50m, new DateOnly(2026, 11, 30)).Decide(confirmed, "L1", Shunqing, Now));
+        Refused(RefusalKind.Invalid, new RecordPayment(1000m, 119.51m, 50m, new DateOnly(2026, 12, 10)).Decide(confirmed, "L1", Shunqing, Now.AddDays(10)));
+        var paid = After(confirmed, new RecordPayment(1000m, 119.50m, 50m, new DateOnly(2026, 12, 10)).Decide(confirmed, "L1", Shunqing, Now.AddDays(10)));
+        Assert.Equal((1000m, 119.50m, 50m), (paid.TaxPaid, paid.LateFeePaid, paid.PenaltyPaid));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class StoredEventTests(PlatformFactory platform) : IClassFixture<P
         new LeadEvidenceUpdated("01b2c", 1300.00m, null, new Evidence([], System.Text.Json.JsonDocument.Parse("{}").RootElement), "e4d909c290d0fb1ca068ffaddf22cbd0",
             "01b2e", At),
         new VerificationStarted("01b2c", "demo-officer", At),
-        new LeadConfirmed("01b2c", Confirmation.TaxAssessed, 1234.56m, 61.73m, 617.28m, "demo-officer", At),
+        new LeadConfirmed("01b2c", Confirmation.TaxAssessed, 1234.56m, 61.73m, 617.28m, "demo-officer", At, new DateOnly(2026, 4, 15)),
         new LeadDismissed("01b2c", "已在其他期间申报", "demo-officer", At),
         new LeadCollected("01b2c", 1234.56m, 61.73m, 617.28m, new DateOnly(2026, 11, 30), "demo-officer", At),
         new LeadClosedAsCorrected("01b2c", "01b2f", At),
