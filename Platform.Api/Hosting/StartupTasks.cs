@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Platform.Api.Agencies;
 using Platform.Api.Auth;
 using Platform.Api.Templates;
+using Platform.Comparisons.Leads;
+using Platform.Templates.Checks;
 
 namespace Platform.Api.Hosting;
 
@@ -16,7 +18,12 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         // Said at every start: a site of another city that left the default would otherwise learn it from refusals.
-        ServingCity(logger, options.Value.Division, Platform.Templates.Checks.Divisions.NameOfPrefix(options.Value.Division) ?? "");
+        ServingCity(logger, options.Value.Division, Divisions.NameOfPrefix(options.Value.Division) ?? "");
+        var offices = services.GetRequiredService<TaxOffices>().All;
+        if (!offices.Any(o => SubjectDivision.IsWithin(o.Jurisdiction, options.Value.Division) || SubjectDivision.IsWithin(options.Value.Division, o.Jurisdiction)))
+        {
+            NoOfficeInCity(logger, options.Value.Division, string.Join(", ", offices.Select(o => $"{o.Id} ({o.Jurisdiction})")));
+        }
         if (options.Value.ApplySchemaOnStart)
         {
             await DatabaseSchema.ApplyAsync(services, cancellationToken);
@@ -49,6 +56,10 @@ internal sealed partial class StartupTasks(IServiceProvider services, IOptions<P
 
     [LoggerMessage(LogLevel.Information, "Serving the city {Division} {Name} (Platform:Division): whole files and people's jurisdictions are decided against it")]
     private static partial void ServingCity(ILogger logger, string division, string name);
+
+    [LoggerMessage(LogLevel.Warning, "No tax office serves within the city {Division} (Comparisons:Offices: {Offices}): no one of the bureau can be " +
+                                     "added and leads are assigned to no office; configure the city's offices")]
+    private static partial void NoOfficeInCity(ILogger logger, string division, string offices);
 
     [LoggerMessage(LogLevel.Information, "Demo clients and people ready; credentials in {Path}")]
     private static partial void DemoClientsReady(ILogger logger, string path);
