@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using Platform.Api.Access;
+using Platform.Api.Audit;
 using Platform.Api.GraphQL;
 using Platform.Api.Hosting;
 using Platform.Api.Leads;
@@ -19,6 +20,8 @@ namespace Platform.Api.Runs;
 /// </summary>
 public sealed class RunRule : IMutationFields
 {
+    public const string AuditOperation = "rule.run";
+
     public void AddTo(ObjectGraphType mutation) =>
         mutation.Field<NonNullGraphType<RuleRunGraphType>>("runRule")
             .Description("Run a comparison rule now: its candidates are merged with its leads (raised, updated, closed as corrected). " +
@@ -39,8 +42,14 @@ public sealed class RunRule : IMutationFields
                 }
                 try
                 {
-                    return await context.RequestServices!.GetRequiredService<OnDemandRuns>().RunAsync(context.GetArgument<string>("rule"),
+                    var run = await context.RequestServices!.GetRequiredService<OnDemandRuns>().RunAsync(context.GetArgument<string>("rule"),
                         context.DateArgument("asOf"), context.User!.GetClaim(Claims.Subject) ?? "", context.GetArgument("wait", true), context.CancellationToken);
+                    // A run changes the leads of the whole city (raised, updated, closed): the trail says who set one off; its
+                    // counts are in ruleRuns.
+                    await context.RequestServices!.GetRequiredService<AuditTrail>().RecordAsync(
+                        AuditActor.From(context.User!, context.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext), AuditOperation,
+                        [run.Rule, run.Id], null, null, CancellationToken.None);
+                    return run;
                 }
                 catch (RunRefusedException refused)
                 {

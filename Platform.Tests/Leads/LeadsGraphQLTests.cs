@@ -90,7 +90,12 @@ public sealed class LeadsGraphQLTests(LeadsPlatform platform) : IClassFixture<Le
 
         var page = Data(await PostAsync(analyst, "{ leads(rule: \"test-21\") { nodes { status } } }"), "leads");
         Assert.Equal(["assigned"], page.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("status").GetString()));
-        Assert.Single(Data(await PostAsync(analyst, "{ ruleRuns(rule: \"test-21\") { id } }"), "ruleRuns").EnumerateArray());
+        var runs = Data(await PostAsync(analyst, "{ ruleRuns(rule: \"test-21\") { id } }"), "ruleRuns");
+        Assert.Single(runs.EnumerateArray());
+        // The run that happened is in the audit trail with who set it off; the refused ones are not.
+        var trail = await (await platform.ClientForAsync(Roles.Admin)).GetFromJsonAsync<JsonElement>("/api/audit?subject=test-21");
+        var entry = Assert.Single(trail.EnumerateArray(), e => e.GetProperty("operation").GetString() == Platform.Api.Runs.RunRule.AuditOperation);
+        Assert.Equal(["test-21", runs[0].GetProperty("id").GetString()], entry.GetProperty("subjects").EnumerateArray().Select(x => x.GetString()));
         var negative = await PostAsync(analyst, "{ ruleRuns(rule: \"test-21\", first: -5) { id } }");
         Assert.Equal("INVALID", ErrorCode(negative));
         Assert.Contains("first: 1 to 200 runs", ErrorMessage(negative), StringComparison.Ordinal);
