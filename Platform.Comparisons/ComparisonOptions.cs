@@ -51,8 +51,11 @@ public sealed class ComparisonOptions
     /// </summary>
     public string WorkMem { get; set; } = "64MB";
 
-    /// <summary>The platform's time zone: a run without <c>asOf</c> runs as of today there.</summary>
+    /// <summary>The platform's time zone: a run without <c>asOf</c> runs as of today there, and a lead's steps take their today there.</summary>
     public string TimeZone { get; set; } = "Asia/Shanghai";
+
+    /// <summary>The time now in <see cref="TimeZone"/>: its date is the platform's today, for runs and lead steps alike.</summary>
+    public DateTimeOffset Now(TimeProvider time) => TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
 
     /// <summary>The most leads one page of <c>leads</c> returns.</summary>
     public int MaxPageSize { get; set; } = 500;

@@ -26,6 +26,9 @@ public static class DatabaseFaults
     /// </summary>
     public static bool IsUnstorableText(Exception e) => Any(e, inner => inner is PostgresException { SqlState: "22021" or "22P05" });
 
+    /// <summary>The words an answer to <see cref="IsTransient"/> says, over REST and GraphQL alike.</summary>
+    public const string UnavailableAdvice = "The platform cannot reach its database just now; nothing was changed. Retry in a little while.";
+
     /// <summary>The words a refusal of <see cref="IsUnstorableText"/> says.</summary>
     public const string UnstorableTextAdvice =
         "A value holds a NUL character (U+0000, \\u0000 in JSON), which the platform does not store; remove it and send again.";

@@ -25,7 +25,7 @@ public sealed partial record AddPerson(
     string? Jurisdiction = null,
     string? Password = null)
 {
-    public const int MinPasswordChars = 12, MaxPasswordChars = 128, MaxOfficeChars = 64;
+    public const int MinPasswordChars = 12, MaxPasswordChars = 128;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
     private static partial Regex UsernamePattern();

@@ -19,8 +19,7 @@ public static class UnhandledErrors
         context.Exception = original switch
         {
             _ when DatabaseFaults.IsUnstorableText(original) => new ExecutionError(DatabaseFaults.UnstorableTextAdvice) { Code = "INVALID" },
-            _ when DatabaseFaults.IsTransient(original) => new ExecutionError(
-                "The platform cannot reach its database just now; nothing was changed. Retry in a little while.") { Code = "DATABASE_UNAVAILABLE" },
+            _ when DatabaseFaults.IsTransient(original) => new ExecutionError(DatabaseFaults.UnavailableAdvice) { Code = "DATABASE_UNAVAILABLE" },
             _ when DatabaseFaults.IsConcurrentChange(original) => new ExecutionError(
                 "Someone else changed this at the same moment; read it again and retry if your step still applies.") { Code = "CONFLICT" },
             _ => context.Exception,

@@ -19,7 +19,7 @@ internal sealed class DatabaseProblems(IProblemDetailsService problemDetails) : 
         var (status, title, detail) = exception switch
         {
             _ when DatabaseFaults.IsTransient(exception) => (StatusCodes.Status503ServiceUnavailable, "Database unavailable",
-                "The platform cannot reach its database just now; nothing was changed. Retry in a little while."),
+                DatabaseFaults.UnavailableAdvice),
             _ when DatabaseFaults.IsUnstorableText(exception) => (StatusCodes.Status400BadRequest, "A value cannot be stored",
                 DatabaseFaults.UnstorableTextAdvice),
             _ => (0, "", ""),

@@ -74,8 +74,7 @@ public sealed class WorkLead : IMutationFields
         var current = events.Aggregate((Lead?)null, (lead, e) => Lead.Fold(lead, e.Data));
         // The time in the platform's zone, so that a decision's "today" (a payment's day, a late fee's last day) is the
         // officers' date, as a run's is, not UTC's (a payment made in the morning in Beijing was "after today" until 08:00).
-        var now = TimeZoneInfo.ConvertTime(services.GetRequiredService<TimeProvider>().GetUtcNow(),
-            TimeZoneInfo.FindSystemTimeZoneById(services.GetRequiredService<ComparisonOptions>().TimeZone));
+        var now = services.GetRequiredService<ComparisonOptions>().Now(services.GetRequiredService<TimeProvider>());
         var decision = decide(current, id, LeadCaller.ActorOf(context.User!), now);
         if (decision.Refusal is { } refusal)
         {

@@ -28,7 +28,7 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
     private static readonly string Leads = LeadTable.Name;
 
     /// <summary>Today in the platform's time zone: a run's <c>asOf</c> when none is given.</summary>
-    public DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone)).DateTime);
+    public DateOnly Today() => DateOnly.FromDateTime(options.Now(time).DateTime);
 
     /// <summary>
     /// Runs the rule to the end. <paramref name="started"/> hears of the run once it holds the rule's lock (with its id,
@@ -38,11 +38,12 @@ public sealed class RuleRunner(IDocumentStore store, NpgsqlDataSource dataSource
         Action<RuleRun>? started = null)
     {
         var rule = Rule(ruleId);
-        var day = asOf ?? Today();
-        if (day > Today())
+        var today = Today();
+        var day = asOf ?? today;
+        if (day > today)
         {
             throw new RunRefusedException(RefusalKind.Invalid,
-                $"A run as of {day:yyyy-MM-dd} is after today ({Today():yyyy-MM-dd}, {options.TimeZone}): give today or an earlier day, or none for today.");
+                $"A run as of {day:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}, {options.TimeZone}): give today or an earlier day, or none for today.");
         }
         return await MergeAsync(ruleId, day, trigger, by, async (connection, transaction, token) =>
         {
